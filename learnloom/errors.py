@@ -1,0 +1,90 @@
+"""The one error hierarchy. Each class carries the contract's code and HTTP status
+(grio-api-v1.txt §10); GraphQL puts code and details in `extensions`, REST in the body."""
+
+from typing import Any
+
+Details = dict[str, list[str]]
+
+
+class AppError(Exception):
+    """An expected failure that a client may see."""
+
+    code = "INTERNAL_SERVER_ERROR"
+    status = 500
+    default_message = "An unexpected error occurred"
+
+    def __init__(self, message: str | None = None, details: Details | None = None) -> None:
+        self.message = message or self.default_message
+        self.details: Details = details or {}
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class BadRequest(AppError):
+    """The request could not be read (malformed JSON, wrong content)."""
+
+    code, status, default_message = "BAD_REQUEST", 400, "The request could not be read"
+
+
+class InvalidCredentials(AppError):
+    """Email or password incorrect."""
+
+    code, status, default_message = "INVALID_CREDENTIALS", 401, "Email or password incorrect"
+
+
+class InvalidToken(AppError):
+    """Missing, invalid or expired token."""
+
+    code, status, default_message = "INVALID_TOKEN", 401, "Authentication token is missing or invalid"
+
+
+class PermissionDenied(AppError):
+    """The caller lacks the role or the relation to the object."""
+
+    code, status, default_message = "PERMISSION_DENIED", 403, "You do not have permission for this"
+
+
+class NotFound(AppError):
+    """The resource does not exist (or is not visible to the caller)."""
+
+    code, status, default_message = "RESOURCE_NOT_FOUND", 404, "The requested resource does not exist"
+
+
+class MethodNotAllowed(AppError):
+    """The path exists but not with this method."""
+
+    code, status, default_message = "METHOD_NOT_ALLOWED", 405, "Method not allowed on this path"
+
+
+class Conflict(AppError):
+    """The request conflicts with the current state."""
+
+    code, status, default_message = "CONFLICT", 409, "The request conflicts with the current state"
+
+
+class ValidationFailed(AppError):
+    """Input validation failed; details name each field."""
+
+    code, status, default_message = "VALIDATION_ERROR", 422, "Input validation failed"
+
+
+class RateLimited(AppError):
+    """Too many requests."""
+
+    code, status, default_message = "RATE_LIMIT_EXCEEDED", 429, "Too many requests"
+
+
+class ServiceUnavailable(AppError):
+    """A dependency is not ready."""
+
+    code, status, default_message = "SERVICE_UNAVAILABLE", 503, "The service is not available yet"
+
+
+class InternalError(AppError):
+    """Anything unexpected, masked."""
+
+
+def error_body(code: str, message: str, details: Details | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
