@@ -37,7 +37,11 @@ class InvalidCredentials(AppError):
 class InvalidToken(AppError):
     """Missing, invalid or expired token."""
 
-    code, status, default_message = "INVALID_TOKEN", 401, "Authentication token is missing or invalid"
+    code, status, default_message = (
+        "INVALID_TOKEN",
+        401,
+        "Authentication token is missing or invalid",
+    )
 
 
 class PermissionDenied(AppError):
@@ -49,7 +53,11 @@ class PermissionDenied(AppError):
 class NotFound(AppError):
     """The resource does not exist (or is not visible to the caller)."""
 
-    code, status, default_message = "RESOURCE_NOT_FOUND", 404, "The requested resource does not exist"
+    code, status, default_message = (
+        "RESOURCE_NOT_FOUND",
+        404,
+        "The requested resource does not exist",
+    )
 
 
 class MethodNotAllowed(AppError):

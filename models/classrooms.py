@@ -78,6 +78,3 @@ class AssignmentTopic(SQLModel, table=True):
 
     assignment_id: str = Field(foreign_key="assignments.id", primary_key=True)
     topic_id: int = Field(foreign_key="topics.id", primary_key=True)
-
-
-

@@ -1,0 +1,115 @@
+"""The application factory: one Starlette app serving GraphQL, the REST facade, the
+OpenAPI document and the offline GraphiQL and docs pages."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
+from learnloom.graphql_view import GraphQLView
+from learnloom.middleware import RequestIdMiddleware
+from learnloom.pages import DOCS_PAGE
+from learnloom.settings import Settings, get_settings
+from resolvers.context import AppState, Context
+from rest_compat.compile import CompiledRoute, compile_routes
+from rest_compat.endpoint import RestEndpoint
+from rest_compat.openapi import openapi_document
+from rest_compat.responses import error_response
+from rest_compat.routes import ROUTES
+from schema.root import schema
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
+
+
+def app_version() -> str:
+    try:
+        return version("learnloom")
+    except PackageNotFoundError:  # running from a checkout without an install
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    state = AppState.create(settings)
+    compiled = compile_routes(schema._schema, ROUTES)  # a bad document fails start-up here
+    openapi = openapi_document(compiled, version=app_version())
+
+    def context_for(request: Request) -> Context:
+        return Context(state=state, request_id=request.state.request_id, request=request)
+
+    async def openapi_json(_: Request) -> JSONResponse:
+        return JSONResponse(openapi)
+
+    async def docs(_: Request) -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await state.close()
+
+    routes: list[BaseRoute] = [
+        *rest_routes(compiled, context_for),
+        Route("/graphql", GraphQLView(schema, context_for), methods=["GET", "POST"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers={HTTPException: http_error, Exception: unexpected_error},
+        lifespan=lifespan,
+    )
+    app.state.learnloom = state
+    return app
+
+
+def rest_routes(compiled: list[CompiledRoute], context_for: object) -> list[Route]:
+    """One Starlette route per path, dispatching on the method, so a wrong method on a
+    known path is a 405 that lists every allowed method."""
+    by_path: dict[str, dict[str, RestEndpoint]] = {}
+    for item in compiled:
+        endpoint = RestEndpoint(item, schema, context_for)  # type: ignore[arg-type]
+        by_path.setdefault(item.route.path, {})[item.route.method] = endpoint
+
+    def dispatcher(endpoints: dict[str, RestEndpoint]):  # type: ignore[no-untyped-def]
+        async def dispatch(request: Request) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            return await endpoints[method].handle(request)
+
+        return dispatch
+
+    return [
+        Route(path, dispatcher(endpoints), methods=list(endpoints))
+        for path, endpoints in by_path.items()
+    ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error: AppError
+    if exc.status_code == 404:
+        error = NotFound(f"No such path: {request.method} {request.url.path}")
+    elif exc.status_code == 405:
+        error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
+    else:
+        error = AppError(exc.detail)
+        error.status, error.code = exc.status_code, "HTTP_ERROR"
+    return error_response(error, headers=exc.headers)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(InternalError())

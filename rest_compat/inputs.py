@@ -1,0 +1,153 @@
+"""Turns a REST request's path, query string and JSON body into the operation's
+variables, with per-field errors named as the REST client spelled them."""
+
+import json
+import math
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLFloat,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+)
+from graphql.execution.values import get_variable_values
+from starlette.requests import Request
+
+from learnloom.errors import BadRequest, Details, ValidationFailed
+from rest_compat.compile import BODY_METHODS, CompiledRoute, Variable
+from rest_compat.naming import camelize_keys
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+async def read_variables(
+    request: Request, compiled: CompiledRoute, schema: GraphQLSchema
+) -> dict[str, Any]:
+    body = await _read_body(request) if compiled.route.method in BODY_METHODS else {}
+    values: dict[str, Any] = {}
+    details: Details = {}
+    for variable in compiled.variables:
+        raw = _raw_value(request, body, variable)
+        if raw is None:
+            if variable.required:
+                details[variable.rest_name] = ["This field is required."]
+            continue
+        try:
+            values[variable.name] = (
+                camelize_keys(raw) if variable.location == "body" else _from_text(raw, variable)
+            )
+        except ValueError as exc:
+            details[variable.rest_name] = [str(exc)]
+    known = {v.rest_name for v in compiled.variables if v.location == "body"}
+    for key in body.keys() - known:
+        details[key] = ["Unknown field."]
+    if not details:
+        details = _coercion_errors(schema, compiled, values)
+    if details:
+        raise ValidationFailed(details=details)
+    return values
+
+
+async def _read_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"Malformed JSON in the request body: {exc}") from exc
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def _raw_value(request: Request, body: dict[str, Any], variable: Variable) -> Any:
+    if variable.location == "path":
+        return request.path_params.get(variable.rest_name)
+    if variable.location == "body":
+        return body.get(variable.rest_name)
+    if _is_list(variable):
+        items = request.query_params.getlist(variable.rest_name)
+        if len(items) == 1:
+            items = [item for item in items[0].split(",") if item]
+        return items or None
+    value = request.query_params.get(variable.rest_name)
+    return None if value == "" else value
+
+
+def _is_list(variable: Variable) -> bool:
+    inner = variable.type.of_type if isinstance(variable.type, GraphQLNonNull) else variable.type
+    return isinstance(inner, GraphQLList)
+
+
+def _from_text(raw: Any, variable: Variable) -> Any:
+    """Path and query values arrive as text; GraphQL wants the typed value."""
+    graphql_type: Any = variable.type
+    if isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    if isinstance(graphql_type, GraphQLList):
+        inner = graphql_type.of_type
+        inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
+        return [_parse_text(item, inner) for item in raw]
+    return _parse_text(raw, graphql_type)
+
+
+def _parse_text(text: str, graphql_type: Any) -> Any:
+    if graphql_type is GraphQLInt:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"Must be an integer, got {text!r}.") from None
+    if graphql_type is GraphQLFloat:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError(f"Must be a number, got {text!r}.")
+        return number
+    if graphql_type is GraphQLBoolean:
+        lowered = text.lower()
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        raise ValueError(f"Must be true or false, got {text!r}.")
+    if isinstance(graphql_type, GraphQLEnumType):
+        # REST clients may send enum values in any case; GraphQL enum names are upper case.
+        upper = text.upper()
+        if upper in graphql_type.values:
+            return upper
+        allowed = ", ".join(sorted(name.lower() for name in graphql_type.values))
+        raise ValueError(f"Must be one of {allowed}, got {text!r}.")
+    return text
+
+
+def _coercion_errors(
+    schema: GraphQLSchema, compiled: CompiledRoute, values: dict[str, Any]
+) -> Details:
+    coerced = get_variable_values(schema, compiled.operation.variable_definitions or (), values)
+    if not isinstance(coerced, list):
+        return {}
+    by_name = {v.name: v.rest_name for v in compiled.variables}
+    details: Details = {}
+    for error in coerced:
+        details.setdefault(_variable_of(error, by_name), []).append(_short(error.message))
+    return details
+
+
+def _variable_of(error: GraphQLError, by_name: dict[str, str]) -> str:
+    for node in error.nodes or ():
+        variable = getattr(node, "variable", None)
+        if variable is not None:
+            return by_name.get(variable.name.value, variable.name.value)
+    return "body"
+
+
+def _short(message: str) -> str:
+    # "Variable '$x' got invalid value 7; Int cannot represent ..." -> the reason only
+    return message.split("; ", 1)[1] if "; " in message else message

@@ -1,0 +1,252 @@
+"""The OpenAPI 3.1 document, generated from the route table and the operation documents:
+parameters and bodies from the variables, response schemas from the selection sets."""
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+
+from rest_compat.compile import CompiledRoute
+from rest_compat.naming import snake
+from rest_compat.route import Envelope
+
+JSONSchema = dict[str, Any]
+
+_SCALARS: dict[str, JSONSchema] = {
+    "Int": {"type": "integer"},
+    "Float": {"type": "number"},
+    "String": {"type": "string"},
+    "ID": {"type": "string"},
+    "Boolean": {"type": "boolean"},
+    "DateTime": {"type": "string", "format": "date-time"},
+    "Date": {"type": "string", "format": "date"},
+    "JSON": {},
+}
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or an unreadable request",
+    401: "Missing or invalid token",
+    403: "The caller may not do this",
+    404: "The resource does not exist",
+    409: "Conflicts with the current state",
+    422: "Validation failed; details name each field",
+    429: "Rate limit exceeded",
+    500: "Unexpected server error",
+    503: "A dependency is not ready",
+}
+
+ERROR_SCHEMA: JSONSchema = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "examples": ["RESOURCE_NOT_FOUND"]},
+                "message": {"type": "string"},
+                "details": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+
+def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for compiled in routes:
+        route = compiled.route
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(compiled)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "LearnLoom API",
+            "version": version,
+            "description": "REST facade of the LearnLoom GraphQL API (/graphql). Each path runs "
+            "one GraphQL operation; errors share the body shown in components/schemas/Error.",
+        },
+        "paths": paths,
+        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+    }
+
+
+def _operation(compiled: CompiledRoute) -> dict[str, Any]:
+    route = compiled.route
+    operation: dict[str, Any] = {
+        "operationId": compiled.operation.name.value
+        if compiled.operation.name
+        else route.operation,
+        "summary": route.summary,
+        "tags": [route.tag],
+        "description": f"Runs the GraphQL operation `rest_compat/operations/{route.operation}.graphql`.",
+    }
+    parameters = [
+        {
+            "name": variable.rest_name,
+            "in": variable.location,
+            "required": variable.location == "path" or variable.required,
+            "schema": _input_schema(variable.type),
+        }
+        for variable in compiled.variables
+        if variable.location in ("path", "query")
+    ]
+    if parameters:
+        operation["parameters"] = parameters
+    body = [v for v in compiled.variables if v.location == "body"]
+    if body:
+        operation["requestBody"] = {
+            "required": any(v.required for v in body),
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {v.rest_name: _input_schema(v.type) for v in body},
+                        "required": [v.rest_name for v in body if v.required],
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        }
+    operation["responses"] = {
+        str(route.status): {
+            "description": "Success",
+            "content": {"application/json": {"schema": _response_schema(compiled)}},
+        },
+        **{str(status): _error_response(status) for status in _error_statuses(compiled)},
+    }
+    return operation
+
+
+def _error_statuses(compiled: CompiledRoute) -> list[int]:
+    statuses = {500, *compiled.route.errors}
+    if any(v.location == "body" for v in compiled.variables):
+        statuses.add(400)
+    if compiled.variables:
+        statuses.add(422)
+    if compiled.path_params:
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    return {
+        "description": _ERROR_DESCRIPTIONS.get(status, "Error"),
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _response_schema(compiled: CompiledRoute) -> JSONSchema:
+    fragments = {
+        d.name.value: d
+        for d in compiled.document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    root_field = compiled.operation.selection_set.selections[0]
+    assert isinstance(root_field, FieldNode)
+    schema = _output_schema(compiled.root_type, root_field.selection_set, fragments)
+    if compiled.route.envelope is Envelope.DATA:
+        return {"type": "object", "required": ["data"], "properties": {"data": schema}}
+    return schema
+
+
+def _output_schema(
+    graphql_type: Any,
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> JSONSchema:
+    if isinstance(graphql_type, GraphQLNonNull):
+        return _output_schema(graphql_type.of_type, selection_set, fragments)
+    return _nullable(_output_schema_non_null(graphql_type, selection_set, fragments))
+
+
+def _output_schema_non_null(
+    graphql_type: Any,
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> JSONSchema:
+    if isinstance(graphql_type, GraphQLNonNull):
+        return _output_schema_non_null(graphql_type.of_type, selection_set, fragments)
+    if isinstance(graphql_type, GraphQLList):
+        return {
+            "type": "array",
+            "items": _output_schema(graphql_type.of_type, selection_set, fragments),
+        }
+    if isinstance(graphql_type, GraphQLScalarType):
+        return dict(_SCALARS.get(graphql_type.name, {}))
+    if isinstance(graphql_type, GraphQLEnumType):
+        return {"type": "string", "enum": [str(v.value) for v in graphql_type.values.values()]}
+    assert isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType)
+    assert selection_set is not None
+    properties: dict[str, JSONSchema] = {}
+    for field in _fields(selection_set, fragments):
+        key = (field.alias or field.name).value
+        if field.name.value == "__typename":
+            properties[key] = {"type": "string"}
+            continue
+        definition = graphql_type.fields[field.name.value]
+        properties[key] = _output_schema(definition.type, field.selection_set, fragments)
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _fields(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> list[FieldNode]:
+    fields: list[FieldNode] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            fields.append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            fields.extend(_fields(selection.selection_set, fragments))
+        elif isinstance(selection, FragmentSpreadNode):
+            fields.extend(_fields(fragments[selection.name.value].selection_set, fragments))
+    return fields
+
+
+def _nullable(schema: JSONSchema) -> JSONSchema:
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind not in ("object", "array"):
+        return {**schema, "type": [kind, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _input_schema(graphql_type: Any) -> JSONSchema:
+    # Optional inputs are simply left out by clients, so null is not offered as a value.
+    if isinstance(graphql_type, GraphQLNonNull):
+        return _input_schema(graphql_type.of_type)
+    if isinstance(graphql_type, GraphQLList):
+        schema: JSONSchema = {"type": "array", "items": _input_schema(graphql_type.of_type)}
+    elif isinstance(graphql_type, GraphQLScalarType):
+        schema = dict(_SCALARS.get(graphql_type.name, {}))
+    elif isinstance(graphql_type, GraphQLEnumType):
+        schema = {"type": "string", "enum": [name.lower() for name in graphql_type.values]}
+    else:
+        assert isinstance(graphql_type, GraphQLInputObjectType)
+        fields = graphql_type.fields
+        return {
+            "type": "object",
+            "properties": {
+                snake(name): _input_schema(field.type) for name, field in fields.items()
+            },
+            "required": [
+                snake(name)
+                for name, field in fields.items()
+                if isinstance(field.type, GraphQLNonNull) and field.default_value is None
+            ],
+            "additionalProperties": False,
+        }
+    return schema

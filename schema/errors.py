@@ -1,0 +1,49 @@
+"""How GraphQL errors leave the server: the contract's `code` and `details` in
+`extensions`, expected errors as raised, anything unexpected masked and logged once."""
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+from learnloom.errors import AppError, InternalError
+
+log = logging.getLogger("learnloom.errors")
+
+# Syntax, validation and variable-coercion errors: the client's document is at fault.
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+def app_error(error: GraphQLError) -> AppError | None:
+    """The AppError behind a GraphQL error, or None for document errors."""
+    original = error.original_error
+    if original is None:
+        return None
+    if isinstance(original, AppError):
+        return original
+    return InternalError()
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    return error.original_error is not None and not isinstance(error.original_error, AppError)
+
+
+def log_unexpected(error: GraphQLError, request_id: str | None) -> None:
+    log.error(
+        "unexpected error in %s (request %s)",
+        ".".join(str(p) for p in error.path or ()) or "operation",
+        request_id,
+        exc_info=error.original_error,
+        extra={"request_id": request_id},
+    )
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    formatted = error.formatted
+    known = app_error(error)
+    if known is None:
+        formatted["extensions"] = {"code": GRAPHQL_VALIDATION_FAILED, "details": {}}
+    else:
+        formatted["message"] = known.message
+        formatted["extensions"] = {"code": known.code, "details": known.details}
+    return dict(formatted)

@@ -1,0 +1,22 @@
+"""Types of the health and status fields."""
+
+from datetime import datetime
+
+import strawberry
+
+
+@strawberry.type(description="Liveness of the backend process.")
+class Health:
+    status: str
+    message: str
+
+
+@strawberry.type(description="What the dashboard's system health page shows.")
+class SystemStatus:
+    backend: str
+    database_connected: bool = strawberry.field(
+        description="A real query reached the database just now."
+    )
+    last_data_refresh: datetime | None = strawberry.field(
+        description="When the analytics warehouse was last loaded; null before the first load."
+    )
