@@ -21,10 +21,10 @@ from learnloom.middleware import RequestIdMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.settings import Settings, get_settings
 from resolvers.context import AppState, Context
-from rest_compat.compile import CompiledRoute, compile_routes
-from rest_compat.endpoint import RestEndpoint
+from rest_compat.compile import compile_routes
 from rest_compat.openapi import openapi_document
 from rest_compat.responses import error_response
+from rest_compat.router import rest_routes
 from rest_compat.routes import ROUTES
 from schema.root import schema
 
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await state.close()
 
     routes: list[BaseRoute] = [
-        *rest_routes(compiled, context_for),
+        *rest_routes(compiled, schema, context_for),
         Route("/graphql", GraphQLView(schema, context_for), methods=["GET", "POST"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
@@ -72,29 +72,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
         lifespan=lifespan,
     )
+    # Paths are exactly the contracts' (v1 with a trailing slash, /api/... without); a near
+    # miss is a 404 in the standard body rather than a redirect that POST clients mishandle.
+    app.router.redirect_slashes = False
     app.state.learnloom = state
     return app
-
-
-def rest_routes(compiled: list[CompiledRoute], context_for: object) -> list[Route]:
-    """One Starlette route per path, dispatching on the method, so a wrong method on a
-    known path is a 405 that lists every allowed method."""
-    by_path: dict[str, dict[str, RestEndpoint]] = {}
-    for item in compiled:
-        endpoint = RestEndpoint(item, schema, context_for)  # type: ignore[arg-type]
-        by_path.setdefault(item.route.path, {})[item.route.method] = endpoint
-
-    def dispatcher(endpoints: dict[str, RestEndpoint]):  # type: ignore[no-untyped-def]
-        async def dispatch(request: Request) -> Response:
-            method = "GET" if request.method == "HEAD" else request.method
-            return await endpoints[method].handle(request)
-
-        return dispatch
-
-    return [
-        Route(path, dispatcher(endpoints), methods=list(endpoints))
-        for path, endpoints in by_path.items()
-    ]
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -2,6 +2,7 @@
 A document that does not fit the schema or its route fails start-up, not a request."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,14 +56,20 @@ class CompiledRoute:
         return _PATH_PARAM.findall(self.route.path)
 
 
-def compile_routes(schema: GraphQLSchema, routes: tuple[RestRoute, ...]) -> list[CompiledRoute]:
+def compile_routes(
+    schema: GraphQLSchema,
+    routes: tuple[RestRoute, ...],
+    load: Callable[[str], str] | None = None,
+) -> list[CompiledRoute]:
+    """`load` reads an operation document by name (the files in operations/ by default)."""
+    load = load or load_document
     seen: set[tuple[str, str]] = set()
     compiled = []
     for route in routes:
         if (route.method, route.path) in seen:
             raise DocumentError(f"{route.method} {route.path} is listed twice")
         seen.add((route.method, route.path))
-        compiled.append(compile_route(schema, route, load_document(route.operation)))
+        compiled.append(compile_route(schema, route, load(route.operation)))
     return compiled
 
 

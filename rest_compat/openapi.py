@@ -170,7 +170,7 @@ def _output_schema(
     fragments: dict[str, FragmentDefinitionNode],
 ) -> JSONSchema:
     if isinstance(graphql_type, GraphQLNonNull):
-        return _output_schema(graphql_type.of_type, selection_set, fragments)
+        return _output_schema_non_null(graphql_type.of_type, selection_set, fragments)
     return _nullable(_output_schema_non_null(graphql_type, selection_set, fragments))
 
 

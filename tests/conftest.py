@@ -1,0 +1,102 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL (a fresh database per
+test run, created from LEARNLOOM_TEST_DATABASE_URL), through the real ASGI app."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from learnloom.app import create_app
+from learnloom.demo import DemoOptions, seed_demo
+from learnloom.settings import Settings
+from models.db import make_engine, make_session_factory
+from models.migrate import upgrade
+
+BACKENDS = ["sqlite", "postgresql"]
+# Fixed so the demo world of the tests is the same on every run.
+DEMO_NOW = datetime(2026, 3, 24, 17, 0, tzinfo=UTC)
+DEMO_STUDENTS = 40
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _postgres_admin_url() -> str:
+    url = os.environ.get("LEARNLOOM_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("LEARNLOOM_TEST_DATABASE_URL is not set")
+    return url
+
+
+def _psycopg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """A new, empty database; dropped again afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_dir / f'{uuid.uuid4().hex}.db'}"
+        return
+    admin = _postgres_admin_url()
+    name = f"learnloom_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def empty_database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database with no rows, shared by the tests that only read."""
+    for url in create_database(backend, tmp_path_factory.mktemp("empty")):
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def demo_database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, anyio_backend: str
+) -> AsyncIterator[str]:
+    """A migrated database holding a small demo world (read-only for tests)."""
+    for url in create_database(backend, tmp_path_factory.mktemp("demo")):
+        upgrade(url)
+        engine = make_engine(url)
+        await seed_demo(
+            make_session_factory(engine), DemoOptions(students=DEMO_STUDENTS, now=DEMO_NOW)
+        )
+        await engine.dispose()
+        yield url
+
+
+def make_settings(database_url: str, data_dir: Path) -> Settings:
+    return Settings(env="test", data_dir=data_dir, database_url=database_url)
+
+
+async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://learnloom.test") as c:
+            yield c
+
+
+@pytest.fixture
+async def client(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in client_for(make_settings(demo_database_url, tmp_path)):
+        yield c

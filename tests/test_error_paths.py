@@ -1,0 +1,69 @@
+"""Every error leaves as {"error": {"code", "message", "details"}} with its status."""
+
+import httpx
+import pytest
+
+import resolvers.system
+
+pytestmark = pytest.mark.anyio
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    return body["error"]
+
+
+async def test_unknown_path_is_404(client: httpx.AsyncClient) -> None:
+    error = assert_error(await client.get("/api/nowhere"), 404, "RESOURCE_NOT_FOUND")
+    assert "/api/nowhere" in error["message"]
+    assert_error(await client.post("/api/v1/nothing/here/"), 404, "RESOURCE_NOT_FOUND")
+
+
+async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/api/health")
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+    assert_error(await client.put("/graphql", json={}), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_malformed_json_on_graphql_is_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content=b'{"query": ', headers={"content-type": "application/json"}
+    )
+    assert_error(response, 400, "BAD_REQUEST")
+
+
+async def test_unexpected_exception_is_masked_on_rest_and_graphql(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode() -> None:
+        raise RuntimeError("secret connection string postgres://user:pw@db")
+
+    monkeypatch.setattr(resolvers.system, "health", explode)
+    response = await client.get("/api/health", headers={"X-Request-ID": "req-500"})
+    error = assert_error(response, 500, "INTERNAL_SERVER_ERROR")
+    assert "secret" not in response.text
+    assert error["message"] == "An unexpected error occurred"
+    assert any("req-500" in record.getMessage() for record in caplog.records)
+
+    graphql = await client.post("/graphql", json={"query": "{ health { status } }"})
+    payload = graphql.json()
+    assert "secret" not in graphql.text
+    assert payload["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "details": {}}
+
+
+async def test_graphql_document_errors_carry_a_code(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ noSuchField }"})
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "noSuchField" in error["message"]
+
+
+async def test_near_miss_paths_are_404_not_redirects(client: httpx.AsyncClient) -> None:
+    assert_error(await client.get("/api/health/"), 404, "RESOURCE_NOT_FOUND")

@@ -1,0 +1,137 @@
+"""The REST facade machinery, driven through a purpose-built schema and route table."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from openapi_spec_validator import validate
+
+from rest_compat.openapi import openapi_document
+from tests.rest_fixture_schema import compiled_routes, make_app
+from tests.test_error_paths import assert_error
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=make_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        yield client
+
+
+async def test_query_parameters_are_typed_from_the_variables(api: httpx.AsyncClient) -> None:
+    response = await api.get(
+        "/api/echo", params={"count": "3", "flag": "true", "level": "hard", "names": "a,b", "ratio": "0.5"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"count": 3, "flag": True, "level": "HARD", "names": ["a", "b"], "ratio": 0.5}
+    repeated = await api.get("/api/echo?count=1&names=x&names=y")
+    assert repeated.json()["names"] == ["x", "y"]
+
+
+async def test_missing_required_parameter_is_422_naming_it(api: httpx.AsyncClient) -> None:
+    error = assert_error(await api.get("/api/echo"), 422, "VALIDATION_ERROR")
+    assert error["details"] == {"count": ["This field is required."]}
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("count=abc", "count"), ("count=1&flag=maybe", "flag"), ("count=1&level=medium", "level"),
+     ("count=1&ratio=nan", "ratio"), ("count=99999999999", "count")],
+)
+async def test_badly_typed_parameters_are_422(api: httpx.AsyncClient, query: str, field: str) -> None:
+    error = assert_error(await api.get(f"/api/echo?{query}"), 422, "VALIDATION_ERROR")
+    assert list(error["details"]) == [field]
+
+
+async def test_path_parameters_and_data_envelope(api: httpx.AsyncClient) -> None:
+    response = await api.get("/api/v1/items/1/")
+    assert response.json() == {"data": {"item_id": 1, "name": "first"}}
+    error = assert_error(await api.get("/api/v1/items/9999/"), 404, "RESOURCE_NOT_FOUND")
+    assert error["details"] == {"item_id": ["Item with ID 9999 not found"]}
+    assert_error(await api.get("/api/v1/items/x/"), 422, "VALIDATION_ERROR")
+
+
+async def test_body_becomes_variables_with_status_201(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/api/v1/items/",
+        json={"title": "Nouns", "note": {"lesson_id": 2001}, "due_date": "2026-03-28T23:59:59Z"},
+    )
+    assert response.status_code == 201
+    assert response.json() == {
+        "data": {"title": "Nouns", "lesson_id": 2001, "due_date": "2026-03-28T23:59:59Z"}
+    }
+
+
+async def test_body_errors(api: httpx.AsyncClient) -> None:
+    assert_error(
+        await api.post("/api/v1/items/", content=b"{not json", headers={"content-type": "application/json"}),
+        400, "BAD_REQUEST",
+    )
+    assert_error(await api.post("/api/v1/items/", json=[1, 2]), 400, "BAD_REQUEST")
+    missing = assert_error(await api.post("/api/v1/items/", json={}), 422, "VALIDATION_ERROR")
+    assert missing["details"] == {"title": ["This field is required."]}
+    unknown = assert_error(
+        await api.post("/api/v1/items/", json={"title": "x", "role": "SUPER_ADMIN"}), 422, "VALIDATION_ERROR"
+    )
+    assert unknown["details"] == {"role": ["Unknown field."]}
+    nested = assert_error(
+        await api.post("/api/v1/items/", json={"title": "x", "note": {"topic_id": 1}}), 422, "VALIDATION_ERROR"
+    )
+    assert list(nested["details"]) == ["note"]
+    wrong_type = assert_error(await api.post("/api/v1/items/", json={"title": 5}), 422, "VALIDATION_ERROR")
+    assert list(wrong_type["details"]) == ["title"]
+    bad_time = assert_error(
+        await api.post("/api/v1/items/", json={"title": "x", "due_date": "tomorrow"}), 422, "VALIDATION_ERROR"
+    )
+    assert list(bad_time["details"]) == ["due_date"]
+
+
+async def test_app_errors_keep_their_status(api: httpx.AsyncClient) -> None:
+    error = assert_error(await api.post("/api/v1/items/", json={"title": "taken"}), 409, "CONFLICT")
+    assert error["message"] == "That title is taken"
+
+
+async def test_unexpected_errors_are_masked(api: httpx.AsyncClient) -> None:
+    response = await api.get("/api/boom")
+    assert_error(response, 500, "INTERNAL_SERVER_ERROR")
+    assert "internal detail" not in response.text
+
+
+async def test_unknown_paths_and_methods(api: httpx.AsyncClient) -> None:
+    assert_error(await api.get("/api/v1/items/"), 405, "METHOD_NOT_ALLOWED")
+    assert_error(await api.patch("/api/v1/items/1/"), 405, "METHOD_NOT_ALLOWED")
+    assert_error(await api.get("/api/v1/items/1"), 404, "RESOURCE_NOT_FOUND")
+
+
+async def test_head_is_served_like_get(api: httpx.AsyncClient) -> None:
+    response = await api.head("/api/v1/items/1/")
+    assert response.status_code == 200
+
+
+def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
+    document = openapi_document(compiled_routes(), version="test")
+    validate(document)
+    echo = document["paths"]["/api/echo"]["get"]
+    parameters = {p["name"]: p for p in echo["parameters"]}
+    assert parameters["count"]["required"] is True and parameters["count"]["in"] == "query"
+    assert parameters["flag"]["required"] is False
+    assert parameters["level"]["schema"] == {"type": "string", "enum": ["easy", "hard"]}
+    assert "requestBody" not in echo
+    item = document["paths"]["/api/v1/items/{item_id}/"]["get"]
+    assert item["parameters"] == [
+        {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ]
+    assert {"200", "404", "422", "500"} <= set(item["responses"])
+    data = item["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+    assert data["properties"] == {"item_id": {"type": "integer"}, "name": {"type": "string"}}
+    create = document["paths"]["/api/v1/items/"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["title"]
+    assert body["properties"]["note"]["properties"]["lesson_id"] == {"type": "integer"}
+    assert body["properties"]["due_date"] == {"type": "string", "format": "date-time"}
+    assert {"201", "400", "409", "422", "500"} == set(create["responses"])
+    assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

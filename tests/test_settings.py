@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from learnloom.settings import DEV_JWT_SECRET, Settings
+
+
+def test_defaults_put_everything_under_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATA_DIR", "DATABASE_URL", "ENV", "JWT_SECRET", "REDIS_URL"):
+        monkeypatch.delenv(f"LEARNLOOM_{name}", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.env == "dev"
+    assert settings.data_dir == Path("./var")
+    assert settings.database_url == f"sqlite+aiosqlite:///{Path('var/learnloom.db').resolve()}"
+    assert settings.redis_url is None
+    assert settings.jwt_key == DEV_JWT_SECRET
+
+
+def test_environment_variables_use_the_learnloom_prefix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LEARNLOOM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LEARNLOOM_REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("LEARNLOOM_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.data_dir == tmp_path
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert not settings.is_sqlite
+
+
+def test_production_refuses_to_start_without_a_jwt_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEARNLOOM_JWT_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="LEARNLOOM_JWT_SECRET must be set"):
+        Settings(env="prod", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(env="prod", jwt_secret="s" * 40, _env_file=None)  # type: ignore[call-arg]
+    assert settings.jwt_key == "s" * 40
+
+
+def test_unknown_environment_is_rejected() -> None:
+    with pytest.raises(ValidationError):
+        Settings(env="staging", _env_file=None)  # type: ignore[arg-type,call-arg]
