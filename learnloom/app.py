@@ -10,7 +10,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     compiled = compile_routes(schema._schema, ROUTES)  # a bad document fails start-up here
     openapi = openapi_document(compiled, version=app_version())
 
-    def context_for(request: Request) -> Context:
+    def context_for(request: HTTPConnection) -> Context:
         return Context(state=state, request_id=request.state.request_id, request=request)
 
     async def openapi_json(_: Request) -> JSONResponse:

@@ -3,13 +3,23 @@
 import asyncio
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from learnloom.settings import get_settings
+
+if TYPE_CHECKING:
+    from learnloom.demo import DemoOptions, DemoSummary, SeedDemo
 
 cli = typer.Typer(no_args_is_help=True, help="LearnLoom: the Grio education backend and analytics.")
 console = Console(stderr=True)
@@ -72,15 +82,22 @@ def seed(
         console.print("demo data is already present; nothing to do")
         return
     rows = sum(summary.counts.values())
-    console.print(f"[green]demo world written[/green]: {rows:,} rows in {len(summary.counts)} tables")
+    console.print(
+        f"[green]demo world written[/green]: {rows:,} rows in {len(summary.counts)} tables"
+    )
 
 
-async def _seed(options, seed_demo):  # type: ignore[no-untyped-def]
+async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
     from models.db import make_engine, make_session_factory
 
     engine = make_engine(get_settings().database_url)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    tasks: dict[str, int] = {}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    tasks: dict[str, TaskID] = {}
     try:
         with Progress(*columns, console=console) as bar:
 
@@ -111,7 +128,9 @@ def openapi() -> None:
     from rest_compat.routes import ROUTES
     from schema.root import schema as graphql_schema
 
-    document = openapi_document(compile_routes(graphql_schema._schema, ROUTES), version=app_version())
+    document = openapi_document(
+        compile_routes(graphql_schema._schema, ROUTES), version=app_version()
+    )
     typer.echo(json.dumps(document, indent=2))
 
 

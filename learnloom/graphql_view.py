@@ -40,17 +40,18 @@ class GraphQLView(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return self._context_factory(request)  # type: ignore[no-any-return]
+        context: Context = self._context_factory(request)
+        return context
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(GRAPHIQL_PAGE)
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             response["errors"] = [format_error(error) for error in result.errors]
         if result.extensions:
             response["extensions"] = result.extensions
         return response
-
-

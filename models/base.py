@@ -16,5 +16,5 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_urlsafe(12)}"
 
 
-def json_column() -> Column:  # type: ignore[type-arg]
+def json_column() -> Column:
     return Column(JSON, nullable=False)

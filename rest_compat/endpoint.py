@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import ExecutionResult, execute
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 
@@ -20,7 +20,7 @@ from schema.errors import app_error, is_unexpected, log_unexpected
 
 log = logging.getLogger(__name__)
 
-ContextFactory = Callable[[Request], Any]
+ContextFactory = Callable[[HTTPConnection], Any]
 
 
 class RestEndpoint:
@@ -52,11 +52,10 @@ class RestEndpoint:
             context_value=context,
             variable_values=variables,
             executor_class=self._schema.execution_context_class,
-            is_awaitable=optimized_is_awaitable,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
         )
-        if optimized_is_awaitable(result):
+        if not isinstance(result, ExecutionResult):
             result = await result
-        assert isinstance(result, ExecutionResult)
         return result
 
     def _shape(self, result: ExecutionResult, request_id: str) -> Any:

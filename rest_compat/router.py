@@ -1,5 +1,7 @@
 """Starlette routes for the compiled REST table."""
 
+from collections.abc import Awaitable, Callable
+
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,7 +26,7 @@ def rest_routes(
     ]
 
 
-def _dispatcher(endpoints: dict[str, RestEndpoint]):  # type: ignore[no-untyped-def]
+def _dispatcher(endpoints: dict[str, RestEndpoint]) -> Callable[[Request], Awaitable[Response]]:
     async def dispatch(request: Request) -> Response:
         method = "GET" if request.method == "HEAD" else request.method
         return await endpoints[method].handle(request)

@@ -1,6 +1,7 @@
 """Times leave the API as UTC ISO-8601 with a `Z`, as the contracts show them."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import strawberry
 
@@ -32,4 +33,4 @@ IsoDate = strawberry.scalar(
     parse_value=date.fromisoformat,
 )
 
-SCALAR_OVERRIDES = {datetime: UtcDateTime, date: IsoDate}
+SCALAR_OVERRIDES: dict[object, Any] = {datetime: UtcDateTime, date: IsoDate}

@@ -83,7 +83,9 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation
-    def create(self, title: str, note: NoteInput | None = None, due_date: datetime | None = None) -> Created:
+    def create(
+        self, title: str, note: NoteInput | None = None, due_date: datetime | None = None
+    ) -> Created:
         if title == "taken":
             raise Conflict("That title is taken")
         return Created(title=title, lesson_id=note.lesson_id if note else None, due_date=due_date)

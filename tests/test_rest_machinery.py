@@ -22,10 +22,17 @@ async def api() -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_query_parameters_are_typed_from_the_variables(api: httpx.AsyncClient) -> None:
     response = await api.get(
-        "/api/echo", params={"count": "3", "flag": "true", "level": "hard", "names": "a,b", "ratio": "0.5"}
+        "/api/echo",
+        params={"count": "3", "flag": "true", "level": "hard", "names": "a,b", "ratio": "0.5"},
     )
     assert response.status_code == 200
-    assert response.json() == {"count": 3, "flag": True, "level": "HARD", "names": ["a", "b"], "ratio": 0.5}
+    assert response.json() == {
+        "count": 3,
+        "flag": True,
+        "level": "HARD",
+        "names": ["a", "b"],
+        "ratio": 0.5,
+    }
     repeated = await api.get("/api/echo?count=1&names=x&names=y")
     assert repeated.json()["names"] == ["x", "y"]
 
@@ -37,10 +44,17 @@ async def test_missing_required_parameter_is_422_naming_it(api: httpx.AsyncClien
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("count=abc", "count"), ("count=1&flag=maybe", "flag"), ("count=1&level=medium", "level"),
-     ("count=1&ratio=nan", "ratio"), ("count=99999999999", "count")],
+    [
+        ("count=abc", "count"),
+        ("count=1&flag=maybe", "flag"),
+        ("count=1&level=medium", "level"),
+        ("count=1&ratio=nan", "ratio"),
+        ("count=99999999999", "count"),
+    ],
 )
-async def test_badly_typed_parameters_are_422(api: httpx.AsyncClient, query: str, field: str) -> None:
+async def test_badly_typed_parameters_are_422(
+    api: httpx.AsyncClient, query: str, field: str
+) -> None:
     error = assert_error(await api.get(f"/api/echo?{query}"), 422, "VALIDATION_ERROR")
     assert list(error["details"]) == [field]
 
@@ -66,24 +80,35 @@ async def test_body_becomes_variables_with_status_201(api: httpx.AsyncClient) ->
 
 async def test_body_errors(api: httpx.AsyncClient) -> None:
     assert_error(
-        await api.post("/api/v1/items/", content=b"{not json", headers={"content-type": "application/json"}),
-        400, "BAD_REQUEST",
+        await api.post(
+            "/api/v1/items/", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        400,
+        "BAD_REQUEST",
     )
     assert_error(await api.post("/api/v1/items/", json=[1, 2]), 400, "BAD_REQUEST")
     missing = assert_error(await api.post("/api/v1/items/", json={}), 422, "VALIDATION_ERROR")
     assert missing["details"] == {"title": ["This field is required."]}
     unknown = assert_error(
-        await api.post("/api/v1/items/", json={"title": "x", "role": "SUPER_ADMIN"}), 422, "VALIDATION_ERROR"
+        await api.post("/api/v1/items/", json={"title": "x", "role": "SUPER_ADMIN"}),
+        422,
+        "VALIDATION_ERROR",
     )
     assert unknown["details"] == {"role": ["Unknown field."]}
     nested = assert_error(
-        await api.post("/api/v1/items/", json={"title": "x", "note": {"topic_id": 1}}), 422, "VALIDATION_ERROR"
+        await api.post("/api/v1/items/", json={"title": "x", "note": {"topic_id": 1}}),
+        422,
+        "VALIDATION_ERROR",
     )
     assert list(nested["details"]) == ["note"]
-    wrong_type = assert_error(await api.post("/api/v1/items/", json={"title": 5}), 422, "VALIDATION_ERROR")
+    wrong_type = assert_error(
+        await api.post("/api/v1/items/", json={"title": 5}), 422, "VALIDATION_ERROR"
+    )
     assert list(wrong_type["details"]) == ["title"]
     bad_time = assert_error(
-        await api.post("/api/v1/items/", json={"title": "x", "due_date": "tomorrow"}), 422, "VALIDATION_ERROR"
+        await api.post("/api/v1/items/", json={"title": "x", "due_date": "tomorrow"}),
+        422,
+        "VALIDATION_ERROR",
     )
     assert list(bad_time["details"]) == ["due_date"]
 

@@ -27,7 +27,12 @@ def route(method: str = "GET", path: str = "/api/x") -> RestRoute:
         ("GET", "/api/x", "query { boom echo(count: 1) { count } }", "exactly one root field"),
         ("POST", "/api/x", "query { boom }", "mutations"),
         ("GET", "/api/x", 'mutation { create(title: "a") { title } }', "GET routes run queries"),
-        ("GET", "/api/x/{item_id}/", "query { boom }", "path parameters ['item_id'] have no variable"),
+        (
+            "GET",
+            "/api/x/{item_id}/",
+            "query { boom }",
+            "path parameters ['item_id'] have no variable",
+        ),
         ("GET", "/api/x", "query($Count: Int!) { echo(count: $Count) { count } }", "snake_case"),
     ],
 )
@@ -38,7 +43,10 @@ def test_bad_documents_are_refused(method: str, path: str, source: str, message:
 
 def test_missing_document_and_duplicate_rows_are_refused() -> None:
     with pytest.raises(DocumentError, match="does not exist"):
-        compile_routes(schema._schema, (RestRoute("GET", "/api/x", "no_such_document", Envelope.BARE, "x", "t"),))
+        compile_routes(
+            schema._schema,
+            (RestRoute("GET", "/api/x", "no_such_document", Envelope.BARE, "x", "t"),),
+        )
     with pytest.raises(DocumentError, match="listed twice"):
         compile_routes(schema._schema, (ROUTES[0], ROUTES[0]))
 

@@ -1,0 +1,3 @@
+from learnloom.cli import main
+
+main()

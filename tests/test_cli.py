@@ -1,0 +1,92 @@
+"""The `learnloom` command line, run as a user runs it, and a real server on a socket."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from schema.root import sdl
+
+LEARNLOOM = [sys.executable, "-m", "learnloom"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LEARNLOOM_")}
+    environment.update(LEARNLOOM_ENV="test", LEARNLOOM_DATA_DIR=str(tmp_path / "data"))
+    return environment
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LEARNLOOM, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_schema_and_openapi_commands(env: dict[str, str]) -> None:
+    schema = run(env, "schema")
+    assert schema.returncode == 0 and schema.stdout == sdl()
+    openapi = run(env, "openapi")
+    assert openapi.returncode == 0
+    assert "/api/health" in json.loads(openapi.stdout)["paths"]
+
+
+def test_migrate_and_seed_a_fresh_data_dir(env: dict[str, str], tmp_path: Path) -> None:
+    assert run(env, "migrate").returncode == 0
+    assert (tmp_path / "data" / "learnloom.db").is_file()
+    seeded = run(env, "seed", "--demo", "--students", "12", "--now", "2026-03-24")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "demo world written" in seeded.stderr
+    again = run(env, "seed", "--demo", "--students", "12")
+    assert again.returncode == 0 and "already present" in again.stderr
+    refused = run(env, "seed")
+    assert refused.returncode == 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(env: dict[str, str]) -> Iterator[str]:
+    assert run(env, "migrate").returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [*LEARNLOOM, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_answers_over_real_http(server: str) -> None:
+    assert httpx.get(f"{server}/api/health").json() == {
+        "status": "ok",
+        "message": "Backend is running",
+    }
+    status = httpx.get(f"{server}/api/system-status").json()
+    assert status["database_connected"] is True
+    graphiql = httpx.get(f"{server}/graphql", headers={"accept": "text/html"})
+    assert "graphiql.min.js" in graphiql.text
