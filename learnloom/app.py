@@ -1,6 +1,7 @@
 """The application factory: one Starlette app serving GraphQL, the REST facade, the
 OpenAPI document and the offline GraphiQL and docs pages."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,6 +57,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # Objects built at start-up live as long as the process: moving them out of the
+        # collector's generations makes every later collection cheaper.
+        gc.collect()
+        gc.freeze()
         yield
         await state.close()
 

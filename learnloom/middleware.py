@@ -1,11 +1,16 @@
 """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
 
+import itertools
 import re
-import uuid
+import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Unique across processes (random prefix) and requests (counter); cheaper than uuid4,
+# which reads the OS entropy pool on every request.
+_PROCESS = secrets.token_hex(6)
+_COUNTER = itertools.count(1)
 
 
 class RequestIdMiddleware:
@@ -19,7 +24,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_id(scope) or f"{_PROCESS}-{next(_COUNTER):x}"
         scope.setdefault("state", {})["request_id"] = request_id
         header = (b"x-request-id", request_id.encode())
 

@@ -1,7 +1,7 @@
 """What every resolver receives: the application's long-lived state and, per request,
 fresh DataLoaders (a loader shared between requests would leak cached rows between users)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -45,10 +45,10 @@ class Context:
     state: AppState
     request_id: str
     request: Any = None  # the Starlette request, absent for in-process calls without one
-    loaders: Loaders = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.state)
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.state)
 
     @property
     def settings(self) -> Settings:

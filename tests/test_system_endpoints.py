@@ -1,5 +1,6 @@
 """GET /api/health and GET /api/system-status, exactly as learnloom-analytics-api.txt."""
 
+import re
 import time
 from pathlib import Path
 
@@ -19,8 +20,9 @@ async def test_health_answers_the_contract_body(client: httpx.AsyncClient) -> No
 
 
 async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
-    generated = await client.get("/api/health")
-    assert len(generated.headers["x-request-id"]) == 32
+    first, second = await client.get("/api/health"), await client.get("/api/health")
+    assert re.fullmatch(r"[0-9a-f]{12}-[0-9a-f]+", first.headers["x-request-id"])
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
     echoed = await client.get("/api/health", headers={"X-Request-ID": "trace-42"})
     assert echoed.headers["x-request-id"] == "trace-42"
     unsafe = await client.get("/api/health", headers={"X-Request-ID": "bad id\twith spaces"})

@@ -1,0 +1,155 @@
+"""`make bench`: the REST facade against a bare Starlette endpoint and against Strawberry's
+own /graphql view, one server process, one run, printed as ratios against DESIGN.md §7.
+
+Also measures start-up to the first 200 on /api/health and the idle RSS."""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import httpx
+
+from bench.load import Result, Target, run
+
+HOST = "127.0.0.1"
+TARGETS = (
+    Target("bare Starlette JSON endpoint", "GET", "/bench/bare"),
+    Target("REST facade GET /api/health", "GET", "/api/health"),
+    Target(
+        "Strawberry /graphql view, same operation",
+        "POST",
+        "/graphql",
+        json.dumps({"query": "query Health { health { status message } }"}).encode(),
+    ),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    env = {
+        **os.environ,
+        "LEARNLOOM_DATA_DIR": str(data_dir),
+        "LEARNLOOM_ENV": "test",
+        "LEARNLOOM_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "learnloom", "migrate"], env=env, check=True, capture_output=True
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.facade_app:create_bench_app",
+        "--factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    started = time.perf_counter()
+    server = subprocess.Popen(command, env=env)
+    while True:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/api/health", timeout=1).status_code == 200:
+                return server, time.perf_counter() - started
+        except httpx.TransportError:
+            if server.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.01)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(port: int, concurrency: int, seconds: float, rounds: int) -> dict[str, list[Result]]:
+    """Rounds alternate between the targets so drift on a shared machine hits all alike.
+    The load runs in a child process so its CPU never counts against the server's."""
+    results: dict[str, list[Result]] = {t.name: [] for t in TARGETS}
+    with Pool(1) as pool:
+        for target in TARGETS:  # warm-up
+            pool.apply(run, (target, HOST, port, concurrency, 1.0))
+        for _ in range(rounds):
+            for target in TARGETS:
+                results[target.name].append(
+                    pool.apply(run, (target, HOST, port, concurrency, seconds))
+                )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=4.0, help="per target per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        server, startup = start_server(Path(data_dir), port)
+        try:
+            time.sleep(0.5)
+            idle_rss = rss_mb(server.pid)
+            results = measure(port, args.concurrency, args.seconds, args.rounds)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    print(
+        f"load: {args.concurrency} keep-alive connections, {args.rounds} rounds x {args.seconds:.0f} s "
+        "per target, medians of the rounds\n"
+    )
+    print(f"{'target':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    rps: dict[str, float] = {}
+    for name, rounds in results.items():
+        rps[name] = statistics.median(r.rps for r in rounds)
+        p50 = statistics.median(r.p50_ms for r in rounds)
+        p99 = statistics.median(r.p99_ms for r in rounds)
+        errors = sum(r.errors for r in rounds)
+        print(f"{name:44} {rps[name]:9.0f} {p50:8.2f} {p99:8.2f} {errors:7d}")
+    bare, facade, graphql = (rps[t.name] for t in TARGETS)
+    checks = [
+        ("REST facade / bare Starlette endpoint", facade / bare, ">=", 0.6),
+        ("REST facade / Strawberry /graphql view", facade / graphql, ">=", 1.5),
+        ("start to first 200 on /api/health (s)", startup, "<=", 2.0),
+        ("idle server RSS (MB)", idle_rss, "<=", 250.0),
+    ]
+    print(f"\n{'budget (DESIGN.md §7)':44} {'measured':>9} {'budget':>10}  verdict")
+    failed = False
+    for label, value, op, budget in checks:
+        ok = value >= budget if op == ">=" else value <= budget
+        failed |= not ok
+        print(
+            f"{label:44} {value:9.2f} {op + ' ' + str(budget):>10}  {'ok' if ok else 'OVER BUDGET'}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The application under benchmark: the real app plus a bare Starlette JSON endpoint in the
+same process, behind the same middleware, as the baseline of DESIGN.md §7."""
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from learnloom.app import create_app
+
+BARE_BODY = {"status": "ok", "message": "Backend is running"}
+
+
+async def bare(_: Request) -> JSONResponse:
+    return JSONResponse(BARE_BODY)
+
+
+def create_bench_app() -> Starlette:
+    app = create_app()
+    app.router.routes.insert(0, Route("/bench/bare", bare, methods=["GET"]))
+    return app
