@@ -18,7 +18,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import Result, Target, run
+from bench import load, wrk
+from bench.load import Result, Target
 
 HOST = "127.0.0.1"
 TARGETS = (
@@ -88,6 +89,7 @@ def measure(port: int, concurrency: int, seconds: float, rounds: int) -> dict[st
     """Rounds alternate between the targets so drift on a shared machine hits all alike.
     The load runs in a child process so its CPU never counts against the server's."""
     results: dict[str, list[Result]] = {t.name: [] for t in TARGETS}
+    run = wrk.run if wrk.available() else load.run
     with Pool(1) as pool:
         for target in TARGETS:  # warm-up
             pool.apply(run, (target, HOST, port, concurrency, 1.0))
@@ -121,9 +123,10 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.platform()}"
     )
+    generator = "wrk" if wrk.available() else "bench/load.py (install wrk for a lighter client)"
     print(
-        f"load: {args.concurrency} keep-alive connections, {args.rounds} rounds x {args.seconds:.0f} s "
-        "per target, medians of the rounds\n"
+        f"load: {generator}, {args.concurrency} keep-alive connections, {args.rounds} rounds x "
+        f"{args.seconds:.0f} s per target, medians of the rounds\n"
     )
     print(f"{'target':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     rps: dict[str, float] = {}

@@ -1,6 +1,7 @@
 """The one generic REST endpoint: read the variables, execute the pre-parsed operation
 in-process, shape the result, or map the error to the standard body."""
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -9,20 +10,27 @@ import strawberry
 from graphql import ExecutionResult, execute
 from graphql.execution import Executor
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from learnloom.errors import AppError, InternalError
 from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.inputs import read_variables
-from rest_compat.responses import error_response
 from rest_compat.route import Envelope
 from schema.errors import app_error, is_unexpected, log_unexpected
 
 log = logging.getLogger(__name__)
 
 ContextFactory = Callable[[HTTPConnection], Any]
+_JSON = (b"content-type", b"application/json")
+
+
+async def send_json(send: Send, status: int, payload: Any) -> None:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = [_JSON, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class FacadeExecutor(Executor):
@@ -45,7 +53,10 @@ class RestEndpoint:
         # Most GET routes take no input at all: skip reading it.
         self._has_inputs = bool(compiled.variables) or compiled.route.method in BODY_METHODS
 
-    async def handle(self, request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A raw ASGI app: the facade is on every REST request's path, so it skips
+        Starlette's per-endpoint wrapping and builds its response bytes directly."""
+        request = Request(scope, receive)
         context = self._context_factory(request)
         try:
             variables = (
@@ -54,13 +65,14 @@ class RestEndpoint:
                 else {}
             )
             result = await self._execute(context, variables)
-            body = self._shape(result, context.request_id)
+            status, body = self.compiled.route.status, self._shape(result, context.request_id)
         except AppError as error:
-            return error_response(error)
+            status, body = error.status, error.body()
         except Exception:
             log.exception("unexpected error in %s %s", request.method, request.url.path)
-            return error_response(InternalError())
-        return JSONResponse(body, status_code=self.compiled.route.status)
+            masked = InternalError()
+            status, body = masked.status, masked.body()
+        await send_json(send, status, body)
 
     async def _execute(self, context: Any, variables: dict[str, Any]) -> ExecutionResult:
         result = execute(

@@ -1,11 +1,8 @@
 """Starlette routes for the compiled REST table."""
 
-from collections.abc import Awaitable, Callable
-
 import strawberry
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rest_compat.compile import CompiledRoute
 from rest_compat.endpoint import ContextFactory, RestEndpoint
@@ -26,12 +23,13 @@ def rest_routes(
     ]
 
 
-def _dispatcher(endpoints: dict[str, RestEndpoint]) -> Callable[[Request], Awaitable[Response]]:
+def _dispatcher(endpoints: dict[str, RestEndpoint]) -> ASGIApp:
+    """The route's ASGI app; Starlette has already refused methods not in `endpoints`."""
     if len(endpoints) == 1:
-        return next(iter(endpoints.values())).handle  # HEAD reaches a GET route's handler
+        return next(iter(endpoints.values()))
 
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await endpoints[method].handle(request)
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        await endpoints[method](scope, receive, send)
 
     return dispatch
