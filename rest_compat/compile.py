@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from rest_compat.naming import camel, snake
+from rest_compat.plan import Plan, build_plan
 from rest_compat.route import RestRoute
 
 OPERATIONS = Path(__file__).parent / "operations"
@@ -50,6 +51,7 @@ class CompiledRoute:
     root_key: str  # the response key of the single root field (its alias, if any)
     root_type: GraphQLOutputType  # that field's type, for the OpenAPI response schema
     variables: tuple[Variable, ...]
+    plan: Plan | None  # None: the document runs through graphql-core's executor
 
     @property
     def path_params(self) -> list[str]:
@@ -117,6 +119,7 @@ def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> Compi
         root_key=(root.alias or root.name).value,
         root_type=root_parent.fields[root.name.value].type,
         variables=variables,
+        plan=build_plan(schema, document),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import ExecutionResult, execute
 from graphql.execution import Executor
+from graphql.execution.values import VariableValues
 from starlette.requests import HTTPConnection, Request
 from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
@@ -16,7 +17,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from learnloom.errors import AppError, InternalError
 from rest_compat.compile import BODY_METHODS, CompiledRoute
-from rest_compat.inputs import read_variables
+from rest_compat.inputs import NO_VARIABLES, read_variables
+from rest_compat.plan import execute_plan
 from rest_compat.route import Envelope
 from schema.errors import app_error, is_unexpected, log_unexpected
 
@@ -62,24 +64,32 @@ class RestEndpoint:
             variables = (
                 await read_variables(request, self.compiled, self._graphql_schema)
                 if self._has_inputs
-                else {}
+                else NO_VARIABLES
             )
-            result = await self._execute(context, variables)
-            status, body = self.compiled.route.status, self._shape(result, context.request_id)
+            if self.compiled.plan is not None:
+                data = await execute_plan(self.compiled.plan, context, variables)
+            else:
+                data = self._data(await self._execute(context, variables), context.request_id)
+            status, body = self.compiled.route.status, self._shape(data)
         except AppError as error:
             status, body = error.status, error.body()
         except Exception:
-            log.exception("unexpected error in %s %s", request.method, request.url.path)
+            log.exception(
+                "unexpected error in %s %s (request %s)",
+                request.method,
+                request.url.path,
+                context.request_id,
+            )
             masked = InternalError()
             status, body = masked.status, masked.body()
         await send_json(send, status, body)
 
-    async def _execute(self, context: Any, variables: dict[str, Any]) -> ExecutionResult:
+    async def _execute(self, context: Any, variables: VariableValues) -> ExecutionResult:
         result = execute(
             self._graphql_schema,
             self.compiled.document,
             context_value=context,
-            variable_values=variables,
+            variable_values=variables.coerced,
             executor_class=FacadeExecutor,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
         )
@@ -87,12 +97,15 @@ class RestEndpoint:
             result = await result
         return result
 
-    def _shape(self, result: ExecutionResult, request_id: str) -> Any:
+    def _data(self, result: ExecutionResult, request_id: str) -> dict[str, Any]:
         if result.errors:
             error = result.errors[0]
             if is_unexpected(error):
                 log_unexpected(error, request_id)
             raise app_error(error) or InternalError()
         assert result.data is not None
-        value = result.data[self.compiled.root_key]
+        return result.data
+
+    def _shape(self, data: dict[str, Any]) -> Any:
+        value = data[self.compiled.root_key]
         return {"data": value} if self.compiled.route.envelope is Envelope.DATA else value

@@ -15,7 +15,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLSchema,
 )
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 from starlette.requests import Request
 
 from learnloom.errors import BadRequest, Details, ValidationFailed
@@ -26,9 +26,13 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
+NO_VARIABLES = VariableValues(sources={}, coerced={})
+
+
 async def read_variables(
     request: Request, compiled: CompiledRoute, schema: GraphQLSchema
-) -> dict[str, Any]:
+) -> VariableValues:
+    """The operation's variables, coerced as graphql-core would, or ValidationFailed."""
     body = await _read_body(request) if compiled.route.method in BODY_METHODS else {}
     values: dict[str, Any] = {}
     details: Details = {}
@@ -47,11 +51,9 @@ async def read_variables(
     known = {v.rest_name for v in compiled.variables if v.location == "body"}
     for key in body.keys() - known:
         details[key] = ["Unknown field."]
-    if not details:
-        details = _coercion_errors(schema, compiled, values)
     if details:
         raise ValidationFailed(details=details)
-    return values
+    return _coerce(schema, compiled, values)
 
 
 async def _read_body(request: Request) -> dict[str, Any]:
@@ -127,17 +129,17 @@ def _parse_text(text: str, graphql_type: Any) -> Any:
     return text
 
 
-def _coercion_errors(
+def _coerce(
     schema: GraphQLSchema, compiled: CompiledRoute, values: dict[str, Any]
-) -> Details:
+) -> VariableValues:
     coerced = get_variable_values(schema, compiled.operation.variable_definitions or (), values)
     if not isinstance(coerced, list):
-        return {}
+        return coerced
     by_name = {v.name: v.rest_name for v in compiled.variables}
     details: Details = {}
     for error in coerced:
         details.setdefault(_variable_of(error, by_name), []).append(_short(error.message))
-    return details
+    raise ValidationFailed(details=details)
 
 
 def _variable_of(error: GraphQLError, by_name: dict[str, str]) -> str:

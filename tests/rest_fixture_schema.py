@@ -1,14 +1,16 @@
 """A small schema and route table that exercise every feature of the REST machinery,
 independent of which endpoints the product has today."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from functools import cached_property
 
 import strawberry
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from strawberry.dataloader import DataLoader
 
 from learnloom.app import http_error, unexpected_error
 from learnloom.errors import Conflict, NotFound
@@ -54,7 +56,29 @@ class Created:
 
 
 @strawberry.type
+class Topic:
+    name: str
+
+
+@strawberry.type
+class Lesson:
+    id: int
+
+    @strawberry.field
+    async def topic(self, info: strawberry.Info) -> Topic:
+        return await info.context.topics.load(self.id % 3)
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def lessons(self, count: int) -> list[Lesson]:
+        return [Lesson(id=i) for i in range(count)]
+
+    @strawberry.field
+    async def slow_failure(self) -> list[Lesson]:
+        raise NotFound("nothing here")
+
     @strawberry.field
     def echo(
         self,
@@ -101,6 +125,10 @@ DOCUMENTS = {
     }""",
     "item": "query Item($itemId: Int!) { item(itemId: $itemId) { item_id: itemId name } }",
     "boom": "query Boom { boom }",
+    "lessons": "query Lessons($count: Int!) { lessons(count: $count) { id topic { name } } }",
+    "echo_skip": """query EchoSkip($count: Int!, $flag: Boolean!) {
+        echo(count: $count) { count names @include(if: $flag) }
+    }""",
     "create": """mutation Create($title: String!, $note: NoteInput, $dueDate: DateTime) {
         created: create(title: $title, note: $note, dueDate: $dueDate) {
             title lesson_id: lessonId due_date: dueDate
@@ -113,6 +141,8 @@ ROUTES = (
     RestRoute("GET", "/api/echo", "echo", Envelope.BARE, "Echo", "test"),
     RestRoute("GET", "/api/v1/items/{item_id}/", "item", Envelope.DATA, "One item", "test"),
     RestRoute("GET", "/api/boom", "boom", Envelope.BARE, "Fails", "test"),
+    RestRoute("GET", "/api/lessons", "lessons", Envelope.BARE, "Lessons with topics", "test"),
+    RestRoute("GET", "/api/echo-skip", "echo_skip", Envelope.BARE, "Uses a directive", "test"),
     RestRoute("POST", "/api/v1/items/", "create", Envelope.DATA, "Create", "test", status=201, errors=(409,)),
 )
 # fmt: on
@@ -121,6 +151,15 @@ ROUTES = (
 @dataclass
 class FakeContext:
     request_id: str
+    batches: list[list[int]] = field(default_factory=list)
+
+    @cached_property
+    def topics(self) -> DataLoader[int, Topic]:
+        async def load(keys: list[int]) -> list[Topic]:
+            self.batches.append(list(keys))
+            return [Topic(name=f"topic {key}") for key in keys]
+
+        return DataLoader(load_fn=load)
 
 
 def compiled_routes() -> list:

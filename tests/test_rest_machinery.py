@@ -160,3 +160,15 @@ def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+async def test_a_directive_document_still_answers(api: httpx.AsyncClient) -> None:
+    shown = await api.get("/api/echo-skip?count=2&flag=true")
+    assert shown.json() == {"count": 2, "names": []}
+    hidden = await api.get("/api/echo-skip?count=2&flag=false")
+    assert hidden.json() == {"count": 2}
+
+
+async def test_lists_of_objects_through_the_facade(api: httpx.AsyncClient) -> None:
+    response = await api.get("/api/lessons?count=3")
+    assert response.json() == [{"id": i, "topic": {"name": f"topic {i}"}} for i in range(3)]

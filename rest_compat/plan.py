@@ -1,0 +1,281 @@
+"""A compiled execution plan for one facade document.
+
+The facade runs a fixed, pre-validated document, and any error fails the whole REST
+response (there is no partial data to assemble). That lets the field tree be collected once
+at start-up instead of on every request, and execution walk it directly, calling the same
+Strawberry resolvers with the same resolve info as graphql-core would. Documents that need
+more of GraphQL than this (directives, abstract types, repeated response keys) get no plan
+and run through graphql-core's executor instead.
+
+Sibling fields and list items are resolved concurrently, so DataLoaders batch as they do
+under graphql-core."""
+
+import asyncio
+from collections.abc import Awaitable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    is_leaf_type,
+    visit,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.language import Visitor
+from graphql.pyutils import Path
+from strawberry.execution.is_awaitable import optimized_is_awaitable
+from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo
+
+
+class NoPlan(Exception):
+    """The document uses something the plan does not cover."""
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    key: str
+    node: FieldNode
+    definition: GraphQLField
+    parent_type: GraphQLObjectType
+    static_arguments: dict[str, Any] | None  # None: the arguments use variables
+    children: tuple["FieldPlan", ...]  # the selection under an object (or list of objects)
+
+
+@dataclass(frozen=True)
+class Plan:
+    schema: GraphQLSchema
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    root: FieldPlan
+
+
+def build_plan(schema: GraphQLSchema, document: DocumentNode) -> Plan | None:
+    try:
+        return _build(schema, document)
+    except NoPlan:
+        return None
+
+
+def _build(schema: GraphQLSchema, document: DocumentNode) -> Plan:
+    if _has_directives(document):
+        raise NoPlan
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    root_type = (
+        schema.query_type if operation.operation == OperationType.QUERY else schema.mutation_type
+    )
+    if root_type is None or operation.operation == OperationType.SUBSCRIPTION:
+        raise NoPlan
+    (root,) = _fields(root_type, operation.selection_set, fragments)
+    return Plan(schema=schema, operation=operation, fragments=fragments, root=root)
+
+
+def _has_directives(document: DocumentNode) -> bool:
+    found: list[DirectiveNode] = []
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            found.append(node)
+
+    visit(document, Finder())
+    return bool(found)
+
+
+def _fields(
+    parent: GraphQLObjectType,
+    selection_set: SelectionSetNode,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> tuple[FieldPlan, ...]:
+    plans: list[FieldPlan] = []
+    for node in _field_nodes(selection_set, fragments):
+        name = node.name.value
+        if name.startswith("__"):
+            raise NoPlan
+        definition = parent.fields[name]
+        named = _named(definition.type)
+        if is_leaf_type(named):
+            children: tuple[FieldPlan, ...] = ()
+        elif isinstance(named, GraphQLObjectType) and node.selection_set is not None:
+            children = _fields(named, node.selection_set, fragments)
+        else:
+            raise NoPlan  # interfaces and unions
+        plans.append(
+            FieldPlan(
+                key=(node.alias or node.name).value,
+                node=node,
+                definition=definition,
+                parent_type=parent,
+                static_arguments=None
+                if _uses_variables(node)
+                else get_argument_values(definition, node),
+                children=children,
+            )
+        )
+    if len({plan.key for plan in plans}) != len(plans):
+        raise NoPlan  # graphql-core would merge repeated keys
+    return tuple(plans)
+
+
+def _field_nodes(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> Iterable[FieldNode]:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _field_nodes(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            yield from _field_nodes(fragments[selection.name.value].selection_set, fragments)
+
+
+def _uses_variables(node: FieldNode) -> bool:
+    found: list[VariableNode] = []
+
+    class Finder(Visitor):
+        def enter_variable(self, variable: VariableNode, *_: Any) -> None:
+            found.append(variable)
+
+    for argument in node.arguments or ():
+        visit(argument, Finder())
+    return bool(found)
+
+
+def _named(graphql_type: GraphQLOutputType) -> Any:
+    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+class _Run:
+    """One execution of a plan."""
+
+    def __init__(self, plan: Plan, context: Any, variables: VariableValues) -> None:
+        self.plan = plan
+        self.context = context
+        self.variables = variables
+
+    def field(self, field: FieldPlan, source: Any, path: Path | None) -> Any:
+        path = Path(path, field.key, field.parent_type.name)
+        definition = field.definition
+        info = _OperationContextAwareGraphQLResolveInfo(
+            field.node.name.value,
+            [field.node],
+            definition.type,
+            field.parent_type,
+            path,
+            self.plan.schema,
+            self.plan.fragments,
+            None,
+            self.plan.operation,
+            self.variables.coerced,
+            self.context,
+            optimized_is_awaitable,
+            None,
+            None,
+            None,  # type: ignore[arg-type]  # no operation extensions, as in Strawberry's default
+        )
+        arguments = field.static_arguments
+        if arguments is None:
+            arguments = get_argument_values(definition, field.node, self.variables)
+        assert definition.resolve is not None
+        value = definition.resolve(source, info, **arguments)
+        if optimized_is_awaitable(value):
+            return self._complete_later(definition.type, field, value, info, path)
+        return self.complete(definition.type, field, value, info, path)
+
+    async def _complete_later(
+        self, graphql_type: Any, field: FieldPlan, value: Awaitable[Any], info: Any, path: Path
+    ) -> Any:
+        completed = self.complete(graphql_type, field, await value, info, path)
+        return await completed if optimized_is_awaitable(completed) else completed
+
+    def complete(
+        self, graphql_type: Any, field: FieldPlan, value: Any, info: Any, path: Path
+    ) -> Any:
+        if isinstance(graphql_type, GraphQLNonNull):
+            if value is None:
+                raise GraphQLError(f"Cannot return null for non-nullable field {path.as_list()}.")
+            return self.complete(graphql_type.of_type, field, value, info, path)
+        if value is None:
+            return None
+        if isinstance(graphql_type, GraphQLList):
+            items: list[Any] = []
+            with _closing_on_error(items):
+                for index, item in enumerate(value):
+                    items.append(
+                        self.complete(
+                            graphql_type.of_type, field, item, info, Path(path, index, None)
+                        )
+                    )
+            return _gather_list(items) if any(optimized_is_awaitable(i) for i in items) else items
+        if is_leaf_type(graphql_type):
+            serialized = graphql_type.serialize(value)
+            if serialized is None:
+                raise GraphQLError(f"Expected a value of type {graphql_type} at {path.as_list()}.")
+            return serialized
+        if graphql_type.is_type_of is not None and not graphql_type.is_type_of(value, info):
+            raise GraphQLError(f"Expected a value of type {graphql_type} at {path.as_list()}.")
+        return self.object(field.children, value, path)
+
+    def object(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
+        values: dict[str, Any] = {}
+        with _closing_on_error(values.values()):
+            for field in fields:
+                values[field.key] = self.field(field, source, path)
+        if any(optimized_is_awaitable(v) for v in values.values()):
+            return _gather_dict(values)
+        return values
+
+
+@contextmanager
+def _closing_on_error(started: Iterable[Any]) -> Iterator[None]:
+    """If a sibling fails, close the coroutines already started so none is left unawaited."""
+    try:
+        yield
+    except BaseException:
+        for value in started:
+            if asyncio.iscoroutine(value):
+                value.close()
+        raise
+
+
+async def _gather_list(items: list[Any]) -> list[Any]:
+    pending = [(i, item) for i, item in enumerate(items) if optimized_is_awaitable(item)]
+    done = await asyncio.gather(*(item for _, item in pending))
+    for (index, _), value in zip(pending, done, strict=True):
+        items[index] = value
+    return items
+
+
+async def _gather_dict(values: dict[str, Any]) -> dict[str, Any]:
+    pending = [(k, v) for k, v in values.items() if optimized_is_awaitable(v)]
+    done = await asyncio.gather(*(v for _, v in pending))
+    for (key, _), value in zip(pending, done, strict=True):
+        values[key] = value
+    return values
+
+
+async def execute_plan(plan: Plan, context: Any, variables: VariableValues) -> dict[str, Any]:
+    """The operation's data; any error raised by a resolver propagates unchanged."""
+    run = _Run(plan, context, variables)
+    data = run.object((plan.root,), None, None)
+    return await data if optimized_is_awaitable(data) else data
