@@ -47,7 +47,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     openapi = openapi_document(compiled, version=app_version())
 
     def context_for(request: HTTPConnection) -> Context:
-        return Context(state=state, request_id=request.state.request_id, request=request)
+        # Read from the scope directly: `request.state` builds a State object per request.
+        return Context(
+            state=state, request_id=request.scope["state"]["request_id"], request=request
+        )
 
     async def openapi_json(_: Request) -> JSONResponse:
         return JSONResponse(openapi)

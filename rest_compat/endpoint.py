@@ -26,10 +26,11 @@ log = logging.getLogger(__name__)
 
 ContextFactory = Callable[[HTTPConnection], Any]
 _JSON = (b"content-type", b"application/json")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 async def send_json(send: Send, status: int, payload: Any) -> None:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _ENCODER.encode(payload).encode()
     headers = [_JSON, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -11,8 +11,7 @@ Sibling fields and list items are resolved concurrently, so DataLoaders batch as
 under graphql-core."""
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,13 +218,16 @@ class _Run:
             return None
         if isinstance(graphql_type, GraphQLList):
             items: list[Any] = []
-            with _closing_on_error(items):
+            try:
                 for index, item in enumerate(value):
                     items.append(
                         self.complete(
                             graphql_type.of_type, field, item, info, Path(path, index, None)
                         )
                     )
+            except BaseException:
+                _close(items)
+                raise
             return _gather_list(items) if any(optimized_is_awaitable(i) for i in items) else items
         if is_leaf_type(graphql_type):
             serialized = graphql_type.serialize(value)
@@ -238,24 +240,22 @@ class _Run:
 
     def object(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
         values: dict[str, Any] = {}
-        with _closing_on_error(values.values()):
+        pending = False
+        try:
             for field in fields:
-                values[field.key] = self.field(field, source, path)
-        if any(optimized_is_awaitable(v) for v in values.values()):
-            return _gather_dict(values)
-        return values
+                value = values[field.key] = self.field(field, source, path)
+                pending = pending or optimized_is_awaitable(value)
+        except BaseException:
+            _close(values.values())
+            raise
+        return _gather_dict(values) if pending else values
 
 
-@contextmanager
-def _closing_on_error(started: Iterable[Any]) -> Iterator[None]:
-    """If a sibling fails, close the coroutines already started so none is left unawaited."""
-    try:
-        yield
-    except BaseException:
-        for value in started:
-            if asyncio.iscoroutine(value):
-                value.close()
-        raise
+def _close(started: Iterable[Any]) -> None:
+    """A sibling failed: close the coroutines already started so none is left unawaited."""
+    for value in started:
+        if asyncio.iscoroutine(value):
+            value.close()
 
 
 async def _gather_list(items: list[Any]) -> list[Any]:
