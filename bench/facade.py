@@ -85,11 +85,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def measure(port: int, concurrency: int, seconds: float, rounds: int) -> dict[str, list[Result]]:
+def measure(
+    port: int, concurrency: int, seconds: float, rounds: int, use_wrk: bool
+) -> dict[str, list[Result]]:
     """Rounds alternate between the targets so drift on a shared machine hits all alike.
     The load runs in a child process so its CPU never counts against the server's."""
     results: dict[str, list[Result]] = {t.name: [] for t in TARGETS}
-    run = wrk.run if wrk.available() else load.run
+    run = wrk.run if use_wrk else load.run
     with Pool(1) as pool:
         for target in TARGETS:  # warm-up
             pool.apply(run, (target, HOST, port, concurrency, 1.0))
@@ -106,7 +108,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=4.0, help="per target per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and wrk.available())
 
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
@@ -114,7 +118,7 @@ def main() -> int:
         try:
             time.sleep(0.5)
             idle_rss = rss_mb(server.pid)
-            results = measure(port, args.concurrency, args.seconds, args.rounds)
+            results = measure(port, args.concurrency, args.seconds, args.rounds, use_wrk)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -123,7 +127,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.platform()}"
     )
-    generator = "wrk" if wrk.available() else "bench/load.py (install wrk for a lighter client)"
+    generator = "wrk" if use_wrk else "bench/load.py (install wrk for a lighter client)"
     print(
         f"load: {generator}, {args.concurrency} keep-alive connections, {args.rounds} rounds x "
         f"{args.seconds:.0f} s per target, medians of the rounds\n"
