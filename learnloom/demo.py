@@ -729,32 +729,30 @@ def _add_participants(
             )
             if rng.random() < 0.08 * (1 + learner.engagement):
                 asked = started + timedelta(minutes=rng.randint(5, 30))
-                world.add(
-                    sessions.ChatMessage,
-                    id=new_id("msg"),
-                    session_id=session_id,
-                    user_id=student_id,
-                    role="user",
-                    message="Can you explain that again?",
-                    type="question",
-                    confidence=None,
-                    meta={},
-                    model=None,
-                    created_at=asked,
-                )
-                world.add(
-                    sessions.ChatMessage,
-                    id=new_id("msg"),
-                    session_id=session_id,
-                    user_id=student_id,
-                    role="assistant",
-                    message="Of course. Let's go through it step by step.",
-                    type="explanation",
-                    confidence=0.8,
-                    meta={"sources": []},
-                    model="offline",
-                    created_at=asked + timedelta(seconds=3),
-                )
+                for offset, role, message, kind, confidence, model in (
+                    (0, "user", "Can you explain that again?", "question", None, None),
+                    (
+                        3,
+                        "assistant",
+                        "Of course. Let's go through it step by step.",
+                        "explanation",
+                        0.8,
+                        "offline",
+                    ),
+                ):
+                    world.add(
+                        sessions.ChatMessage,
+                        id=new_id("msg"),
+                        session_id=session_id,
+                        user_id=student_id,
+                        role=role,
+                        message=message,
+                        type=kind,
+                        confidence=confidence,
+                        meta={},
+                        model=model,
+                        created_at=asked + timedelta(seconds=offset),
+                    )
 
 
 def _build_assignments(

@@ -6,7 +6,6 @@ from typing import Any
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -14,13 +13,13 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
-    InlineFragmentNode,
     SelectionSetNode,
 )
 
 from rest_compat.compile import CompiledRoute
 from rest_compat.naming import snake
 from rest_compat.route import Envelope
+from rest_compat.selections import selected_fields
 
 JSONSchema = dict[str, Any]
 
@@ -193,7 +192,7 @@ def _output_schema_non_null(
     assert isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType)
     assert selection_set is not None
     properties: dict[str, JSONSchema] = {}
-    for field in _fields(selection_set, fragments):
+    for field in selected_fields(selection_set, fragments):
         key = (field.alias or field.name).value
         if field.name.value == "__typename":
             properties[key] = {"type": "string"}
@@ -201,20 +200,6 @@ def _output_schema_non_null(
         definition = graphql_type.fields[field.name.value]
         properties[key] = _output_schema(definition.type, field.selection_set, fragments)
     return {"type": "object", "properties": properties, "required": list(properties)}
-
-
-def _fields(
-    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
-) -> list[FieldNode]:
-    fields: list[FieldNode] = []
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            fields.append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            fields.extend(_fields(selection.selection_set, fragments))
-        elif isinstance(selection, FragmentSpreadNode):
-            fields.extend(_fields(fragments[selection.name.value].selection_set, fragments))
-    return fields
 
 
 def _nullable(schema: JSONSchema) -> JSONSchema:

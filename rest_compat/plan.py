@@ -20,7 +20,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLList,
@@ -28,7 +27,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -41,6 +39,8 @@ from graphql.language import Visitor
 from graphql.pyutils import Path
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo
+
+from rest_compat.selections import selected_fields
 
 
 class NoPlan(Exception):
@@ -105,7 +105,7 @@ def _fields(
     fragments: dict[str, FragmentDefinitionNode],
 ) -> tuple[FieldPlan, ...]:
     plans: list[FieldPlan] = []
-    for node in _field_nodes(selection_set, fragments):
+    for node in selected_fields(selection_set, fragments):
         name = node.name.value
         if name.startswith("__"):
             raise NoPlan
@@ -132,18 +132,6 @@ def _fields(
     if len({plan.key for plan in plans}) != len(plans):
         raise NoPlan  # graphql-core would merge repeated keys
     return tuple(plans)
-
-
-def _field_nodes(
-    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
-) -> Iterable[FieldNode]:
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _field_nodes(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode):
-            yield from _field_nodes(fragments[selection.name.value].selection_set, fragments)
 
 
 def _uses_variables(node: FieldNode) -> bool:
