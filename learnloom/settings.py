@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = None
     jwt_secret: SecretStr | None = None
+    # The key being rotated out: tokens it signed stay valid until they expire.
+    jwt_previous_secret: SecretStr | None = None
+    jwt_issuer: str = "learnloom"
+    jwt_audience: str = "learnloom-api"
+    access_token_ttl: int = Field(default=900, ge=60, description="seconds")
+    refresh_token_ttl: int = Field(default=86_400, ge=300, description="seconds")
+    refresh_token_ttl_remember_me: int = Field(default=30 * 86_400, ge=300, description="seconds")
+    cors_origins: list[str] = Field(default_factory=list, description="frontend origins")
     log_level: str = "INFO"
     # Seconds to wait for the database in /api/system-status before reporting it down.
     database_check_timeout: float = 2.0
@@ -41,6 +49,10 @@ class Settings(BaseSettings):
     @property
     def jwt_key(self) -> str:
         return self.jwt_secret.get_secret_value() if self.jwt_secret else DEV_JWT_SECRET
+
+    @property
+    def jwt_previous_key(self) -> str | None:
+        return self.jwt_previous_secret.get_secret_value() if self.jwt_previous_secret else None
 
     @property
     def is_sqlite(self) -> bool:

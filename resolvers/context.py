@@ -1,7 +1,7 @@
 """What every resolver receives: the application's long-lived state and, per request,
 fresh DataLoaders (a loader shared between requests would leak cached rows between users)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from learnloom.settings import Settings
 from models.db import SessionFactory, make_engine, make_session_factory
+from models.identity import User
 from resolvers.loaders.schools import SchoolLoader
+from resolvers.tokens import TokenService
 
 
 @dataclass
@@ -19,11 +21,17 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     sessions: SessionFactory
+    tokens: TokenService
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
         engine = make_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine))
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            tokens=TokenService(settings),
+        )
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -45,6 +53,8 @@ class Context:
     state: AppState
     request_id: str
     request: Any = None  # the Starlette request, absent for in-process calls without one
+    # The authenticated caller, loaded on first use (resolvers.authentication).
+    user: User | None = field(default=None, init=False)
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -53,3 +63,11 @@ class Context:
     @property
     def settings(self) -> Settings:
         return self.state.settings
+
+    @property
+    def client_ip(self) -> str | None:
+        client = getattr(self.request, "client", None)
+        return client.host if client else None
+
+    def header(self, name: str) -> str | None:
+        return self.request.headers.get(name) if self.request is not None else None

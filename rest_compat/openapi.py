@@ -80,7 +80,12 @@ def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, 
             "one GraphQL operation; errors share the body shown in components/schemas/Error.",
         },
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "components": {
+            "schemas": {"Error": ERROR_SCHEMA},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
     }
 
 
@@ -93,6 +98,7 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
         "summary": route.summary,
         "tags": [route.tag],
         "description": f"Runs the GraphQL operation `rest_compat/operations/{route.operation}.graphql`.",
+        "security": [] if route.public else [{"bearerAuth": []}],
     }
     parameters = [
         {
@@ -133,6 +139,8 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
 
 def _error_statuses(compiled: CompiledRoute) -> list[int]:
     statuses = {500, *compiled.route.errors}
+    if not compiled.route.public:
+        statuses |= {401, 403}
     if any(v.location == "body" for v in compiled.variables):
         statuses.add(400)
     if compiled.variables:

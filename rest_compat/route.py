@@ -27,3 +27,6 @@ class RestRoute:
     tag: str
     status: int = 200
     errors: tuple[int, ...] = ()  # statuses beyond the common ones, for the OpenAPI document
+    # Answers without a token. The resolvers enforce access; this flag documents it in
+    # OpenAPI and drives the authorization tests, so a new route cannot slip past them.
+    public: bool = False

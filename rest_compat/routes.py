@@ -4,10 +4,15 @@ its operation document in operations/."""
 from rest_compat.route import Envelope, RestRoute
 
 ANALYTICS = "LearnLoom analytics (/api)"
+AUTH = "Authentication (/api/v1/auth)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
-    RestRoute("GET", "/api/health", "health", Envelope.BARE, "Check that the backend is running", ANALYTICS),
-    RestRoute("GET", "/api/system-status", "system_status", Envelope.BARE, "Backend, database and data-refresh status", ANALYTICS),
+    RestRoute("GET", "/api/health", "health", Envelope.BARE, "Check that the backend is running", ANALYTICS, public=True),
+    RestRoute("GET", "/api/system-status", "system_status", Envelope.BARE, "Backend, database and data-refresh status", ANALYTICS, public=True),
+    RestRoute("POST", "/api/v1/auth/login/", "login", Envelope.DATA, "Sign in with email and password", AUTH, errors=(401, 403, 429), public=True),
+    RestRoute("POST", "/api/v1/auth/refresh/", "refresh", Envelope.DATA, "Exchange a refresh token for new tokens", AUTH, errors=(401,), public=True),
+    RestRoute("GET", "/api/v1/auth/me/", "me", Envelope.DATA, "The signed-in user's profile and permissions", AUTH),
+    RestRoute("POST", "/api/v1/auth/logout/", "logout", Envelope.DATA, "Revoke a refresh token family", AUTH, errors=(403,)),
 )
 # fmt: on

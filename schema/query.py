@@ -3,8 +3,9 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import system
+from resolvers import auth, system
 from resolvers.context import Context
+from schema.auth import Me
 from schema.system import Health, SystemStatus
 
 
@@ -23,3 +24,7 @@ class Query:
             database_connected=result.database_connected,
             last_data_refresh=result.last_data_refresh,
         )
+
+    @strawberry.field(description="The signed-in user's profile and permissions.")
+    async def me(self, info: Info[Context, None]) -> Me:
+        return Me.of(await auth.me(info.context))

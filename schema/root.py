@@ -6,6 +6,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import is_unexpected, log_unexpected
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 
@@ -24,6 +25,7 @@ class LearnLoomSchema(Schema):
 
 schema = LearnLoomSchema(
     query=Query,
+    mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),
     scalar_overrides=SCALAR_OVERRIDES,
 )

@@ -156,7 +156,7 @@ def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
     assert body["required"] == ["title"]
     assert body["properties"]["note"]["properties"]["lesson_id"] == {"type": "integer"}
     assert body["properties"]["due_date"] == {"type": "string", "format": "date-time"}
-    assert {"201", "400", "409", "422", "500"} == set(create["responses"])
+    assert {"201", "400", "401", "403", "409", "422", "500"} == set(create["responses"])
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
