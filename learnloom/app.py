@@ -21,6 +21,7 @@ from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import RequestIdMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.settings import Settings, get_settings
+from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
 from rest_compat.compile import compile_routes
 from rest_compat.openapi import openapi_document
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await state.close()
 
     routes: list[BaseRoute] = [
-        *rest_routes(compiled, schema, context_for),
+        *rest_routes(compiled, schema, context_for, current_user),
         Route("/graphql", GraphQLView(schema, context_for), methods=["GET", "POST"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
                 "LEARNLOOM_JWT_SECRET must be set when LEARNLOOM_ENV=prod "
                 "(a long random string; tokens are signed with it)"
             )
+        for name, key in (
+            ("JWT_SECRET", self.jwt_secret),
+            ("JWT_PREVIOUS_SECRET", self.jwt_previous_secret),
+        ):
+            if key is not None and len(key.get_secret_value()) < 32:
+                raise ValueError(f"LEARNLOOM_{name} must be at least 32 characters (HS256 key)")
         return self
 
     @property

@@ -5,17 +5,20 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rest_compat.compile import CompiledRoute
-from rest_compat.endpoint import ContextFactory, RestEndpoint
+from rest_compat.endpoint import Authenticate, ContextFactory, RestEndpoint
 
 
 def rest_routes(
-    compiled: list[CompiledRoute], schema: strawberry.Schema, context_for: ContextFactory
+    compiled: list[CompiledRoute],
+    schema: strawberry.Schema,
+    context_for: ContextFactory,
+    authenticate: Authenticate | None = None,
 ) -> list[Route]:
     """One Starlette route per path, dispatching on the method, so a wrong method on a
     known path is a 405 that lists every allowed method."""
     by_path: dict[str, dict[str, RestEndpoint]] = {}
     for item in compiled:
-        endpoint = RestEndpoint(item, schema, context_for)
+        endpoint = RestEndpoint(item, schema, context_for, authenticate)
         by_path.setdefault(item.route.path, {})[item.route.method] = endpoint
     return [
         Route(path, _dispatcher(endpoints), methods=list(endpoints))

@@ -41,3 +41,8 @@ def test_production_refuses_to_start_without_a_jwt_secret(monkeypatch: pytest.Mo
 def test_unknown_environment_is_rejected() -> None:
     with pytest.raises(ValidationError):
         Settings(env="staging", _env_file=None)  # type: ignore[arg-type,call-arg]
+
+
+def test_short_jwt_secrets_are_refused() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(jwt_secret="short", _env_file=None)  # type: ignore[call-arg]
