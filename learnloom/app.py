@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -18,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
 from learnloom.graphql_view import GraphQLView
-from learnloom.middleware import RequestIdMiddleware
+from learnloom.middleware import StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.settings import Settings, get_settings
 from resolvers.authentication import current_user
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(StandardHeadersMiddleware), *cors(settings)],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
         lifespan=lifespan,
     )
@@ -86,6 +87,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.learnloom = state
     return app
+
+
+def cors(settings: Settings) -> list[Middleware]:
+    """Cross-origin calls only from the configured frontend origins; none by default."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=[
+                "X-Request-ID",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Retry-After",
+            ],
+            max_age=600,
+        )
+    ]
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from learnloom.app import http_error, unexpected_error
 from learnloom.errors import Conflict, NotFound
-from learnloom.middleware import RequestIdMiddleware
+from learnloom.middleware import StandardHeadersMiddleware
 from rest_compat.compile import compile_routes
 from rest_compat.route import Envelope, RestRoute
 from rest_compat.router import rest_routes
@@ -174,6 +174,6 @@ def make_app() -> Starlette:
         routes=rest_routes(compiled_routes(), test_schema, context_for),
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(StandardHeadersMiddleware)
     app.router.redirect_slashes = False
     return app
