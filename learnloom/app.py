@@ -21,6 +21,7 @@ from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
+from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
@@ -78,7 +79,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(StandardHeadersMiddleware), *cors(settings)],
+        middleware=[
+            Middleware(StandardHeadersMiddleware),
+            Middleware(
+                RateLimitMiddleware, limiter=state.limiter, tokens=state.tokens, settings=settings
+            ),
+            *cors(settings),
+        ],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
         lifespan=lifespan,
     )

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     refresh_token_ttl: int = Field(default=86_400, ge=300, description="seconds")
     refresh_token_ttl_remember_me: int = Field(default=30 * 86_400, ge=300, description="seconds")
     cors_origins: list[str] = Field(default_factory=list, description="frontend origins")
+    # Rate limits, in the `limits` notation ("5/minute"). Shared through Redis when REDIS_URL
+    # is set, so several server processes spend one budget.
+    rate_limit_default: str = "300/minute"
+    rate_limit_login: str = "5/minute"
+    rate_limit_ai_chat: str = "100/minute"
+    rate_limit_prefix: str = "learnloom"
+    # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     # Seconds to wait for the database in /api/system-status before reporting it down.
     database_check_timeout: float = 2.0

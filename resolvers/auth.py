@@ -15,6 +15,7 @@ from models.identity import RefreshToken, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.throttle import throttle
 from resolvers.tokens import TokenType, token_hash
 
 
@@ -50,6 +51,7 @@ def _dummy_hash() -> str:
 
 
 async def login(context: Context, *, email: str, password: str, remember_me: bool) -> LoginResult:
+    await throttle(context, "login", f"ip:{context.client_ip}")
     email = email.strip().lower()
     async with context.state.sessions() as session:
         user = (await session.exec(select(User).where(col(User.email) == email))).first()

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from learnloom.rate_limits import RateLimiter
 from learnloom.settings import Settings
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.identity import User
@@ -22,6 +23,7 @@ class AppState:
     engine: AsyncEngine
     sessions: SessionFactory
     tokens: TokenService
+    limiter: RateLimiter
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
@@ -31,6 +33,7 @@ class AppState:
             engine=engine,
             sessions=make_session_factory(engine),
             tokens=TokenService(settings),
+            limiter=RateLimiter(settings),
         )
 
     async def close(self) -> None:
@@ -66,8 +69,12 @@ class Context:
 
     @property
     def client_ip(self) -> str | None:
-        client = getattr(self.request, "client", None)
-        return client.host if client else None
+        """As the rate-limit middleware resolved it (trusting only configured proxies)."""
+        if self.request is None:
+            return None
+        state = self.request.scope.get("state", {})
+        client = self.request.client
+        return state.get("client_ip") or (client.host if client else None)
 
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name) if self.request is not None else None

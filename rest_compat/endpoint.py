@@ -1,7 +1,6 @@
 """The one generic REST endpoint: read the variables, execute the pre-parsed operation
 in-process, shape the result, or map the error to the standard body."""
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from learnloom.asgi import send_json
 from learnloom.errors import AppError, InternalError
 from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.inputs import NO_VARIABLES, read_variables
@@ -26,15 +26,6 @@ log = logging.getLogger(__name__)
 
 ContextFactory = Callable[[HTTPConnection], Any]
 Authenticate = Callable[[Any], Awaitable[Any]]
-_JSON = (b"content-type", b"application/json")
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-async def send_json(send: Send, status: int, payload: Any) -> None:
-    body = _ENCODER.encode(payload).encode()
-    headers = [_JSON, (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class FacadeExecutor(Executor):

@@ -84,8 +84,13 @@ async def demo_database_url(
         yield url
 
 
-def make_settings(database_url: str, data_dir: Path) -> Settings:
-    return Settings(env="test", data_dir=data_dir, database_url=database_url)
+# Tests log in many times from one address; the rate-limit tests set their own limits.
+GENEROUS_LIMITS = {"rate_limit_default": "100000/minute", "rate_limit_login": "100000/minute"}
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {**GENEROUS_LIMITS, **overrides}
+    return Settings(env="test", data_dir=data_dir, database_url=database_url, **values)  # type: ignore[arg-type]
 
 
 async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:

@@ -248,7 +248,7 @@ async def test_key_rotation_accepts_the_previous_key_only_while_configured(
     demo_database_url: str, tmp_path: Path
 ) -> None:
     def settings(**keys: str) -> Settings:
-        return Settings(env="test", data_dir=tmp_path, database_url=demo_database_url, **keys)  # type: ignore[arg-type]
+        return make_settings(demo_database_url, tmp_path, **keys)
 
     old_key, new_key = "o" * 48, "n" * 48
     token, _ = TokenService(settings(jwt_secret=old_key)).issue(

@@ -1,0 +1,148 @@
+"""Rate limits with the `limits` library: in memory, or in Redis so that several server
+processes share one budget. A default limit per user (per IP when anonymous) applies to
+every request; resolvers add stricter ones (login per IP, AI chat per user). Every response
+reports the limit that applied in X-RateLimit-* headers; a refusal is a 429 with Retry-After."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from learnloom.asgi import send_json
+from learnloom.errors import InvalidToken, RateLimited
+from learnloom.settings import Settings
+from resolvers.tokens import TokenService, TokenType
+
+log = logging.getLogger(__name__)
+
+# Probes and static files are not counted: a load balancer checking health every second
+# must never lock a school out, nor must a page's twenty assets.
+EXEMPT_PATHS = ("/api/health", "/api/v1/ai/health/")
+EXEMPT_PREFIXES = ("/static/",)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds when the window frees up
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(self.remaining).encode()),
+            (b"x-ratelimit-reset", str(self.reset).encode()),
+        ]
+        if not self.allowed:
+            headers.append((b"retry-after", str(max(1, self.reset - int(time.time()))).encode()))
+        return headers
+
+    def refusal(self) -> RateLimited:
+        return RateLimited(
+            "Too many requests; try again later",
+            details={"retry_after": [f"{max(1, self.reset - int(time.time()))} seconds"]},
+        )
+
+
+class RateLimiter:
+    def __init__(self, settings: Settings) -> None:
+        storage: Storage
+        if settings.redis_url:
+            storage = RedisStorage(
+                f"async+{settings.redis_url}",
+                implementation="redispy",
+                key_prefix=settings.rate_limit_prefix,
+            )
+        else:
+            storage = MemoryStorage()
+        self._limiter = MovingWindowRateLimiter(storage)
+        self.default = parse(settings.rate_limit_default)
+        self.login = parse(settings.rate_limit_login)
+        self.ai_chat = parse(settings.rate_limit_ai_chat)
+
+    async def hit(self, item: RateLimitItem, scope: str, key: str) -> Verdict:
+        try:
+            allowed = await self._limiter.hit(item, scope, key)
+            stats = await self._limiter.get_window_stats(item, scope, key)
+        except Exception:
+            # The limiter's store is down: serve rather than lock every school out.
+            log.exception("rate limit store unavailable; request allowed")
+            return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
+        return Verdict(allowed, item.amount, stats.remaining, int(stats.reset_time))
+
+
+def client_ip(scope: Scope, trusted_proxies: frozenset[str]) -> str:
+    """The peer's address, or the nearest untrusted address in X-Forwarded-For when the
+    peer is one of our proxies. A client cannot choose its IP by sending the header."""
+    peer = scope["client"][0] if scope.get("client") else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    for name, value in scope["headers"]:
+        if name == b"x-forwarded-for":
+            hops = [hop.strip() for hop in value.decode("latin-1").split(",") if hop.strip()]
+            for hop in reversed(hops):
+                if hop not in trusted_proxies:
+                    return hop
+    return peer
+
+
+class RateLimitMiddleware:
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiter, tokens: TokenService, settings: Settings
+    ) -> None:
+        self.app = app
+        self._limiter = limiter
+        self._tokens = tokens
+        self._trusted = frozenset(settings.trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["client_ip"] = ip = client_ip(scope, self._trusted)
+        path = scope["path"]
+        if scope["method"] == "OPTIONS" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        verdict = await self._limiter.hit(self._limiter.default, "default", self._caller(scope, ip))
+        if not verdict.allowed:
+            await _refuse(send, verdict)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                # A resolver's stricter limit (login, AI chat), when one applied, is reported.
+                applied: Verdict = state.get("rate_limit", verdict)
+                message["headers"] = [*message.get("headers", []), *applied.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _caller(self, scope: Scope, ip: str) -> str:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer":
+                    try:
+                        return (
+                            f"user:{self._tokens.decode(token.strip(), TokenType.ACCESS).user_id}"
+                        )
+                    except InvalidToken:
+                        break
+        return f"ip:{ip}"
+
+
+async def _refuse(send: Send, verdict: Verdict) -> None:
+    async def with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message["headers"], *verdict.headers()]
+        await send(message)
+
+    error = verdict.refusal()
+    await send_json(with_headers, error.status, error.body())
