@@ -148,7 +148,9 @@ def main() -> int:
         ("idle server RSS (MB)", idle_rss, "<=", 250.0),
     ]
     print(f"\n{'budget (DESIGN.md §7)':44} {'measured':>9} {'budget':>10}  verdict")
-    failed = False
+    failed = any(r.errors for rounds in results.values() for r in rounds)
+    if failed:
+        print("some responses were not 200: the figures above are not comparable")
     for label, value, op, budget in checks:
         ok = value >= budget if op == ">=" else value <= budget
         failed |= not ok
