@@ -30,7 +30,7 @@ from rest_compat.openapi import openapi_document
 from rest_compat.responses import error_response
 from rest_compat.router import rest_routes
 from rest_compat.routes import ROUTES
-from schema.root import schema
+from schema.root import build_schema
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def app_version() -> str:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     state = AppState.create(settings)
+    schema = build_schema(settings)
     compiled = compile_routes(schema._schema, ROUTES)  # a bad document fails start-up here
     openapi = openapi_document(compiled, version=app_version())
 

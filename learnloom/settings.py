@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     rate_limit_login: str = "5/minute"
     rate_limit_ai_chat: str = "100/minute"
     rate_limit_prefix: str = "learnloom"
+    # GraphQL abuse limits for client documents at /graphql (the REST facade's are fixed).
+    graphql_max_depth: int = Field(default=10, ge=2)
+    graphql_max_aliases: int = Field(default=30, ge=0)
+    graphql_max_tokens: int = Field(default=5000, ge=100)
+    graphql_max_cost: int = Field(default=50_000, ge=10)
+    graphql_default_page_size: int = Field(default=10, ge=1, description="cost of an unpaged list")
+    graphql_max_page_size: int = Field(default=100, ge=1)
+    graphql_introspection: bool = True  # analysts use GraphiQL; switch off if not wanted
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

@@ -4,7 +4,7 @@
 import logging
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 
 from learnloom.errors import AppError, InternalError
 
@@ -42,8 +42,18 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     formatted = error.formatted
     known = app_error(error)
     if known is None:
-        formatted["extensions"] = {"code": GRAPHQL_VALIDATION_FAILED, "details": {}}
+        formatted["extensions"] = {"code": _document_error_code(error), "details": {}}
     else:
         formatted["message"] = known.message
         formatted["extensions"] = {"code": known.code, "details": known.details}
     return dict(formatted)
+
+
+def _document_error_code(error: GraphQLError) -> str:
+    """Abuse-limit rules set their own code; the parser's token limit is recognised here."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    if isinstance(error, GraphQLSyntaxError) and "tokens" in error.message:
+        return "TOO_MANY_TOKENS"
+    return GRAPHQL_VALIDATION_FAILED

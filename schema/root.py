@@ -2,10 +2,13 @@
 
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from learnloom.settings import Settings
 from schema.errors import is_unexpected, log_unexpected
+from schema.limits import QueryLimits, limits_rule
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
@@ -23,12 +26,33 @@ class LearnLoomSchema(Schema):
                 log_unexpected(error, request_id)
 
 
-schema = LearnLoomSchema(
-    query=Query,
-    mutation=Mutation,
-    config=StrawberryConfig(auto_camel_case=True),
-    scalar_overrides=SCALAR_OVERRIDES,
-)
+def build_schema(settings: Settings) -> LearnLoomSchema:
+    """The served schema: the same types everywhere, with the abuse limits of `settings`."""
+    limits = QueryLimits(
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_cost=settings.graphql_max_cost,
+        default_page_size=settings.graphql_default_page_size,
+        max_page_size=settings.graphql_max_page_size,
+        introspection=settings.graphql_introspection,
+    )
+    rule = limits_rule(limits)
+    return LearnLoomSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(
+            auto_camel_case=True, disable_field_suggestions=settings.env != "dev"
+        ),
+        scalar_overrides=SCALAR_OVERRIDES,
+        extensions=[
+            lambda: AddValidationRules([rule]),
+            lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        ],
+    )
+
+
+# For printing the SDL and compiling documents outside a server: the limits do not change it.
+schema = build_schema(Settings(env="test", _env_file=None))  # type: ignore[call-arg]
 
 
 def sdl() -> str:
