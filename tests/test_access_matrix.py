@@ -6,7 +6,10 @@ import re
 import httpx
 import pytest
 
+from learnloom.demo import DEMO_ACCOUNTS
+from resolvers.permissions import PERMISSIONS
 from rest_compat.routes import ROUTES
+from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
@@ -38,3 +41,36 @@ async def test_openapi_marks_which_routes_need_a_token(client: httpx.AsyncClient
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         assert operation["security"] == ([] if route.public else [{"bearerAuth": []}])
+
+
+# How each protected route is probed with a caller of another school (or another student).
+# Every protected route must be listed, so a new route cannot ship without its probe.
+# "self": the route only ever answers about the caller, so there is no other tenant to ask for.
+CROSS_TENANT: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/auth/me/"): "self",
+    ("POST", "/api/v1/auth/logout/"): "self",
+}
+
+
+def test_every_protected_route_has_a_cross_tenant_probe() -> None:
+    protected = {(r.method, r.path) for r in ROUTES if not r.public}
+    assert protected == set(CROSS_TENANT), "add the new route's probe to CROSS_TENANT"
+
+
+@pytest.mark.parametrize("role", list(DEMO_ACCOUNTS))
+async def test_self_routes_answer_only_about_the_caller(
+    client: httpx.AsyncClient, role: str
+) -> None:
+    tokens = await login(client, DEMO_ACCOUNTS[role])
+    me = (await client.get("/api/v1/auth/me/", headers=bearer(tokens["access_token"]))).json()[
+        "data"
+    ]
+    assert me["email"] == DEMO_ACCOUNTS[role] and me["role"] == role
+    assert me["permissions"] == list(PERMISSIONS[role])  # type: ignore[index]
+    other = await login(client, DEMO_ACCOUNTS["STUDENT" if role != "STUDENT" else "TEACHER"])
+    refused = await client.post(
+        "/api/v1/auth/logout/",
+        json={"refresh_token": other["refresh_token"]},
+        headers=bearer(tokens["access_token"]),
+    )
+    assert_error(refused, 403, "PERMISSION_DENIED")
