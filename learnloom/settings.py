@@ -41,8 +41,9 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(default=10, ge=2)
     graphql_max_aliases: int = Field(default=30, ge=0)
     graphql_max_tokens: int = Field(default=5000, ge=100)
-    graphql_max_cost: int = Field(default=50_000, ge=10)
-    graphql_default_page_size: int = Field(default=10, ge=1, description="cost of an unpaged list")
+    graphql_max_cost: int = Field(default=100_000, ge=10)
+    # An unpaged list (a class's subjects, a lesson's blocks) is short by nature.
+    graphql_default_page_size: int = Field(default=5, ge=1, description="cost of an unpaged list")
     graphql_max_page_size: int = Field(default=100, ge=1)
     graphql_introspection: bool = True  # analysts use GraphiQL; switch off if not wanted
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.

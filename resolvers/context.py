@@ -9,9 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from learnloom.rate_limits import RateLimiter
 from learnloom.settings import Settings
+from models.curriculum import (
+    ContentBlock,
+    Curriculum,
+    GradeClass,
+    Lesson,
+    QuizQuestion,
+    Subject,
+    Topic,
+)
 from models.db import SessionFactory, make_engine, make_session_factory
-from models.identity import User
-from resolvers.loaders.schools import SchoolLoader
+from models.identity import School, User
+from resolvers.loaders.by_id import ByIdLoader, Row
+from resolvers.loaders.children import ChildrenLoader, CountLoader
 from resolvers.tokens import TokenService
 
 
@@ -44,11 +54,68 @@ class Loaders:
     """Per-request DataLoaders, created on first use so a request pays only for its own."""
 
     def __init__(self, state: AppState) -> None:
-        self._state = state
+        self._sessions = state.sessions
+
+    def _by_id(self, model: type[Row]) -> ByIdLoader[Row]:
+        return ByIdLoader(self._sessions, model)
 
     @cached_property
-    def school(self) -> SchoolLoader:
-        return SchoolLoader(self._state.sessions)
+    def school(self) -> ByIdLoader[School]:
+        return self._by_id(School)
+
+    @cached_property
+    def curriculum(self) -> ByIdLoader[Curriculum]:
+        return self._by_id(Curriculum)
+
+    @cached_property
+    def grade_class(self) -> ByIdLoader[GradeClass]:
+        return self._by_id(GradeClass)
+
+    @cached_property
+    def subject(self) -> ByIdLoader[Subject]:
+        return self._by_id(Subject)
+
+    @cached_property
+    def topic(self) -> ByIdLoader[Topic]:
+        return self._by_id(Topic)
+
+    @cached_property
+    def lesson(self) -> ByIdLoader[Lesson]:
+        return self._by_id(Lesson)
+
+    @cached_property
+    def classes_of_curriculum(self) -> ChildrenLoader[GradeClass]:
+        return ChildrenLoader(
+            self._sessions, GradeClass, GradeClass.curriculum_id, [GradeClass.order, GradeClass.id]
+        )
+
+    @cached_property
+    def subjects_of_class(self) -> ChildrenLoader[Subject]:
+        return ChildrenLoader(self._sessions, Subject, Subject.class_id, [Subject.id])
+
+    @cached_property
+    def topics_of_subject(self) -> ChildrenLoader[Topic]:
+        return ChildrenLoader(
+            self._sessions, Topic, Topic.subject_id, [Topic.term_number, Topic.order, Topic.id]
+        )
+
+    @cached_property
+    def lessons_of_topic(self) -> ChildrenLoader[Lesson]:
+        return ChildrenLoader(self._sessions, Lesson, Lesson.topic_id, [Lesson.order, Lesson.id])
+
+    @cached_property
+    def blocks_of_lesson(self) -> ChildrenLoader[ContentBlock]:
+        return ChildrenLoader(
+            self._sessions, ContentBlock, ContentBlock.lesson_id, [ContentBlock.position]
+        )
+
+    @cached_property
+    def question_count_of_quiz(self) -> CountLoader:
+        return CountLoader(self._sessions, QuizQuestion.quiz_id)
+
+    @cached_property
+    def lesson_count_of_topic(self) -> CountLoader:
+        return CountLoader(self._sessions, Lesson.topic_id)
 
 
 @dataclass

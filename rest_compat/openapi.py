@@ -13,6 +13,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLUnionType,
     SelectionSetNode,
 )
 
@@ -197,10 +198,26 @@ def _output_schema_non_null(
         return dict(_SCALARS.get(graphql_type.name, {}))
     if isinstance(graphql_type, GraphQLEnumType):
         return {"type": "string", "enum": [str(v.value) for v in graphql_type.values.values()]}
-    assert isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType)
     assert selection_set is not None
+    if isinstance(graphql_type, GraphQLUnionType):
+        return {
+            "oneOf": [
+                _object_schema(member, selection_set, fragments, member.name)
+                for member in graphql_type.types
+            ]
+        }
+    assert isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType)
+    return _object_schema(graphql_type, selection_set, fragments, None)
+
+
+def _object_schema(
+    graphql_type: GraphQLObjectType | GraphQLInterfaceType,
+    selection_set: SelectionSetNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    type_name: str | None,
+) -> JSONSchema:
     properties: dict[str, JSONSchema] = {}
-    for field in selected_fields(selection_set, fragments):
+    for field in selected_fields(selection_set, fragments, type_name):
         key = (field.alias or field.name).value
         if field.name.value == "__typename":
             properties[key] = {"type": "string"}

@@ -5,6 +5,7 @@ from rest_compat.route import Envelope, RestRoute
 
 ANALYTICS = "LearnLoom analytics (/api)"
 AUTH = "Authentication (/api/v1/auth)"
+CURRICULUM = "Curriculum (/api/v1)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
@@ -14,5 +15,11 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("POST", "/api/v1/auth/refresh/", "refresh", Envelope.DATA, "Exchange a refresh token for new tokens", AUTH, errors=(401,), public=True),
     RestRoute("GET", "/api/v1/auth/me/", "me", Envelope.DATA, "The signed-in user's profile and permissions", AUTH),
     RestRoute("POST", "/api/v1/auth/logout/", "logout", Envelope.DATA, "Revoke a refresh token family", AUTH, errors=(403,)),
+    RestRoute("GET", "/api/v1/curricula/", "curricula", Envelope.BARE, "List curriculum frameworks", CURRICULUM),
+    RestRoute("GET", "/api/v1/classes/", "classes", Envelope.BARE, "List the classes of a curriculum", CURRICULUM, errors=(404,)),
+    RestRoute("GET", "/api/v1/subjects/", "subjects", Envelope.BARE, "List the subjects of a class", CURRICULUM, errors=(404,)),
+    RestRoute("GET", "/api/v1/topics/", "topics", Envelope.BARE, "List the topics of a class subject in a term", CURRICULUM, errors=(404,)),
+    RestRoute("GET", "/api/v1/lessons/", "lessons", Envelope.BARE, "List the lessons of a topic", CURRICULUM, errors=(404,)),
+    RestRoute("GET", "/api/v1/lessons/{id}/content/", "lesson_content", Envelope.DATA, "A lesson's full content", CURRICULUM),
 )
 # fmt: on

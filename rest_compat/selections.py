@@ -12,13 +12,22 @@ from graphql import (
 
 
 def selected_fields(
-    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+    selection_set: SelectionSetNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    type_name: str | None = None,
 ) -> Iterator[FieldNode]:
-    """The fields of a selection set, with inline fragments and fragment spreads flattened."""
+    """The fields of a selection set, with inline fragments and fragment spreads flattened.
+    With `type_name`, only fragments that apply to that concrete type (for unions)."""
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from selected_fields(selection.selection_set, fragments)
+            continue
+        if isinstance(selection, InlineFragmentNode):
+            condition, inner = selection.type_condition, selection.selection_set
         elif isinstance(selection, FragmentSpreadNode):
-            yield from selected_fields(fragments[selection.name.value].selection_set, fragments)
+            fragment = fragments[selection.name.value]
+            condition, inner = fragment.type_condition, fragment.selection_set
+        else:
+            continue
+        if type_name is None or condition is None or condition.name.value == type_name:
+            yield from selected_fields(inner, fragments, type_name)

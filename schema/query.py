@@ -3,9 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, system
+from resolvers import auth, curriculum, system
 from resolvers.context import Context
+from resolvers.pagination import DEFAULT_LIMIT
 from schema.auth import Me
+from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
+from schema.pagination import Page, Pagination
 from schema.system import Health, SystemStatus
 
 
@@ -28,3 +31,75 @@ class Query:
     @strawberry.field(description="The signed-in user's profile and permissions.")
     async def me(self, info: Info[Context, None]) -> Me:
         return Me.of(await auth.me(info.context))
+
+    @strawberry.field(description="Curriculum frameworks, filtered by country (UG, ZM, KE).")
+    async def curricula(
+        self,
+        info: Info[Context, None],
+        country: str | None = None,
+        active_only: bool = True,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[Curriculum]:
+        page = await curriculum.curricula(
+            info.context, country=country, active_only=active_only, limit=limit, offset=offset
+        )
+        return Page(
+            items=[Curriculum.of(row) for row in page.items], pagination=Pagination.of(page)
+        )
+
+    @strawberry.field(description="Classes (grade levels) of a curriculum.")
+    async def classes(
+        self,
+        info: Info[Context, None],
+        curriculum_id: int,
+        grade: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[GradeClass]:
+        page = await curriculum.classes(
+            info.context, curriculum_id=curriculum_id, grade=grade, limit=limit, offset=offset
+        )
+        return Page(
+            items=[GradeClass.of(row) for row in page.items], pagination=Pagination.of(page)
+        )
+
+    @strawberry.field(description="Subjects of a class.")
+    async def subjects(
+        self, info: Info[Context, None], class_id: int, limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[Subject]:
+        page = await curriculum.subjects(
+            info.context, class_id=class_id, limit=limit, offset=offset
+        )
+        return Page(items=[Subject.of(row) for row in page.items], pagination=Pagination.of(page))
+
+    @strawberry.field(
+        description="Topics of a class subject in one term (default: the current term)."
+    )
+    async def topics(
+        self,
+        info: Info[Context, None],
+        class_subject_id: int,
+        term_id: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[Topic]:
+        page = await curriculum.topics(
+            info.context,
+            class_subject_id=class_subject_id,
+            term_id=term_id,
+            limit=limit,
+            offset=offset,
+        )
+        return Page(items=[Topic.of(row) for row in page.items], pagination=Pagination.of(page))
+
+    @strawberry.field(description="Lessons of a topic.")
+    async def lessons(
+        self, info: Info[Context, None], topic_id: int, limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[Lesson]:
+        page = await curriculum.lessons(info.context, topic_id=topic_id, limit=limit, offset=offset)
+        return Page(items=[Lesson.of(row) for row in page.items], pagination=Pagination.of(page))
+
+    @strawberry.field(description="One lesson with its content; a learner's visit is recorded.")
+    async def lesson(self, info: Info[Context, None], id: int) -> Lesson:
+        return Lesson.of(await curriculum.lesson_content(info.context, lesson_id=id))

@@ -1,0 +1,50 @@
+"""Offset pagination with the contract's totals (grio-api-v1.txt §1.6)."""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from learnloom.errors import ValidationFailed
+
+T = TypeVar("T")
+DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    limit: int
+    offset: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def check_window(limit: int, offset: int) -> None:
+    details = {}
+    if not 1 <= limit <= MAX_LIMIT:
+        details["limit"] = [f"Must be between 1 and {MAX_LIMIT}."]
+    if offset < 0:
+        details["offset"] = ["Must be 0 or more."]
+    if details:
+        raise ValidationFailed(details=details)
+
+
+async def paginate(
+    session: AsyncSession, statement: SelectOfScalar[T], limit: int, offset: int
+) -> Page[T]:
+    """Two statements whatever the size: the total, and the window of rows."""
+    check_window(limit, offset)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    total = (await session.exec(counted)).one()
+    rows = (await session.exec(statement.limit(limit).offset(offset))).all()
+    return Page(items=list(rows), limit=limit, offset=offset, total=int(total))

@@ -1,0 +1,34 @@
+"""The contract's `pagination` object and the page types built on it."""
+
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from resolvers.pagination import Page as PageResult
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="Offset pagination as grio-api-v1.txt §1.6 shows it.")
+class Pagination:
+    limit: int
+    offset: int
+    total: int
+    has_next: bool
+    has_previous: bool
+
+    @classmethod
+    def of(cls, page: PageResult[Any]) -> "Pagination":
+        return cls(
+            limit=page.limit,
+            offset=page.offset,
+            total=page.total,
+            has_next=page.has_next,
+            has_previous=page.has_previous,
+        )
+
+
+@strawberry.type
+class Page(Generic[T]):
+    items: list[T]
+    pagination: Pagination
