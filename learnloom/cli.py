@@ -126,10 +126,10 @@ def openapi() -> None:
     from rest_compat.compile import compile_routes
     from rest_compat.openapi import openapi_document
     from rest_compat.routes import ROUTES
-    from schema.root import schema as graphql_schema
+    from schema.root import default_schema
 
     document = openapi_document(
-        compile_routes(graphql_schema._schema, ROUTES), version=app_version()
+        compile_routes(default_schema()._schema, ROUTES), version=app_version()
     )
     typer.echo(json.dumps(document, indent=2))
 

@@ -1,5 +1,7 @@
 """The schema served at /graphql and executed in-process by the REST facade."""
 
+from functools import cache
+
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
@@ -51,9 +53,12 @@ def build_schema(settings: Settings) -> LearnLoomSchema:
     )
 
 
-# For printing the SDL and compiling documents outside a server: the limits do not change it.
-schema = build_schema(Settings(env="test", _env_file=None))  # type: ignore[call-arg]
+@cache
+def default_schema() -> LearnLoomSchema:
+    """For printing the SDL and compiling documents outside a server (the limits do not
+    change either). Built on first use, so a server builds only its own."""
+    return build_schema(Settings(env="test", _env_file=None))  # type: ignore[call-arg]
 
 
 def sdl() -> str:
-    return schema.as_str() + "\n"
+    return default_schema().as_str() + "\n"

@@ -9,7 +9,7 @@ from learnloom.app import create_app
 from rest_compat.compile import DocumentError, compile_route, compile_routes
 from rest_compat.route import Envelope, RestRoute
 from rest_compat.routes import ROUTES
-from schema.root import schema
+from schema.root import default_schema
 from tests.conftest import make_settings
 from tests.rest_fixture_schema import test_schema
 
@@ -44,11 +44,11 @@ def test_bad_documents_are_refused(method: str, path: str, source: str, message:
 def test_missing_document_and_duplicate_rows_are_refused() -> None:
     with pytest.raises(DocumentError, match="does not exist"):
         compile_routes(
-            schema._schema,
+            default_schema()._schema,
             (RestRoute("GET", "/api/x", "no_such_document", Envelope.BARE, "x", "t"),),
         )
     with pytest.raises(DocumentError, match="listed twice"):
-        compile_routes(schema._schema, (ROUTES[0], ROUTES[0]))
+        compile_routes(default_schema()._schema, (ROUTES[0], ROUTES[0]))
 
 
 def test_a_bad_route_table_fails_application_start_up(
@@ -61,5 +61,5 @@ def test_a_bad_route_table_fails_application_start_up(
 
 
 def test_every_row_of_the_real_table_compiles() -> None:
-    compiled = compile_routes(schema._schema, ROUTES)
+    compiled = compile_routes(default_schema()._schema, ROUTES)
     assert [c.route for c in compiled] == list(ROUTES)
