@@ -20,6 +20,7 @@ from models.curriculum import (
 )
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.identity import School, User
+from models.sessions import SessionParticipant
 from resolvers.loaders.by_id import ByIdLoader, Row
 from resolvers.loaders.children import ChildrenLoader, CountLoader
 from resolvers.tokens import TokenService
@@ -62,6 +63,19 @@ class Loaders:
     @cached_property
     def school(self) -> ByIdLoader[School]:
         return self._by_id(School)
+
+    @cached_property
+    def user(self) -> ByIdLoader[User]:
+        return self._by_id(User)
+
+    @cached_property
+    def participants_of_session(self) -> ChildrenLoader[SessionParticipant]:
+        return ChildrenLoader(
+            self._sessions,
+            SessionParticipant,
+            SessionParticipant.session_id,
+            [SessionParticipant.joined_at, SessionParticipant.id],
+        )
 
     @cached_property
     def curriculum(self) -> ByIdLoader[Curriculum]:

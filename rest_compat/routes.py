@@ -6,6 +6,7 @@ from rest_compat.route import Envelope, RestRoute
 ANALYTICS = "LearnLoom analytics (/api)"
 AUTH = "Authentication (/api/v1/auth)"
 CURRICULUM = "Curriculum (/api/v1)"
+SESSIONS = "Classroom sessions (/api/v1/sessions)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
@@ -21,5 +22,11 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/v1/topics/", "topics", Envelope.BARE, "List the topics of a class subject in a term", CURRICULUM, errors=(404,)),
     RestRoute("GET", "/api/v1/lessons/", "lessons", Envelope.BARE, "List the lessons of a topic", CURRICULUM, errors=(404,)),
     RestRoute("GET", "/api/v1/lessons/{id}/content/", "lesson_content", Envelope.DATA, "A lesson's full content", CURRICULUM),
+    RestRoute("POST", "/api/v1/sessions/start/", "session_start", Envelope.DATA, "Start a session for a class", SESSIONS, status=201, errors=(404, 409)),
+    # Listed before /sessions/{id}/, which would otherwise take "active" for an id.
+    RestRoute("GET", "/api/v1/sessions/active/", "session_active", Envelope.DATA, "The active session of a class", SESSIONS, errors=(404,)),
+    RestRoute("GET", "/api/v1/sessions/{id}/", "session", Envelope.DATA, "A session with its participants", SESSIONS),
+    RestRoute("PATCH", "/api/v1/sessions/{id}/mode/", "session_mode", Envelope.DATA, "Switch a session's mode", SESSIONS, errors=(409,)),
+    RestRoute("POST", "/api/v1/sessions/{id}/end/", "session_end", Envelope.DATA, "End an active session", SESSIONS, errors=(409,)),
 )
 # fmt: on

@@ -3,9 +3,10 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth
+from resolvers import auth, sessions
 from resolvers.context import Context
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
+from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 
 
 @strawberry.type
@@ -41,3 +42,41 @@ class Mutation:
         return LogoutPayload(
             logged_out=await auth.logout(info.context, refresh_token=refresh_token)
         )
+
+    @strawberry.mutation(description="Start a session for a class; one active session per class.")
+    async def start_session(
+        self,
+        info: Info[Context, None],
+        class_id: int,
+        subject_id: int | None = None,
+        topic_id: int | None = None,
+        lesson_id: int | None = None,
+        mode: str = "teach",
+        session_name: str | None = None,
+    ) -> ClassSession:
+        started = await sessions.start(
+            info.context,
+            class_id=class_id,
+            subject_id=subject_id,
+            topic_id=topic_id,
+            lesson_id=lesson_id,
+            mode=mode,
+            session_name=session_name,
+        )
+        return ClassSession.of(started)
+
+    @strawberry.mutation(description="Join an active session of one of your classes.")
+    async def join_session(self, info: Info[Context, None], session_id: str) -> ClassSession:
+        return ClassSession.of(await sessions.join(info.context, session_id=session_id))
+
+    @strawberry.mutation(description="Switch mode: teach, explore, practice or revision.")
+    async def switch_session_mode(
+        self, info: Info[Context, None], session_id: str, mode: str
+    ) -> ModeSwitch:
+        return ModeSwitch.of(
+            await sessions.switch_mode(info.context, session_id=session_id, mode=mode)
+        )
+
+    @strawberry.mutation(description="End an active session; emits session.completed.")
+    async def end_session(self, info: Info[Context, None], session_id: str) -> SessionEnd:
+        return SessionEnd.of(await sessions.end(info.context, session_id=session_id))

@@ -3,12 +3,13 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, curriculum, system
+from resolvers import auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
+from schema.sessions import ClassSession
 from schema.system import Health, SystemStatus
 
 
@@ -103,3 +104,11 @@ class Query:
     @strawberry.field(description="One lesson with its content; a learner's visit is recorded.")
     async def lesson(self, info: Info[Context, None], id: int) -> Lesson:
         return Lesson.of(await curriculum.lesson_content(info.context, lesson_id=id))
+
+    @strawberry.field(name="session", description="A session the caller may see.")
+    async def class_session(self, info: Info[Context, None], id: str) -> ClassSession:
+        return ClassSession.of(await sessions.get(info.context, session_id=id))
+
+    @strawberry.field(description="The active session of a class (classroom), if any.")
+    async def active_session(self, info: Info[Context, None], class_id: int) -> ClassSession:
+        return ClassSession.of(await sessions.active(info.context, class_id=class_id))

@@ -56,6 +56,13 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/topics/"): "shared",
     ("GET", "/api/v1/lessons/"): "shared",
     ("GET", "/api/v1/lessons/{id}/content/"): "shared",
+    # Sessions: probed in tests/test_sessions.py with a teacher and a student of another class
+    # and another school's admin.
+    ("POST", "/api/v1/sessions/start/"): "test_sessions",
+    ("GET", "/api/v1/sessions/active/"): "test_sessions",
+    ("GET", "/api/v1/sessions/{id}/"): "test_sessions",
+    ("PATCH", "/api/v1/sessions/{id}/mode/"): "test_sessions",
+    ("POST", "/api/v1/sessions/{id}/end/"): "test_sessions",
 }
 
 

@@ -13,7 +13,7 @@ from models.db import SessionFactory
 Row = TypeVar("Row", bound=SQLModel)
 
 
-class ChildrenLoader(DataLoader[int, list[Row]], Generic[Row]):
+class ChildrenLoader(DataLoader[Any, list[Row]], Generic[Row]):
     def __init__(
         self,
         sessions: SessionFactory,
@@ -24,8 +24,8 @@ class ChildrenLoader(DataLoader[int, list[Row]], Generic[Row]):
         self._sessions, self._model, self._parent, self._order = sessions, model, parent, order_by
         super().__init__(load_fn=self._load)
 
-    async def _load(self, keys: Sequence[int]) -> list[list[Row]]:
-        grouped: dict[int, list[Row]] = defaultdict(list)
+    async def _load(self, keys: Sequence[Any]) -> list[list[Row]]:
+        grouped: dict[Any, list[Row]] = defaultdict(list)
         statement = select(self._model).where(col(self._parent).in_(keys)).order_by(*self._order)
         async with self._sessions() as session:
             for row in await session.exec(statement):

@@ -1,0 +1,108 @@
+"""Types of classroom sessions (grio-api-v1.txt §4)."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from models import sessions as tables
+from resolvers.context import Context
+from resolvers.sessions import ModeSwitch as ModeSwitchResult
+from resolvers.sessions import SessionEnd as SessionEndResult
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type
+class Participant:
+    user_id: int
+    role: str
+    joined_at: datetime
+
+    @strawberry.field
+    async def name(self, info: Ctx) -> str:
+        user = await info.context.loaders.user.load(self.user_id)
+        return f"{user.first_name} {user.last_name}" if user else ""
+
+
+@strawberry.type(description="A classroom or learning session; class_id is the classroom.")
+class ClassSession:
+    id: str
+    class_id: int
+    subject_id: int | None
+    topic_id: int | None
+    lesson_id: int | None
+    name: str | None
+    mode: str = strawberry.field(description="teach, explore, practice or revision")
+    status: str = strawberry.field(description="active or completed")
+    started_at: datetime
+    ended_at: datetime | None
+
+    @strawberry.field(description="The planned end; sessions run until a teacher ends them.")
+    def ends_at(self) -> datetime | None:
+        return None
+
+    @strawberry.field
+    async def participants(self, info: Ctx) -> list[Participant]:
+        rows = await info.context.loaders.participants_of_session.load(self.id)
+        return [
+            Participant(user_id=row.user_id, role=row.role, joined_at=row.joined_at) for row in rows
+        ]
+
+    @classmethod
+    def of(cls, row: tables.ClassSession) -> "ClassSession":
+        assert row.classroom_id is not None
+        return cls(
+            id=row.id,
+            class_id=row.classroom_id,
+            subject_id=row.subject_id,
+            topic_id=row.topic_id,
+            lesson_id=row.lesson_id,
+            name=row.name,
+            mode=row.mode,
+            status=row.status,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+        )
+
+
+@strawberry.type
+class ModeSwitch:
+    id: str
+    mode: str
+    switched_at: datetime
+
+    @classmethod
+    def of(cls, result: ModeSwitchResult) -> "ModeSwitch":
+        return cls(id=result.session.id, mode=result.session.mode, switched_at=result.switched_at)
+
+
+@strawberry.type
+class SessionSummary:
+    participants: int
+    questions_asked: int
+    interactions: int
+
+
+@strawberry.type
+class SessionEnd:
+    id: str
+    status: str
+    ended_at: datetime
+    duration_minutes: int
+    summary: SessionSummary
+
+    @classmethod
+    def of(cls, result: SessionEndResult) -> "SessionEnd":
+        assert result.session.ended_at is not None
+        return cls(
+            id=result.session.id,
+            status=result.session.status,
+            ended_at=result.session.ended_at,
+            duration_minutes=result.duration_minutes,
+            summary=SessionSummary(
+                participants=result.participants,
+                questions_asked=result.questions_asked,
+                interactions=result.interactions,
+            ),
+        )
