@@ -247,7 +247,13 @@ async def test_other_classrooms_and_schools_cannot_reach_a_session(api: tuple) -
     client, engine = api
     teacher = await headers_for(client, DEMO_ACCOUNTS["TEACHER"])
     class_id = await teacher_classroom(engine, DEMO_ACCOUNTS["TEACHER"])
+    same_school_teacher = await scalar(
+        engine,
+        "SELECT min(email) FROM users WHERE role = 'TEACHER' AND school_id = 1 AND email <> :e",
+        e=DEMO_ACCOUNTS["TEACHER"],
+    )
     outsiders = {
+        "teacher of another classroom": await headers_for(client, str(same_school_teacher)),
         "teacher of another school": await headers_for(
             client, await other_school_user(engine, "TEACHER")
         ),
