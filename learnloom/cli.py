@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,7 +21,10 @@ from rich.progress import (
 from learnloom.settings import get_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from learnloom.demo import DemoOptions, DemoSummary, SeedDemo
+    from models.db import SessionFactory
 
 cli = typer.Typer(no_args_is_help=True, help="LearnLoom: the Grio education backend and analytics.")
 console = Console(stderr=True)
@@ -88,9 +93,6 @@ def seed(
 
 
 async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
-    from models.db import make_engine, make_session_factory
-
-    engine = make_engine(get_settings().database_url)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -98,7 +100,7 @@ async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
         TimeElapsedColumn(),
     )
     tasks: dict[str, TaskID] = {}
-    try:
+    async with _sessions() as (factory, _):
         with Progress(*columns, console=console) as bar:
 
             def report(step: str, done: int, total: int) -> None:
@@ -106,7 +108,78 @@ async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done, total=total)
 
-            return await seed_demo(make_session_factory(engine), options, report)
+            return await seed_demo(factory, options, report)
+
+
+calendar = typer.Typer(help="The school calendar: three terms a year per country.")
+cli.add_typer(calendar, name="calendar")
+
+
+@calendar.command("show")
+def calendar_show(
+    country: Annotated[str | None, typer.Option(help="UG, ZM, KE...")] = None,
+) -> None:
+    """List the terms, by country and year."""
+    from sqlmodel import col, select
+
+    from models.curriculum import Term
+
+    async def rows() -> list[Term]:
+        async with _sessions() as (factory, _), factory() as session:
+            statement = select(Term).order_by(col(Term.country), col(Term.year), col(Term.number))
+            if country:
+                statement = statement.where(col(Term.country) == country.upper())
+            return list(await session.exec(statement))
+
+    for term in asyncio.run(rows()):
+        typer.echo(
+            f"{term.country} {term.year} term {term.number}: {term.starts_on} to {term.ends_on}"
+        )
+
+
+@calendar.command("set")
+def calendar_set(
+    country: Annotated[str, typer.Option(help="Two-letter country code")],
+    year: Annotated[int, typer.Option()],
+    term: Annotated[int, typer.Option(min=1, max=3)],
+    starts: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
+    ends: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
+) -> None:
+    """Create or move one term (terms of a year may not overlap)."""
+    from learnloom.errors import ValidationFailed
+    from models.db import transaction
+    from resolvers.calendar import set_term
+
+    async def save() -> None:
+        async with _sessions() as (factory, _), transaction(factory) as session:
+            await set_term(
+                session,
+                country=country,
+                year=year,
+                number=term,
+                starts_on=starts.date(),
+                ends_on=ends.date(),
+            )
+
+    try:
+        asyncio.run(save())
+    except ValidationFailed as error:
+        for field, messages in error.details.items():
+            console.print(f"[red]{field}: {' '.join(messages)}[/red]")
+        raise typer.Exit(2) from None
+    console.print(
+        f"[green]{country.upper()} {year} term {term}: {starts.date()} to {ends.date()}[/green]"
+    )
+
+
+@asynccontextmanager
+async def _sessions() -> AsyncIterator[tuple["SessionFactory", "AsyncEngine"]]:
+    """A session factory over the configured database, disposed of afterwards."""
+    from models.db import make_engine, make_session_factory
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        yield make_session_factory(engine), engine
     finally:
         await engine.dispose()
 

@@ -50,6 +50,76 @@ def test_migrate_and_seed_a_fresh_data_dir(env: dict[str, str], tmp_path: Path) 
     assert refused.returncode == 2
 
 
+def test_calendar_commands(env: dict[str, str]) -> None:
+    assert run(env, "migrate").returncode == 0
+    first = run(
+        env,
+        "calendar",
+        "set",
+        "--country",
+        "ke",
+        "--year",
+        "2027",
+        "--term",
+        "1",
+        "--starts",
+        "2027-01-04",
+        "--ends",
+        "2027-04-02",
+    )
+    assert first.returncode == 0, first.stderr
+    moved = run(
+        env,
+        "calendar",
+        "set",
+        "--country",
+        "KE",
+        "--year",
+        "2027",
+        "--term",
+        "1",
+        "--starts",
+        "2027-01-05",
+        "--ends",
+        "2027-04-01",
+    )
+    assert moved.returncode == 0
+    overlapping = run(
+        env,
+        "calendar",
+        "set",
+        "--country",
+        "KE",
+        "--year",
+        "2027",
+        "--term",
+        "2",
+        "--starts",
+        "2027-03-01",
+        "--ends",
+        "2027-06-01",
+    )
+    assert overlapping.returncode == 2 and "Overlaps term 1" in overlapping.stderr
+    backwards = run(
+        env,
+        "calendar",
+        "set",
+        "--country",
+        "KE",
+        "--year",
+        "2027",
+        "--term",
+        "3",
+        "--starts",
+        "2027-12-01",
+        "--ends",
+        "2027-09-01",
+    )
+    assert backwards.returncode == 2 and "ends_on" in backwards.stderr
+    shown = run(env, "calendar", "show", "--country", "KE")
+    assert shown.stdout.splitlines() == ["KE 2027 term 1: 2027-01-05 to 2027-04-01"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
