@@ -114,7 +114,22 @@ async def test_a_session_from_start_to_end(api: tuple) -> None:
     )
     assert session["ends_at"] is None and session["started_at"].endswith("Z")
     sid = session["id"]
+    try:
+        await _walk_through(client, engine, teacher, student, body, session, class_id)
+    finally:
+        await client.post(f"/api/v1/sessions/{sid}/end/", headers=teacher)
 
+
+async def _walk_through(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    teacher: dict,
+    student: dict,
+    body: dict,
+    session: dict,
+    class_id: int,
+) -> None:
+    sid = session["id"]
     again = await client.post("/api/v1/sessions/start/", json=body, headers=teacher)
     assert_error(again, 409, "SESSION_ALREADY_ACTIVE")
     active = (
