@@ -11,6 +11,7 @@ import httpx
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
 
 from learnloom.app import create_app
 from learnloom.demo import DemoOptions, seed_demo
@@ -105,3 +106,17 @@ async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 async def client(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async for c in client_for(make_settings(demo_database_url, tmp_path)):
         yield c
+
+
+@pytest.fixture
+async def app_client(
+    demo_database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
+    """A client on the demo database, with the app (for its engine) beside it."""
+    app = create_app(make_settings(demo_database_url, tmp_path))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://learnloom.test"
+        ) as client:
+            yield client, app

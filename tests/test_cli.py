@@ -2,10 +2,8 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import httpx
 import pytest
 
 from schema.root import sdl
+from tests.servers import running_servers
 
 LEARNLOOM = [sys.executable, "-m", "learnloom"]
 
@@ -120,35 +119,11 @@ def test_calendar_commands(env: dict[str, str]) -> None:
     assert shown.stdout.splitlines() == ["KE 2027 term 1: 2027-01-05 to 2027-04-01"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(env: dict[str, str]) -> Iterator[str]:
     assert run(env, "migrate").returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [*LEARNLOOM, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with running_servers(env) as (base,):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_serve_answers_over_real_http(server: str) -> None:

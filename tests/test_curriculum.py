@@ -1,35 +1,18 @@
 """The catalogue (grio-api-v1.txt §3) over REST and GraphQL, on SQLite and PostgreSQL."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS, TERM_DATES
-from tests.conftest import make_settings
 from tests.sql_counter import count_statements
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 PAGINATION = {"limit", "offset", "total", "has_next", "has_previous"}
-
-
-@pytest.fixture
-async def app_client(
-    demo_database_url: str, tmp_path: Path
-) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
-    app = create_app(make_settings(demo_database_url, tmp_path))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://learnloom.test"
-        ) as client:
-            yield client, app
 
 
 @pytest.fixture

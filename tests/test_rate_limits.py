@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import client_for, make_settings
-from tests.test_cli import free_port
+from tests.servers import running_servers
 from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
@@ -98,32 +98,8 @@ def two_servers(tmp_path: Path) -> Iterator[list[str]]:
     subprocess.run(
         [sys.executable, "-m", "learnloom", "migrate"], env=env, check=True, capture_output=True
     )
-    servers, bases = [], []
-    try:
-        for _ in range(2):
-            port = free_port()
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "learnloom", "serve", "--port", str(port)],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            bases.append(f"http://127.0.0.1:{port}")
-        for base in bases:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
+    with running_servers(env, count=2) as bases:
         yield bases
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 def test_two_processes_share_the_login_budget_through_redis(two_servers: list[str]) -> None:

@@ -1,35 +1,18 @@
 """Classroom sessions (§4): contract keys, state transitions, who may do what, the outbox
 event, and a constant number of statements for a session's participants."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS
-from tests.conftest import make_settings
 from tests.sql_counter import count_statements
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def api(
-    demo_database_url: str, tmp_path: Path
-) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    app = create_app(make_settings(demo_database_url, tmp_path))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://learnloom.test"
-        ) as client:
-            yield client, app.state.learnloom.engine
 
 
 async def scalar(engine: AsyncEngine, sql: str, **params: object) -> object:
@@ -59,8 +42,9 @@ async def other_school_user(engine: AsyncEngine, role: str) -> str:
     )
 
 
-async def test_a_session_from_start_to_end(api: tuple) -> None:
-    client, engine = api
+async def test_a_session_from_start_to_end(app_client: tuple) -> None:
+    client, app = app_client
+    engine = app.state.learnloom.engine
     teacher = await headers_for(client, DEMO_ACCOUNTS["TEACHER"])
     student = await headers_for(client, DEMO_ACCOUNTS["STUDENT"])
     class_id = int(
@@ -224,8 +208,9 @@ async def _walk_through(
     assert mine[0]["event_id"].startswith("evt_")
 
 
-async def test_content_must_belong_to_the_class(api: tuple) -> None:
-    client, engine = api
+async def test_content_must_belong_to_the_class(app_client: tuple) -> None:
+    client, app = app_client
+    engine = app.state.learnloom.engine
     teacher = await headers_for(client, DEMO_ACCOUNTS["TEACHER"])
     class_id = await teacher_classroom(engine, DEMO_ACCOUNTS["TEACHER"])
     foreign_subject = int(
@@ -258,8 +243,9 @@ async def test_content_must_belong_to_the_class(api: tuple) -> None:
     assert list(error["details"]) == ["class_id"]
 
 
-async def test_other_classrooms_and_schools_cannot_reach_a_session(api: tuple) -> None:
-    client, engine = api
+async def test_other_classrooms_and_schools_cannot_reach_a_session(app_client: tuple) -> None:
+    client, app = app_client
+    engine = app.state.learnloom.engine
     teacher = await headers_for(client, DEMO_ACCOUNTS["TEACHER"])
     class_id = await teacher_classroom(engine, DEMO_ACCOUNTS["TEACHER"])
     same_school_teacher = await scalar(
@@ -310,8 +296,9 @@ async def test_other_classrooms_and_schools_cannot_reach_a_session(api: tuple) -
         ).status_code == 200
 
 
-async def test_participants_take_a_constant_number_of_statements(api: tuple) -> None:
-    client, engine = api
+async def test_participants_take_a_constant_number_of_statements(app_client: tuple) -> None:
+    client, app = app_client
+    engine = app.state.learnloom.engine
     admin = await headers_for(client, DEMO_ACCOUNTS["SUPER_ADMIN"])
     async with engine.begin() as connection:
         classroom = (await connection.execute(text("SELECT min(id) FROM classrooms"))).scalar_one()
