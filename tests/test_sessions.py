@@ -1,7 +1,6 @@
 """Classroom sessions (§4): contract keys, state transitions, who may do what, the outbox
 event, and a constant number of statements for a session's participants."""
 
-
 import httpx
 import pytest
 from sqlalchemy import text
