@@ -21,6 +21,7 @@ $(INSTALLED): pyproject.toml
 demo: install
 	$(BIN)/learnloom migrate
 	$(BIN)/learnloom seed --demo
+	$(BIN)/learnloom etl refresh
 	$(BIN)/learnloom serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -111,6 +111,40 @@ async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
             return await seed_demo(factory, options, report)
 
 
+etl = typer.Typer(help="The analytics warehouse.")
+cli.add_typer(etl, name="etl")
+
+
+@etl.command("refresh")
+def etl_refresh() -> None:
+    """Load the platform data into a new warehouse snapshot and publish it."""
+    from analytics.etl import RefreshInProgress, refresh
+
+    settings = get_settings()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("Loading the warehouse", total=None)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        try:
+            result = refresh(settings.database_url, settings.warehouse_dir, report)
+        except RefreshInProgress as error:
+            console.print(f"[red]{error.message}[/red]")
+            raise typer.Exit(2) from None
+    dropped = ", ".join(f"{count} {reason}" for reason, count in result.dropped.items() if count)
+    console.print(
+        f"[green]warehouse {result.version} published[/green]: {result.rows_added:,} rows"
+        + (f"; dropped {dropped}" if dropped else "")
+    )
+
+
 calendar = typer.Typer(help="The school calendar: three terms a year per country.")
 cli.add_typer(calendar, name="calendar")
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from resolvers import warehouse
 from resolvers.context import Context
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ async def system_status(context: Context) -> SystemStatus:
     return SystemStatus(
         backend="running",
         database_connected=await database_connected(context),
-        last_data_refresh=None,  # the warehouse ETL records it once it exists
+        last_data_refresh=await warehouse.last_refresh(context),
     )
 
 

@@ -12,6 +12,7 @@ SESSIONS = "Classroom sessions (/api/v1/sessions)"
 ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/health", "health", Envelope.BARE, "Check that the backend is running", ANALYTICS, public=True),
     RestRoute("GET", "/api/system-status", "system_status", Envelope.BARE, "Backend, database and data-refresh status", ANALYTICS, public=True),
+    RestRoute("POST", "/api/refresh-data", "refresh_data", Envelope.BARE, "Reload the analytics warehouse (super admins)", ANALYTICS, errors=(409,)),
     RestRoute("POST", "/api/v1/auth/login/", "login", Envelope.DATA, "Sign in with email and password", AUTH, errors=(401, 403, 429), public=True),
     RestRoute("POST", "/api/v1/auth/refresh/", "refresh", Envelope.DATA, "Exchange a refresh token for new tokens", AUTH, errors=(401,), public=True),
     RestRoute("GET", "/api/v1/auth/me/", "me", Envelope.DATA, "The signed-in user's profile and permissions", AUTH),

@@ -3,10 +3,11 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, sessions
+from resolvers import auth, sessions, warehouse
 from resolvers.context import Context
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
+from schema.system import DataRefresh
 
 
 @strawberry.type
@@ -80,3 +81,10 @@ class Mutation:
     @strawberry.mutation(description="End an active session; emits session.completed.")
     async def end_session(self, info: Info[Context, None], session_id: str) -> SessionEnd:
         return SessionEnd.of(await sessions.end(info.context, session_id=session_id))
+
+    @strawberry.mutation(description="Reload the analytics warehouse from the platform data.")
+    async def refresh_data(self, info: Info[Context, None]) -> DataRefresh:
+        result = await warehouse.refresh_data(info.context)
+        return DataRefresh(
+            status="success", rows_added=result.rows_added, last_updated=result.refreshed_at
+        )

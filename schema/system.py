@@ -20,3 +20,10 @@ class SystemStatus:
     last_data_refresh: datetime | None = strawberry.field(
         description="When the analytics warehouse was last loaded; null before the first load."
     )
+
+
+@strawberry.type(description="The outcome of a warehouse refresh (POST /api/refresh-data).")
+class DataRefresh:
+    status: str
+    rows_added: int
+    last_updated: datetime

@@ -48,6 +48,8 @@ async def test_openapi_marks_which_routes_need_a_token(client: httpx.AsyncClient
 # "self": the route only ever answers about the caller, so there is no other tenant to ask for.
 # "shared": the route serves the curriculum catalogue, which every school uses alike.
 CROSS_TENANT: dict[tuple[str, str], str] = {
+    # Super admins only: every other role is refused (tests/test_warehouse.py).
+    ("POST", "/api/refresh-data"): "super admin only",
     ("GET", "/api/v1/auth/me/"): "self",
     ("POST", "/api/v1/auth/logout/"): "self",
     ("GET", "/api/v1/curricula/"): "shared",
