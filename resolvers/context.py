@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.reader import WarehouseReader
 from learnloom.rate_limits import RateLimiter
 from learnloom.settings import Settings
 from models.curriculum import (
@@ -35,6 +36,7 @@ class AppState:
     sessions: SessionFactory
     tokens: TokenService
     limiter: RateLimiter
+    warehouse: WarehouseReader
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
@@ -45,9 +47,11 @@ class AppState:
             sessions=make_session_factory(engine),
             tokens=TokenService(settings),
             limiter=RateLimiter(settings),
+            warehouse=WarehouseReader(settings.warehouse_dir),
         )
 
     async def close(self) -> None:
+        self.warehouse.close()
         await self.engine.dispose()
 
 

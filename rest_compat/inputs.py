@@ -3,6 +3,7 @@ variables, with per-field errors named as the REST client spelled them."""
 
 import json
 import math
+import re
 from typing import Any
 
 from graphql import (
@@ -22,6 +23,10 @@ from learnloom.errors import BadRequest, Details, ValidationFailed
 from rest_compat.compile import BODY_METHODS, CompiledRoute, Variable
 from rest_compat.naming import camelize_keys
 
+_ENCOUNTERED = re.compile(r"encountered error '(.*)'; found:")
+_VARIABLE_PREFIX = re.compile(
+    r"^Variable '\$\w+' (?:has invalid value: |got invalid value [^;]*; )"
+)
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -151,5 +156,9 @@ def _variable_of(error: GraphQLError, by_name: dict[str, str]) -> str:
 
 
 def _short(message: str) -> str:
-    # "Variable '$x' got invalid value 7; Int cannot represent ..." -> the reason only
-    return message.split("; ", 1)[1] if "; " in message else message
+    """graphql-core's coercion message, cut to the reason a REST client can act on:
+    "Variable '$x' has invalid value: ...error 'Must be ...'; found: 'y'." -> "Must be ..."."""
+    if found := _ENCOUNTERED.search(message):
+        return found.group(1)
+    message = _VARIABLE_PREFIX.sub("", message)
+    return message.split("; found:")[0].strip()

@@ -1,11 +1,15 @@
 """The root Query type: each field hands off to a resolver in one line."""
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, curriculum, sessions, system
+from resolvers import analytics, auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
+from schema import analytics as analytics_types
+from schema.analytics import ActivityTrend, Analytics, ScoreTrend, WeeklyProgress
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
@@ -112,3 +116,34 @@ class Query:
     @strawberry.field(description="The active session of a class (classroom), if any.")
     async def active_session(self, info: Info[Context, None], class_id: int) -> ClassSession:
         return ClassSession.of(await sessions.active(info.context, class_id=class_id))
+
+    @strawberry.field(description="Learning analytics for the caller's scope.")
+    async def analytics(self, info: Info[Context, None]) -> Analytics:
+        return Analytics(scope=await analytics.scope_of(info.context))
+
+    @strawberry.field(description="Mean score per day in the caller's scope, ascending.")
+    async def score_trend(
+        self,
+        info: Info[Context, None],
+        start_date: date | None = None,
+        end_date: date | None = None,
+    ) -> ScoreTrend:
+        return await analytics_types.score_trend(info.context, start_date, end_date)
+
+    @strawberry.field(description="Activities per day in the caller's scope, ascending.")
+    async def activity_trend(
+        self,
+        info: Info[Context, None],
+        start_date: date | None = None,
+        end_date: date | None = None,
+    ) -> ActivityTrend:
+        return await analytics_types.activity_trend(info.context, start_date, end_date)
+
+    @strawberry.field(description="Mean score per ISO week in the caller's scope, ascending.")
+    async def weekly_progress(
+        self,
+        info: Info[Context, None],
+        start_date: date | None = None,
+        end_date: date | None = None,
+    ) -> WeeklyProgress:
+        return await analytics_types.weekly_progress(info.context, start_date, end_date)

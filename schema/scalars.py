@@ -26,11 +26,19 @@ UtcDateTime = strawberry.scalar(
     parse_value=parse_datetime,
 )
 
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
 IsoDate = strawberry.scalar(
     name="Date",
     description="A calendar date, YYYY-MM-DD",
     serialize=date.isoformat,
-    parse_value=date.fromisoformat,
+    parse_value=parse_date,
 )
 
 SCALAR_OVERRIDES: dict[object, Any] = {datetime: UtcDateTime, date: IsoDate}

@@ -50,6 +50,21 @@ async def test_openapi_marks_which_routes_need_a_token(client: httpx.AsyncClient
 CROSS_TENANT: dict[tuple[str, str], str] = {
     # Super admins only: every other role is refused (tests/test_warehouse.py).
     ("POST", "/api/refresh-data"): "super admin only",
+    # Analytics answer for the caller's own scope; tests/test_analytics.py proves each scope
+    # sees exactly its own figures.
+    **{
+        ("GET", f"/api/{name}"): "own scope"
+        for name in (
+            "average-score",
+            "completion-rate",
+            "dropout-rate",
+            "total-students",
+            "active-students",
+            "score-trend",
+            "activity-trend",
+            "weekly-progress",
+        )
+    },
     ("GET", "/api/v1/auth/me/"): "self",
     ("POST", "/api/v1/auth/logout/"): "self",
     ("GET", "/api/v1/curricula/"): "shared",

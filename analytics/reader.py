@@ -1,0 +1,54 @@
+"""Reading the current warehouse snapshot from web processes: one read-only connection
+per published version, shared by the process, and a fresh cursor per query (DuckDB cursors
+are the unit of thread safety). A newly published version is picked up on the next query."""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from analytics.warehouse import READ_ONLY, current_version, snapshot_path
+
+T = TypeVar("T")
+
+
+class NoSnapshot(Exception):
+    """Nothing has been loaded into the warehouse yet."""
+
+
+class WarehouseReader:
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+    def query(self, run: Callable[[duckdb.DuckDBPyConnection, str], T]) -> T:
+        """Run `run(cursor, version)` on the current snapshot (blocking: call from a thread)."""
+        version = current_version(self._directory)
+        if version is None:
+            raise NoSnapshot()
+        cursor = self._connection(version).cursor()
+        try:
+            return run(cursor, version)
+        finally:
+            cursor.close()
+
+    def _connection(self, version: str) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            connection = self._connections.get(version)
+            if connection is None:
+                path = snapshot_path(self._directory, version)
+                connection = duckdb.connect(str(path), read_only=True, config=READ_ONLY)
+                self._connections[version] = connection
+                # Keep the previous version open for queries still running on it.
+                for old in sorted(self._connections)[:-2]:
+                    self._connections.pop(old).close()
+            return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections.values():
+                connection.close()
+            self._connections.clear()

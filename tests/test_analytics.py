@@ -1,0 +1,204 @@
+"""Every analytics figure equals an independent computation from the source rows, for a
+super admin, a school admin and a teacher (each sees their own scope), over HTTP."""
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from statistics import mean
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from learnloom.demo import DEMO_ACCOUNTS
+from models.db import make_engine
+from tests.conftest import client_for, make_settings
+from tests.test_auth import bearer, login
+from tests.test_error_paths import assert_error
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def loaded(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in client_for(make_settings(demo_database_url, tmp_path)):
+        admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+        yield client
+
+
+async def source_rows(database_url: str) -> tuple[list, list]:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            enrollments = (
+                await connection.execute(
+                    text("""
+                SELECT e.student_id, e.subject_id, e.classroom_id, COALESCE(c.school_id, u.school_id) AS school_id, e.status
+                FROM subject_enrollments e LEFT JOIN classrooms c ON c.id = e.classroom_id JOIN users u ON u.id = e.student_id
+            """)
+                )
+            ).all()
+            history = (
+                await connection.execute(
+                    text("""
+                SELECT h.student_id, t.subject_id, h.accessed_at, h.score FROM learning_history h
+                JOIN lessons l ON l.id = h.lesson_id JOIN topics t ON t.id = l.topic_id WHERE h.duration_minutes >= 0
+            """)
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    return enrollments, history
+
+
+def _time(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (
+        moment.replace(tzinfo=None)
+        if moment.tzinfo is None
+        else moment.astimezone().replace(tzinfo=None)
+        - (moment.astimezone().utcoffset() or timedelta())
+    )
+
+
+def expected(enrollments: list, history: list, keep) -> dict:  # type: ignore[no-untyped-def]
+    """DESIGN.md §6, computed in plain Python."""
+    scoped = [e for e in enrollments if keep(e)]
+    pairs = {(e.student_id, e.subject_id) for e in scoped}
+    as_of = max(_time(h.accessed_at) for h in history)
+    activities = [h for h in history if (h.student_id, h.subject_id) in pairs]
+    scores = [h for h in activities if h.score is not None and 0 <= h.score <= 100]
+    recent30 = {
+        (h.student_id, h.subject_id)
+        for h in activities
+        if _time(h.accessed_at) > as_of - timedelta(days=30)
+    }
+    by_day, by_week, count_day = defaultdict(list), defaultdict(list), defaultdict(int)
+    for h in scores:
+        day = _time(h.accessed_at).date()
+        by_day[day.isoformat()].append(h.score)
+        year, week, _ = day.isocalendar()
+        by_week[f"{year}-W{week:02d}"].append(h.score)
+    for h in activities:
+        count_day[_time(h.accessed_at).date().isoformat()] += 1
+    dropped = [
+        e
+        for e in scoped
+        if e.status == "withdrawn"
+        or (e.status != "completed" and (e.student_id, e.subject_id) not in recent30)
+    ]
+    return {
+        "total_students": len({e.student_id for e in scoped}),
+        "active_students": len(
+            {h.student_id for h in activities if _time(h.accessed_at) > as_of - timedelta(days=7)}
+        ),
+        "average_score": mean(h.score for h in scores),
+        "completion_rate": sum(e.status == "completed" for e in scoped) / len(scoped),
+        "dropout_rate": len(dropped) / len(scoped),
+        "score_trend": {day: mean(v) for day, v in sorted(by_day.items())},
+        "weekly": {week: mean(v) for week, v in sorted(by_week.items())},
+        "activity": dict(sorted(count_day.items())),
+    }
+
+
+async def teacher_classrooms(database_url: str) -> set[int]:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text(
+                    "SELECT t.classroom_id FROM classroom_teachers t JOIN users u ON u.id = t.teacher_id WHERE u.email = :e"
+                ),
+                {"e": DEMO_ACCOUNTS["TEACHER"]},
+            )
+            return {r[0] for r in rows}
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("role", ["SUPER_ADMIN", "SCHOOL_ADMIN", "TEACHER"])
+async def test_figures_equal_an_independent_computation(
+    loaded: httpx.AsyncClient, demo_database_url: str, role: str
+) -> None:
+    enrollments, history = await source_rows(demo_database_url)
+    classrooms = await teacher_classrooms(demo_database_url)
+    keep = {
+        "SUPER_ADMIN": lambda e: True,
+        "SCHOOL_ADMIN": lambda e: e.school_id == 1,
+        "TEACHER": lambda e: e.classroom_id in classrooms,
+    }[role]
+    want = expected(enrollments, history, keep)
+    headers = bearer((await login(loaded, DEMO_ACCOUNTS[role]))["access_token"])
+
+    async def get(path: str) -> dict:
+        response = await loaded.get(path, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert await get("/api/total-students") == {"total_students": want["total_students"]}
+    assert await get("/api/active-students") == {"active_students": want["active_students"]}
+    assert (await get("/api/average-score"))["average_score"] == pytest.approx(
+        want["average_score"], abs=0.051
+    )
+    assert (await get("/api/completion-rate"))["completion_rate"] == pytest.approx(
+        want["completion_rate"], abs=1e-4
+    )
+    assert (await get("/api/dropout-rate"))["dropout_rate"] == pytest.approx(
+        want["dropout_rate"], abs=1e-4
+    )
+    trend = await get("/api/score-trend")
+    assert trend["dates"] == list(want["score_trend"])
+    assert trend["scores"] == pytest.approx(list(want["score_trend"].values()), abs=0.051)
+    activity = await get("/api/activity-trend")
+    assert activity == {
+        "dates": list(want["activity"]),
+        "activity": list(want["activity"].values()),
+    }
+    weekly = await get("/api/weekly-progress")
+    assert weekly["weeks"] == list(want["weekly"])
+    assert weekly["average_scores"] == pytest.approx(list(want["weekly"].values()), abs=0.051)
+
+
+async def test_scopes_differ_and_students_are_refused(loaded: httpx.AsyncClient) -> None:
+    totals = {}
+    for role in ("SUPER_ADMIN", "SCHOOL_ADMIN", "TEACHER"):
+        headers = bearer((await login(loaded, DEMO_ACCOUNTS[role]))["access_token"])
+        totals[role] = (await loaded.get("/api/total-students", headers=headers)).json()[
+            "total_students"
+        ]
+    assert totals["SUPER_ADMIN"] > totals["SCHOOL_ADMIN"] > totals["TEACHER"] > 0
+    student = bearer((await login(loaded, DEMO_ACCOUNTS["STUDENT"]))["access_token"])
+    assert_error(await loaded.get("/api/average-score", headers=student), 403, "PERMISSION_DENIED")
+
+
+async def test_date_range_filters_and_bad_values(loaded: httpx.AsyncClient) -> None:
+    headers = bearer((await login(loaded, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    everything = (await loaded.get("/api/activity-trend", headers=headers)).json()["dates"]
+    start, end = everything[3], everything[10]
+    window = (
+        await loaded.get(f"/api/activity-trend?start_date={start}&end_date={end}", headers=headers)
+    ).json()
+    assert window["dates"] == everything[3:11]
+    error = assert_error(
+        await loaded.get("/api/score-trend?start_date=yesterday", headers=headers),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert "YYYY-MM-DD" in error["details"]["start_date"][0]
+    assert_error(
+        await loaded.get(f"/api/score-trend?start_date={end}&end_date={start}", headers=headers),
+        422,
+        "VALIDATION_ERROR",
+    )
+
+
+async def test_before_the_first_refresh_analytics_say_so(
+    demo_database_url: str, tmp_path: Path
+) -> None:
+    async for client in client_for(make_settings(demo_database_url, tmp_path)):
+        headers = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert_error(
+            await client.get("/api/average-score", headers=headers), 503, "WAREHOUSE_NOT_LOADED"
+        )
