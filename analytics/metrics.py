@@ -152,3 +152,107 @@ def weekly_progress(
         [*parameters, start, start, end, end],
     ).fetchall()
     return [(week, float(score)) for week, score in rows]
+
+
+def course_figures(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windows
+) -> list[dict[str, Any]]:
+    """Each course in scope with the summary figures restricted to it, by course_id."""
+    ctes, parameters = _scoped(scope)
+    rows = cursor.execute(
+        ctes
+        + """,
+        recent AS (SELECT DISTINCT student_id, course_id FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)),
+        per_course AS (
+            SELECT e.course_id, count(*) AS enrollments,
+                   avg(CASE WHEN e.status = 'completed' THEN 1.0 ELSE 0.0 END) AS completion_rate,
+                   avg(CASE WHEN e.status = 'withdrawn' THEN 1.0
+                            WHEN e.status <> 'completed' AND recent.student_id IS NULL THEN 1.0 ELSE 0.0 END) AS dropout_rate
+            FROM e LEFT JOIN recent USING (student_id, course_id) GROUP BY e.course_id),
+        course_scores AS (SELECT course_id, avg(score) AS average_score FROM s GROUP BY course_id)
+        SELECT p.course_id, c.course_name, round(cs.average_score, 1), round(p.completion_rate, 4),
+               round(p.dropout_rate, 4), p.enrollments
+        FROM per_course p JOIN courses c USING (course_id) LEFT JOIN course_scores cs USING (course_id)
+        ORDER BY p.course_id
+    """,
+        [*parameters, windows.dropout_days],
+    ).fetchall()
+    return [
+        {
+            "course_id": r[0],
+            "course_name": r[1],
+            "average_score": None if r[2] is None else float(r[2]),
+            "completion_rate": float(r[3]),
+            "dropout_rate": float(r[4]),
+            "num_students": int(r[5]),
+        }
+        for r in rows
+    ]
+
+
+def top_courses(courses: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    ranked = sorted(courses, key=lambda c: (-c["completion_rate"], c["course_id"]))
+    return ranked[:limit]
+
+
+def hardest_courses(courses: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    scored = [c for c in courses if c["average_score"] is not None]
+    return sorted(scored, key=lambda c: (c["average_score"], c["course_id"]))[:limit]
+
+
+def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[str, Any] | None:
+    student = cursor.execute(
+        "SELECT name FROM students WHERE student_id = ?", [student_id]
+    ).fetchone()
+    if student is None:
+        return None
+    average, minutes, last_active = cursor.execute(
+        """
+        SELECT (SELECT round(avg(score), 1) FROM scores WHERE student_id = $1),
+               (SELECT sum(minutes) FROM activities WHERE student_id = $1),
+               (SELECT max(occurred_at) FROM activities WHERE student_id = $1)
+    """,
+        [student_id],
+    ).fetchone()  # type: ignore[misc]
+    courses = cursor.execute(
+        """
+        SELECT e.course_id, c.course_name, e.completed_lessons, c.lessons
+        FROM enrollments e JOIN courses c USING (course_id) WHERE e.student_id = ? ORDER BY e.course_id
+    """,
+        [student_id],
+    ).fetchall()
+    scores = cursor.execute(
+        """
+        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, round(avg(score), 1)
+        FROM scores WHERE student_id = ? GROUP BY day ORDER BY day
+    """,
+        [student_id],
+    ).fetchall()
+    activity = cursor.execute(
+        """
+        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, count(*)
+        FROM activities WHERE student_id = ? GROUP BY day ORDER BY day
+    """,
+        [student_id],
+    ).fetchall()
+    done, total = sum(c[2] for c in courses), sum(c[3] for c in courses)
+    return {
+        "student_id": student_id,
+        "name": student[0],
+        "average_score": None if average is None else float(average),
+        "hours_watched": round(float(minutes or 0) / 60, 1),
+        "progress": round(done / total, 4) if total else 0.0,
+        "score_history": [{"date": day, "score": float(score)} for day, score in scores],
+        "activity_history": [
+            {"date": day, "activity_count": int(count)} for day, count in activity
+        ],
+        "last_active": last_active,
+        "courses_enrolled": [
+            {
+                "course_id": c[0],
+                "course_name": c[1],
+                "progress": round(c[2] / c[3], 4) if c[3] else 0.0,
+            }
+            for c in courses
+        ],
+    }

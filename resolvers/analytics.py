@@ -11,9 +11,10 @@ from sqlmodel import col, select
 
 from analytics.metrics import Scope, Windows
 from analytics.reader import NoSnapshot
-from learnloom.errors import PermissionDenied, ServiceUnavailable, ValidationFailed
-from models.classrooms import ClassroomTeacher
+from learnloom.errors import NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.enums import Role
+from models.identity import User
 from resolvers.authentication import current_user
 from resolvers.context import Context
 
@@ -68,3 +69,42 @@ async def figure(context: Context, compute: Callable[[duckdb.DuckDBPyConnection]
 def check_range(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end < start:
         raise ValidationFailed(details={"end_date": ["Must not be before start_date."]})
+
+
+async def check_profile_access(context: Context, student_id: int) -> None:
+    """A student sees only themselves; staff see the students of their scope. Anyone else's
+    student is reported missing."""
+    user = await current_user(context)
+    missing = NotFound(
+        "The requested student does not exist",
+        details={"student_id": [f"Student with ID {student_id} not found"]},
+    )
+    if user.role in (Role.STUDENT, Role.INDEPENDENT_LEARNER):
+        if user.id != student_id:
+            raise missing
+        return
+    async with context.state.sessions() as session:
+        student = await session.get(User, student_id)
+        if student is None or student.role not in (Role.STUDENT, Role.INDEPENDENT_LEARNER):
+            raise missing
+        if user.role == Role.SCHOOL_ADMIN and student.school_id != user.school_id:
+            raise missing
+        if user.role == Role.TEACHER:
+            taught = await session.exec(
+                select(ClassroomStudent.student_id)
+                .join(
+                    ClassroomTeacher,
+                    col(ClassroomTeacher.classroom_id) == col(ClassroomStudent.classroom_id),
+                )
+                .where(
+                    col(ClassroomTeacher.teacher_id) == user.id,
+                    col(ClassroomStudent.student_id) == student_id,
+                )
+            )
+            if taught.first() is None:
+                raise missing
+
+
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= 100:
+        raise ValidationFailed(details={"limit": ["Must be between 1 and 100."]})

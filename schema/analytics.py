@@ -1,12 +1,20 @@
 """Types of the LearnLoom analytics API; each figure is computed only when asked for."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import strawberry
 from strawberry.types import Info
 
 from analytics import metrics
-from resolvers.analytics import check_range, figure, scope_of, windows
+from resolvers.analytics import (
+    WarehouseNotLoaded,
+    check_limit,
+    check_profile_access,
+    check_range,
+    figure,
+    scope_of,
+    windows,
+)
 from resolvers.context import Context
 
 Ctx = Info[Context, None]
@@ -65,11 +73,58 @@ class Analytics:
         )
 
 
+@strawberry.type
+class CourseFigures:
+    course_id: str
+    course_name: str
+    average_score: float | None
+    completion_rate: float
+    dropout_rate: float
+    num_students: int = strawberry.field(description="Enrollments in the course.")
+
+
+@strawberry.type
+class CourseList:
+    courses: list[CourseFigures]
+
+
+@strawberry.type
+class ScorePoint:
+    date: str
+    score: float
+
+
+@strawberry.type
+class ActivityPoint:
+    date: str
+    activity_count: int
+
+
+@strawberry.type
+class CourseProgress:
+    course_id: str
+    course_name: str
+    progress: float
+
+
+@strawberry.type
+class StudentProfile:
+    student_id: int
+    name: str
+    average_score: float | None
+    hours_watched: float
+    progress: float
+    score_history: list[ScorePoint]
+    activity_history: list[ActivityPoint]
+    last_active: datetime | None
+    courses_enrolled: list[CourseProgress]
+
+
 async def score_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ScoreTrend:
-    check_range(start_date, end_date)
     scope = await scope_of(context)
+    check_range(start_date, end_date)
     rows = await figure(context, lambda c: metrics.score_trend(c, scope, start_date, end_date))
     return ScoreTrend(dates=[d for d, _ in rows], scores=[s for _, s in rows])
 
@@ -77,8 +132,8 @@ async def score_trend(
 async def activity_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ActivityTrend:
-    check_range(start_date, end_date)
     scope = await scope_of(context)
+    check_range(start_date, end_date)
     rows = await figure(context, lambda c: metrics.activity_trend(c, scope, start_date, end_date))
     return ActivityTrend(dates=[d for d, _ in rows], activity=[n for _, n in rows])
 
@@ -86,7 +141,37 @@ async def activity_trend(
 async def weekly_progress(
     context: Context, start_date: date | None, end_date: date | None
 ) -> WeeklyProgress:
-    check_range(start_date, end_date)
     scope = await scope_of(context)
+    check_range(start_date, end_date)
     rows = await figure(context, lambda c: metrics.weekly_progress(c, scope, start_date, end_date))
     return WeeklyProgress(weeks=[w for w, _ in rows], average_scores=[s for _, s in rows])
+
+
+async def courses(context: Context) -> list[CourseFigures]:
+    scope = await scope_of(context)
+    rows = await figure(context, lambda c: metrics.course_figures(c, scope, windows(context)))
+    return [CourseFigures(**row) for row in rows]
+
+
+async def ranked_courses(context: Context, limit: int, hardest: bool) -> CourseList:
+    scope = await scope_of(context)
+    check_limit(limit)
+    rows = await figure(context, lambda c: metrics.course_figures(c, scope, windows(context)))
+    ranked = metrics.hardest_courses(rows, limit) if hardest else metrics.top_courses(rows, limit)
+    return CourseList(courses=[CourseFigures(**row) for row in ranked])
+
+
+async def student_profile(context: Context, student_id: int) -> StudentProfile:
+    await check_profile_access(context, student_id)
+    row = await figure(context, lambda c: metrics.student_profile(c, student_id))
+    if row is None:  # known to the platform, not yet in the warehouse
+        raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
+    return StudentProfile(
+        **{
+            **row,
+            "score_history": [ScorePoint(**p) for p in row["score_history"]],
+            "activity_history": [ActivityPoint(**p) for p in row["activity_history"]],
+            "courses_enrolled": [CourseProgress(**c) for c in row["courses_enrolled"]],
+            "last_active": row["last_active"].replace(tzinfo=UTC) if row["last_active"] else None,
+        }
+    )

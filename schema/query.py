@@ -9,7 +9,14 @@ from resolvers import analytics, auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from schema import analytics as analytics_types
-from schema.analytics import ActivityTrend, Analytics, ScoreTrend, WeeklyProgress
+from schema.analytics import (
+    ActivityTrend,
+    Analytics,
+    CourseList,
+    ScoreTrend,
+    StudentProfile,
+    WeeklyProgress,
+)
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
@@ -147,3 +154,19 @@ class Query:
         end_date: date | None = None,
     ) -> WeeklyProgress:
         return await analytics_types.weekly_progress(info.context, start_date, end_date)
+
+    @strawberry.field(description="Figures of every course in the caller's scope.")
+    async def course_analytics(self, info: Info[Context, None]) -> CourseList:
+        return CourseList(courses=await analytics_types.courses(info.context))
+
+    @strawberry.field(description="Courses by completion rate, best first (ties by course_id).")
+    async def top_courses(self, info: Info[Context, None], limit: int = 10) -> CourseList:
+        return await analytics_types.ranked_courses(info.context, limit, hardest=False)
+
+    @strawberry.field(description="Courses by average score, lowest first (ties by course_id).")
+    async def hardest_courses(self, info: Info[Context, None], limit: int = 10) -> CourseList:
+        return await analytics_types.ranked_courses(info.context, limit, hardest=True)
+
+    @strawberry.field(description="One student's learning profile.")
+    async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:
+        return await analytics_types.student_profile(info.context, student_id)

@@ -202,3 +202,136 @@ async def test_before_the_first_refresh_analytics_say_so(
         assert_error(
             await client.get("/api/average-score", headers=headers), 503, "WAREHOUSE_NOT_LOADED"
         )
+
+
+async def test_course_figures_and_rankings(
+    loaded: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    enrollments, history = await source_rows(demo_database_url)
+    headers = bearer((await login(loaded, DEMO_ACCOUNTS["SCHOOL_ADMIN"]))["access_token"])
+    courses = (await loaded.get("/api/course-analytics", headers=headers)).json()["courses"]
+    mine = [e for e in enrollments if e.school_id == 1]
+    assert {c["course_id"] for c in courses} == {f"course_{e.subject_id}" for e in mine}
+    for course in courses:
+        subject = int(course["course_id"].removeprefix("course_"))
+        rows = [e for e in mine if e.subject_id == subject]
+        pairs = {(e.student_id, e.subject_id) for e in rows}
+        scores = [
+            h.score
+            for h in history
+            if (h.student_id, h.subject_id) in pairs and h.score is not None
+        ]
+        assert set(course) == {
+            "course_id",
+            "course_name",
+            "average_score",
+            "completion_rate",
+            "dropout_rate",
+            "num_students",
+        }
+        assert course["num_students"] == len(rows)
+        assert course["completion_rate"] == pytest.approx(
+            sum(e.status == "completed" for e in rows) / len(rows), abs=1e-4
+        )
+        assert course["average_score"] == pytest.approx(mean(scores), abs=0.051)
+    top = (await loaded.get("/api/top-courses?limit=3", headers=headers)).json()["top_courses"]
+    assert [c["course_id"] for c in top] == [
+        c["course_id"]
+        for c in sorted(courses, key=lambda c: (-c["completion_rate"], c["course_id"]))[:3]
+    ]
+    assert set(top[0]) == {"course_id", "course_name", "completion_rate"}
+    hardest = (await loaded.get("/api/hardest-courses?limit=2", headers=headers)).json()[
+        "hardest_courses"
+    ]
+    assert [c["course_id"] for c in hardest] == [
+        c["course_id"]
+        for c in sorted(courses, key=lambda c: (c["average_score"], c["course_id"]))[:2]
+    ]
+    assert set(hardest[0]) == {"course_id", "course_name", "average_score"}
+    assert_error(
+        await loaded.get("/api/top-courses?limit=0", headers=headers), 422, "VALIDATION_ERROR"
+    )
+
+
+async def test_student_profile_and_who_may_read_it(
+    loaded: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    engine = make_engine(demo_database_url)
+    try:
+        async with engine.connect() as connection:
+            alice = (
+                await connection.execute(
+                    text("SELECT id FROM users WHERE email = :e"), {"e": DEMO_ACCOUNTS["STUDENT"]}
+                )
+            ).scalar_one()
+            minutes, average = (
+                await connection.execute(
+                    text(
+                        "SELECT sum(duration_minutes), avg(score) FROM learning_history WHERE student_id = :s"
+                    ),
+                    {"s": alice},
+                )
+            ).one()
+            completed = (
+                await connection.execute(
+                    text(
+                        "SELECT count(*) FROM lesson_progress WHERE student_id = :s AND status = 'completed'"
+                    ),
+                    {"s": alice},
+                )
+            ).scalar_one()
+            lessons = (
+                await connection.execute(
+                    text(
+                        "SELECT count(*) FROM subject_enrollments e JOIN topics t ON t.subject_id = e.subject_id JOIN lessons l ON l.topic_id = t.id WHERE e.student_id = :s"
+                    ),
+                    {"s": alice},
+                )
+            ).scalar_one()
+            other_teacher = (
+                await connection.execute(
+                    text("SELECT min(email) FROM users WHERE role = 'TEACHER' AND school_id = 2")
+                )
+            ).scalar_one()
+            other_admin = (
+                await connection.execute(
+                    text(
+                        "SELECT min(email) FROM users WHERE role = 'SCHOOL_ADMIN' AND school_id = 2"
+                    )
+                )
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    student = bearer((await login(loaded, DEMO_ACCOUNTS["STUDENT"]))["access_token"])
+    profile = (await loaded.get(f"/api/student/{alice}/profile", headers=student)).json()
+    assert set(profile) == {
+        "student_id",
+        "name",
+        "average_score",
+        "hours_watched",
+        "progress",
+        "score_history",
+        "activity_history",
+        "last_active",
+        "courses_enrolled",
+    }
+    assert profile["name"] == "Alice Mwaka" and profile["last_active"].endswith("Z")
+    assert profile["hours_watched"] == pytest.approx(float(minutes) / 60, abs=0.051)
+    assert profile["average_score"] == pytest.approx(float(average), abs=0.051)
+    assert profile["progress"] == pytest.approx(completed / lessons, abs=1e-4)
+    assert set(profile["courses_enrolled"][0]) == {"course_id", "course_name", "progress"}
+    assert set(profile["score_history"][0]) == {"date", "score"}
+    assert set(profile["activity_history"][0]) == {"date", "activity_count"}
+    for role in ("TEACHER", "SCHOOL_ADMIN", "SUPER_ADMIN"):
+        headers = bearer((await login(loaded, DEMO_ACCOUNTS[role]))["access_token"])
+        assert (
+            await loaded.get(f"/api/student/{alice}/profile", headers=headers)
+        ).json() == profile
+    for email in (other_teacher, other_admin, DEMO_ACCOUNTS["INDEPENDENT_LEARNER"]):
+        headers = bearer((await login(loaded, email))["access_token"])
+        error = assert_error(
+            await loaded.get(f"/api/student/{alice}/profile", headers=headers),
+            404,
+            "RESOURCE_NOT_FOUND",
+        )
+        assert error["details"] == {"student_id": [f"Student with ID {alice} not found"]}
