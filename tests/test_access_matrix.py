@@ -63,6 +63,10 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
             "score-trend",
             "activity-trend",
             "weekly-progress",
+            "course-analytics",
+            "top-courses",
+            "hardest-courses",
+            "student/{student_id}/profile",
         )
     },
     ("GET", "/api/v1/auth/me/"): "self",
