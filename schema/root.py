@@ -4,7 +4,12 @@ from functools import cache
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -49,6 +54,10 @@ def build_schema(settings: Settings) -> LearnLoomSchema:
         extensions=[
             lambda: AddValidationRules([rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            # Dashboards send the same few documents again and again: parse and validate
+            # each once (bounded LRU caches; the validation key includes the schema and rules).
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
         ],
     )
 
