@@ -2,6 +2,7 @@
 objects cost more than they give (the REST facade, rate-limit refusals)."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.types import Send
@@ -10,8 +11,17 @@ _JSON = (b"content-type", b"application/json")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-async def send_json(send: Send, status: int, payload: Any) -> None:
+async def send_json(
+    send: Send, status: int, payload: Any, extra: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
     body = _ENCODER.encode(payload).encode()
-    headers = [_JSON, (b"content-length", str(len(body)).encode())]
+    headers = [_JSON, (b"content-length", str(len(body)).encode()), *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def send_not_modified(send: Send, etag: str) -> None:
+    await send(
+        {"type": "http.response.start", "status": 304, "headers": [(b"etag", etag.encode())]}
+    )
+    await send({"type": "http.response.body", "body": b""})

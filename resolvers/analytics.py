@@ -1,6 +1,7 @@
 """The LearnLoom analytics figures for the caller's scope (DESIGN.md §5): everything for a
 super admin, their school for a school admin, their classrooms for a teacher."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -11,7 +12,14 @@ from sqlmodel import col, select
 
 from analytics.metrics import Scope, Windows
 from analytics.reader import NoSnapshot
-from learnloom.errors import NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from analytics.warehouse import current_version
+from learnloom.errors import (
+    NotFound,
+    NotModified,
+    PermissionDenied,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.enums import Role
 from models.identity import User
@@ -54,16 +62,41 @@ def windows(context: Context) -> Windows:
     )
 
 
-async def figure(context: Context, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run a query on the current snapshot in a worker thread."""
+async def figure(
+    context: Context, scope_key: str, compute: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T:
+    """Run a query on the current snapshot in a worker thread. REST answers carry an ETag
+    of the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
+    tag = None
+    if (version := current_version(context.settings.warehouse_dir)) is not None:
+        tag = etag(version, scope_key)
+        if (
+            context.request is not None
+            and _is_rest(context)
+            and context.header("if-none-match") == tag
+        ):
+            raise NotModified(tag)
+    versions: list[str] = []
 
-    def run(cursor: duckdb.DuckDBPyConnection, _version: str) -> T:
+    def run(cursor: duckdb.DuckDBPyConnection, used: str) -> T:
+        versions.append(used)
         return compute(cursor)
 
     try:
-        return await to_thread.run_sync(context.state.warehouse.query, run)
+        result = await to_thread.run_sync(context.state.warehouse.query, run)
     except NoSnapshot:
         raise WarehouseNotLoaded() from None
+    if context.request is not None and _is_rest(context):
+        context.request.scope["state"]["etag"] = etag(versions[0], scope_key) if versions else tag
+    return result
+
+
+def etag(version: str, scope_key: str) -> str:
+    return '"' + hashlib.sha256(f"{version}|{scope_key}".encode()).hexdigest()[:24] + '"'
+
+
+def _is_rest(context: Context) -> bool:
+    return bool(context.request.url.path.startswith("/api/"))
 
 
 def check_range(start: date | None, end: date | None) -> None:

@@ -14,8 +14,8 @@ from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from learnloom.asgi import send_json
-from learnloom.errors import AppError, InternalError
+from learnloom.asgi import send_json, send_not_modified
+from learnloom.errors import AppError, InternalError, NotModified
 from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.inputs import NO_VARIABLES, read_variables
 from rest_compat.plan import execute_plan
@@ -74,6 +74,9 @@ class RestEndpoint:
             else:
                 data = self._data(await self._execute(context, variables), context.request_id)
             status, body = self.compiled.route.status, self._shape(data)
+        except NotModified as unchanged:
+            await send_not_modified(send, unchanged.etag)
+            return
         except AppError as error:
             status, body = error.status, error.body()
         except Exception:
@@ -85,7 +88,8 @@ class RestEndpoint:
             )
             masked = InternalError()
             status, body = masked.status, masked.body()
-        await send_json(send, status, body)
+        etag = scope.get("state", {}).get("etag")
+        await send_json(send, status, body, [(b"etag", etag.encode())] if etag else ())
 
     async def _execute(self, context: Any, variables: VariableValues) -> ExecutionResult:
         result = execute(

@@ -46,30 +46,40 @@ class Analytics:
 
     @strawberry.field(description="Mean of all scores, 1 decimal; null without scores.")
     async def average_score(self, info: Ctx) -> float | None:
-        return await figure(info.context, lambda c: metrics.average_score(c, self.scope))
+        return await figure(
+            info.context, self.scope.key, lambda c: metrics.average_score(c, self.scope)
+        )
 
     @strawberry.field(description="Completed enrollments ÷ enrollments.")
     async def completion_rate(self, info: Ctx) -> float:
-        return await figure(info.context, lambda c: metrics.completion_rate(c, self.scope))
+        return await figure(
+            info.context, self.scope.key, lambda c: metrics.completion_rate(c, self.scope)
+        )
 
     @strawberry.field(
         description="Withdrawn, or unfinished and idle for the dropout window, ÷ enrollments."
     )
     async def dropout_rate(self, info: Ctx) -> float:
         return await figure(
-            info.context, lambda c: metrics.dropout_rate(c, self.scope, windows(info.context))
+            info.context,
+            self.scope.key,
+            lambda c: metrics.dropout_rate(c, self.scope, windows(info.context)),
         )
 
     @strawberry.field(description="Distinct students with at least one enrollment.")
     async def total_students(self, info: Ctx) -> int:
-        return await figure(info.context, lambda c: metrics.total_students(c, self.scope))
+        return await figure(
+            info.context, self.scope.key, lambda c: metrics.total_students(c, self.scope)
+        )
 
     @strawberry.field(
         description="Students with an activity in the active window before the latest activity."
     )
     async def active_students(self, info: Ctx) -> int:
         return await figure(
-            info.context, lambda c: metrics.active_students(c, self.scope, windows(info.context))
+            info.context,
+            self.scope.key,
+            lambda c: metrics.active_students(c, self.scope, windows(info.context)),
         )
 
 
@@ -125,7 +135,9 @@ async def score_trend(
 ) -> ScoreTrend:
     scope = await scope_of(context)
     check_range(start_date, end_date)
-    rows = await figure(context, lambda c: metrics.score_trend(c, scope, start_date, end_date))
+    rows = await figure(
+        context, scope.key, lambda c: metrics.score_trend(c, scope, start_date, end_date)
+    )
     return ScoreTrend(dates=[d for d, _ in rows], scores=[s for _, s in rows])
 
 
@@ -134,7 +146,9 @@ async def activity_trend(
 ) -> ActivityTrend:
     scope = await scope_of(context)
     check_range(start_date, end_date)
-    rows = await figure(context, lambda c: metrics.activity_trend(c, scope, start_date, end_date))
+    rows = await figure(
+        context, scope.key, lambda c: metrics.activity_trend(c, scope, start_date, end_date)
+    )
     return ActivityTrend(dates=[d for d, _ in rows], activity=[n for _, n in rows])
 
 
@@ -143,27 +157,35 @@ async def weekly_progress(
 ) -> WeeklyProgress:
     scope = await scope_of(context)
     check_range(start_date, end_date)
-    rows = await figure(context, lambda c: metrics.weekly_progress(c, scope, start_date, end_date))
+    rows = await figure(
+        context, scope.key, lambda c: metrics.weekly_progress(c, scope, start_date, end_date)
+    )
     return WeeklyProgress(weeks=[w for w, _ in rows], average_scores=[s for _, s in rows])
 
 
 async def courses(context: Context) -> list[CourseFigures]:
     scope = await scope_of(context)
-    rows = await figure(context, lambda c: metrics.course_figures(c, scope, windows(context)))
+    rows = await figure(
+        context, scope.key, lambda c: metrics.course_figures(c, scope, windows(context))
+    )
     return [CourseFigures(**row) for row in rows]
 
 
 async def ranked_courses(context: Context, limit: int, hardest: bool) -> CourseList:
     scope = await scope_of(context)
     check_limit(limit)
-    rows = await figure(context, lambda c: metrics.course_figures(c, scope, windows(context)))
+    rows = await figure(
+        context, scope.key, lambda c: metrics.course_figures(c, scope, windows(context))
+    )
     ranked = metrics.hardest_courses(rows, limit) if hardest else metrics.top_courses(rows, limit)
     return CourseList(courses=[CourseFigures(**row) for row in ranked])
 
 
 async def student_profile(context: Context, student_id: int) -> StudentProfile:
     await check_profile_access(context, student_id)
-    row = await figure(context, lambda c: metrics.student_profile(c, student_id))
+    row = await figure(
+        context, f"student:{student_id}", lambda c: metrics.student_profile(c, student_id)
+    )
     if row is None:  # known to the platform, not yet in the warehouse
         raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
     return StudentProfile(

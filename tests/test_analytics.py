@@ -335,3 +335,18 @@ async def test_student_profile_and_who_may_read_it(
             "RESOURCE_NOT_FOUND",
         )
         assert error["details"] == {"student_id": [f"Student with ID {alice} not found"]}
+
+
+async def test_etags_follow_the_snapshot_and_the_scope(loaded: httpx.AsyncClient) -> None:
+    admin = bearer((await login(loaded, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    teacher = bearer((await login(loaded, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    first = await loaded.get("/api/average-score", headers=admin)
+    tag = first.headers["etag"]
+    cached = await loaded.get("/api/average-score", headers={**admin, "If-None-Match": tag})
+    assert cached.status_code == 304 and cached.content == b"" and cached.headers["etag"] == tag
+    other_scope = await loaded.get("/api/average-score", headers={**teacher, "If-None-Match": tag})
+    assert other_scope.status_code == 200 and other_scope.headers["etag"] != tag
+    assert (await loaded.post("/api/refresh-data", headers=admin)).status_code == 200
+    after = await loaded.get("/api/average-score", headers={**admin, "If-None-Match": tag})
+    assert after.status_code == 200 and after.headers["etag"] != tag
+    assert after.json() == first.json()
