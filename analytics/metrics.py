@@ -106,51 +106,49 @@ def dropout_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windo
     return round(float(value), 4) if value is not None else 0.0
 
 
-def score_trend(
-    cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
-) -> list[tuple[str, float]]:
+DAY, ISO_WEEK = "%Y-%m-%d", "%G-W%V"
+
+
+def _per_period(
+    cursor: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    source: str,
+    value: str,
+    period: str,
+    start: date | None,
+    end: date | None,
+) -> list[tuple[str, Any]]:
+    """`value` aggregated per day or ISO week over `source` (s: scores, a: activities)."""
     ctes, parameters = _scoped(scope)
-    rows = cursor.execute(
+    return cursor.execute(
         ctes
-        + """
-        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, round(avg(score), 1)
-        FROM s WHERE (? IS NULL OR CAST(occurred_at AS DATE) >= ?) AND (? IS NULL OR CAST(occurred_at AS DATE) <= ?)
-        GROUP BY day ORDER BY day
+        + f"""
+        SELECT strftime(CAST(occurred_at AS DATE), '{period}') AS period, {value}
+        FROM {source} WHERE (? IS NULL OR CAST(occurred_at AS DATE) >= ?) AND (? IS NULL OR CAST(occurred_at AS DATE) <= ?)
+        GROUP BY period ORDER BY period
     """,
         [*parameters, start, start, end, end],
     ).fetchall()
+
+
+def score_trend(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
+) -> list[tuple[str, float]]:
+    rows = _per_period(cursor, scope, "s", "round(avg(score), 1)", DAY, start, end)
     return [(day, float(score)) for day, score in rows]
 
 
 def activity_trend(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
 ) -> list[tuple[str, int]]:
-    ctes, parameters = _scoped(scope)
-    rows = cursor.execute(
-        ctes
-        + """
-        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, count(*)
-        FROM a WHERE (? IS NULL OR CAST(occurred_at AS DATE) >= ?) AND (? IS NULL OR CAST(occurred_at AS DATE) <= ?)
-        GROUP BY day ORDER BY day
-    """,
-        [*parameters, start, start, end, end],
-    ).fetchall()
+    rows = _per_period(cursor, scope, "a", "count(*)", DAY, start, end)
     return [(day, int(count)) for day, count in rows]
 
 
 def weekly_progress(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
 ) -> list[tuple[str, float]]:
-    ctes, parameters = _scoped(scope)
-    rows = cursor.execute(
-        ctes
-        + """
-        SELECT strftime(CAST(occurred_at AS DATE), '%G-W%V') AS week, round(avg(score), 1)
-        FROM s WHERE (? IS NULL OR CAST(occurred_at AS DATE) >= ?) AND (? IS NULL OR CAST(occurred_at AS DATE) <= ?)
-        GROUP BY week ORDER BY week
-    """,
-        [*parameters, start, start, end, end],
-    ).fetchall()
+    rows = _per_period(cursor, scope, "s", "round(avg(score), 1)", ISO_WEEK, start, end)
     return [(week, float(score)) for week, score in rows]
 
 
