@@ -1,4 +1,6 @@
 # LearnLoom: `make demo` serves the demo world, `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,8 +26,10 @@ demo: install
 	$(BIN)/learnloom etl refresh
 	$(BIN)/learnloom serve --host $(HOST) --port $(PORT)
 
+# DuckDB 2.0's bindings print a "nanobind: leaked ..." report at interpreter exit after the
+# tests (results and exit status are unaffected); it is filtered so the summary stays last.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest 2>&1 | grep --line-buffered -v -E '^(nanobind: | - leaked | - \.\.\. skipped remainder|See https://nanobind)'
 
 lint: install
 	$(BIN)/ruff check .

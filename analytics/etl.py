@@ -30,10 +30,10 @@ BATCH = 50_000
 
 SCHEMA = """
 CREATE TABLE students (student_id BIGINT PRIMARY KEY, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR);
-CREATE TABLE courses (course_id VARCHAR PRIMARY KEY, subject_id BIGINT, course_name VARCHAR, lessons INTEGER);
+CREATE TABLE courses (course_id VARCHAR PRIMARY KEY, subject_id BIGINT, course_name VARCHAR, subject_name VARCHAR, lessons INTEGER);
 CREATE TABLE enrollments (student_id BIGINT, course_id VARCHAR, classroom_id BIGINT, school_id BIGINT,
                           status VARCHAR, enrolled_at TIMESTAMP, completed_lessons INTEGER);
-CREATE TABLE activities (activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, minutes DOUBLE);
+CREATE TABLE activities (activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, minutes DOUBLE, completed BOOLEAN);
 CREATE TABLE scores (activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, score DOUBLE);
 CREATE TABLE cleaning (reason VARCHAR, rows BIGINT);
 CREATE TABLE meta (version VARCHAR, refreshed_at TIMESTAMP, as_of TIMESTAMP, rows_added BIGINT, source VARCHAR);
@@ -193,6 +193,7 @@ def _courses(engine: Engine, warehouse: duckdb.DuckDBPyConnection) -> None:
             "course_id": [f"course_{r[0]}" for r in rows],
             "subject_id": [r[0] for r in rows],
             "course_name": [f"{r[2]} {r[1]}" for r in rows],
+            "subject_name": [r[1] for r in rows],
             "lessons": [counts.get(r[0] or 0, 0) for r in rows],
         },
     )
@@ -250,6 +251,7 @@ def _activities(
             col(LearningEvent.accessed_at),
             col(LearningEvent.duration_minutes),
             col(LearningEvent.score),
+            col(LearningEvent.status),
         )
         .join(Lesson, col(Lesson.id) == col(LearningEvent.lesson_id))
         .join(Topic, col(Topic.id) == col(Lesson.topic_id))
@@ -269,6 +271,7 @@ def _activities(
                 "course_id": [f"course_{r[2]}" for r in kept],
                 "occurred_at": [_utc(r[3]) for r in kept],
                 "minutes": [float(r[4]) for r in kept],
+                "completed": [r[6] == "completed" for r in kept],
             },
         )
         scored = [r for r in kept if r[5] is not None]

@@ -254,3 +254,47 @@ def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[
             for c in courses
         ],
     }
+
+
+def school_figures(
+    cursor: duckdb.DuckDBPyConnection, school_id: int, windows: Windows
+) -> dict[str, Any]:
+    """grio-api-v1.txt §8.2 for one school. Engagement is the share of the school's
+    students active in the active window, in percent; "today" and "this week" end at as_of."""
+    scope = Scope(school_id=school_id)
+    ctes, parameters = _scoped(scope)
+    students, active, today, week = cursor.execute(
+        ctes
+        + """
+        SELECT (SELECT count(DISTINCT student_id) FROM e),
+               (SELECT count(DISTINCT student_id) FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)),
+               (SELECT count(*) FROM a, as_of WHERE completed AND CAST(occurred_at AS DATE) = CAST(as_of.t AS DATE)),
+               (SELECT count(*) FROM a, as_of WHERE completed AND occurred_at > as_of.t - to_days(7))
+    """,
+        [*parameters, windows.active_days],
+    ).fetchone()  # type: ignore[misc]
+    subjects = cursor.execute(
+        ctes
+        + """
+        SELECT c.subject_name, count(DISTINCT a.student_id) AS active,
+               (SELECT round(avg(score), 1) FROM s JOIN courses c2 USING (course_id) WHERE c2.subject_name = c.subject_name)
+        FROM a JOIN courses c USING (course_id), as_of
+        WHERE a.occurred_at > as_of.t - to_days(?)
+        GROUP BY c.subject_name ORDER BY active DESC, c.subject_name LIMIT 5
+    """,
+        [*parameters, windows.active_days],
+    ).fetchall()
+    return {
+        "total_students": int(students),
+        "average_engagement": round(100 * active / students) if students else 0,
+        "lessons_completed_today": int(today),
+        "lessons_completed_week": int(week),
+        "top_subjects": [
+            {
+                "subject": name,
+                "students_active": int(count),
+                "average_score": None if avg is None else float(avg),
+            }
+            for name, count, avg in subjects
+        ],
+    }

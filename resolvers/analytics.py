@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import duckdb
 from anyio import to_thread
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from analytics.metrics import Scope, Windows
 from analytics.reader import NoSnapshot
@@ -22,7 +22,7 @@ from learnloom.errors import (
 )
 from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.enums import Role
-from models.identity import User
+from models.identity import School, User
 from resolvers.authentication import current_user
 from resolvers.context import Context
 
@@ -141,3 +141,29 @@ async def check_profile_access(context: Context, student_id: int) -> None:
 def check_limit(limit: int) -> None:
     if not 1 <= limit <= 100:
         raise ValidationFailed(details={"limit": ["Must be between 1 and 100."]})
+
+
+async def school_context(context: Context, school_id: int) -> tuple[str, int]:
+    """(school name, teachers) for §8.2, if the caller may see the school: super admins any,
+    school admins their own (another school is reported missing), nobody else."""
+    user = await current_user(context)
+    if user.role not in (Role.SUPER_ADMIN, Role.SCHOOL_ADMIN):
+        raise PermissionDenied("School analytics are for administrators")
+    missing = NotFound(
+        "The requested school does not exist",
+        details={"school_id": [f"School with ID {school_id} not found"]},
+    )
+    if user.role == Role.SCHOOL_ADMIN and user.school_id != school_id:
+        raise missing
+    async with context.state.sessions() as session:
+        school = await session.get(School, school_id)
+        if school is None:
+            raise missing
+        teachers = (
+            await session.exec(
+                select(func.count())
+                .select_from(User)
+                .where(col(User.school_id) == school_id, col(User.role) == Role.TEACHER)
+            )
+        ).one()
+    return school.name, int(teachers)

@@ -7,6 +7,7 @@ ANALYTICS = "LearnLoom analytics (/api)"
 AUTH = "Authentication (/api/v1/auth)"
 CURRICULUM = "Curriculum (/api/v1)"
 SESSIONS = "Classroom sessions (/api/v1/sessions)"
+ADMIN = "Administration (/api/v1/admin)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
@@ -40,6 +41,7 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/v1/sessions/active/", "session_active", Envelope.DATA, "The active session of a class", SESSIONS, errors=(404,)),
     RestRoute("GET", "/api/v1/sessions/{id}/", "session", Envelope.DATA, "A session with its participants", SESSIONS),
     RestRoute("PATCH", "/api/v1/sessions/{id}/mode/", "session_mode", Envelope.DATA, "Switch a session's mode", SESSIONS, errors=(409,)),
+    RestRoute("GET", "/api/v1/admin/analytics/school/{id}/", "school_analytics", Envelope.DATA, "A school's KPIs", ADMIN, errors=(503,)),
     RestRoute("POST", "/api/v1/sessions/{id}/end/", "session_end", Envelope.DATA, "End an active session", SESSIONS, errors=(409,)),
 )
 # fmt: on

@@ -12,6 +12,7 @@ from resolvers.analytics import (
     check_profile_access,
     check_range,
     figure,
+    school_context,
     scope_of,
     windows,
 )
@@ -130,6 +131,25 @@ class StudentProfile:
     courses_enrolled: list[CourseProgress]
 
 
+@strawberry.type
+class SubjectActivity:
+    subject: str
+    students_active: int
+    average_score: float | None
+
+
+@strawberry.type(description="School KPIs (grio-api-v1.txt §8.2).")
+class SchoolAnalytics:
+    school_id: int
+    school_name: str
+    total_students: int
+    total_teachers: int
+    average_engagement: int = strawberry.field(description="% of students active this week")
+    lessons_completed_today: int
+    lessons_completed_week: int
+    top_subjects: list[SubjectActivity]
+
+
 async def score_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ScoreTrend:
@@ -196,4 +216,19 @@ async def student_profile(context: Context, student_id: int) -> StudentProfile:
             "courses_enrolled": [CourseProgress(**c) for c in row["courses_enrolled"]],
             "last_active": row["last_active"].replace(tzinfo=UTC) if row["last_active"] else None,
         }
+    )
+
+
+async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
+    name, teachers = await school_context(context, school_id)
+    row = await figure(
+        context,
+        f"school:{school_id}",
+        lambda c: metrics.school_figures(c, school_id, windows(context)),
+    )
+    return SchoolAnalytics(
+        school_id=school_id,
+        school_name=name,
+        total_teachers=teachers,
+        **{**row, "top_subjects": [SubjectActivity(**subject) for subject in row["top_subjects"]]},
     )

@@ -13,6 +13,7 @@ from schema.analytics import (
     ActivityTrend,
     Analytics,
     CourseList,
+    SchoolAnalytics,
     ScoreTrend,
     StudentProfile,
     WeeklyProgress,
@@ -170,3 +171,7 @@ class Query:
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:
         return await analytics_types.student_profile(info.context, student_id)
+
+    @strawberry.field(description="One school's KPIs (super admins, or that school's admins).")
+    async def school_analytics(self, info: Info[Context, None], school_id: int) -> SchoolAnalytics:
+        return await analytics_types.school_analytics(info.context, school_id)

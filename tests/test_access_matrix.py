@@ -84,6 +84,7 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/sessions/{id}/"): "test_sessions",
     ("PATCH", "/api/v1/sessions/{id}/mode/"): "test_sessions",
     ("POST", "/api/v1/sessions/{id}/end/"): "test_sessions",
+    ("GET", "/api/v1/admin/analytics/school/{id}/"): "test_analytics",
 }
 
 

@@ -350,3 +350,79 @@ async def test_etags_follow_the_snapshot_and_the_scope(loaded: httpx.AsyncClient
     after = await loaded.get("/api/average-score", headers={**admin, "If-None-Match": tag})
     assert after.status_code == 200 and after.headers["etag"] != tag
     assert after.json() == first.json()
+
+
+async def test_school_analytics(loaded: httpx.AsyncClient, demo_database_url: str) -> None:
+    engine = make_engine(demo_database_url)
+    try:
+        async with engine.connect() as connection:
+            teachers = (
+                await connection.execute(
+                    text("SELECT count(*) FROM users WHERE role = 'TEACHER' AND school_id = 1")
+                )
+            ).scalar_one()
+            history = (
+                await connection.execute(
+                    text("""
+                SELECT h.student_id, h.accessed_at, h.status, s.name FROM learning_history h
+                JOIN lessons l ON l.id = h.lesson_id JOIN topics t ON t.id = l.topic_id JOIN subjects s ON s.id = t.subject_id
+                JOIN subject_enrollments e ON e.student_id = h.student_id AND e.subject_id = t.subject_id
+                JOIN classrooms c ON c.id = e.classroom_id WHERE c.school_id = 1
+            """)
+                )
+            ).all()
+            as_of = max(
+                _time(r[0])
+                for r in (
+                    await connection.execute(text("SELECT accessed_at FROM learning_history"))
+                ).all()
+            )
+            students = (
+                await connection.execute(
+                    text(
+                        "SELECT count(DISTINCT e.student_id) FROM subject_enrollments e JOIN classrooms c ON c.id = e.classroom_id WHERE c.school_id = 1"
+                    )
+                )
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    week = [h for h in history if _time(h.accessed_at) > as_of - timedelta(days=7)]
+    admin = bearer((await login(loaded, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    data = (await loaded.get("/api/v1/admin/analytics/school/1/", headers=admin)).json()["data"]
+    assert data["school_name"] == "St. Mary's Academy"
+    assert data["total_students"] == students and data["total_teachers"] == teachers
+    assert data["average_engagement"] == round(100 * len({h.student_id for h in week}) / students)
+    assert data["lessons_completed_week"] == sum(h.status == "completed" for h in week)
+    assert data["lessons_completed_today"] == sum(
+        h.status == "completed" and _time(h.accessed_at).date() == as_of.date() for h in history
+    )
+    active = defaultdict(set)
+    for h in week:
+        active[h.name].add(h.student_id)
+    assert [s["subject"] for s in data["top_subjects"]] == sorted(
+        active, key=lambda name: (-len(active[name]), name)
+    )[:5]
+    assert [s["students_active"] for s in data["top_subjects"]] == sorted(
+        (len(v) for v in active.values()), reverse=True
+    )[:5]
+    own = bearer((await login(loaded, DEMO_ACCOUNTS["SCHOOL_ADMIN"]))["access_token"])
+    assert (await loaded.get("/api/v1/admin/analytics/school/1/", headers=own)).json()[
+        "data"
+    ] == data
+    error = assert_error(
+        await loaded.get("/api/v1/admin/analytics/school/2/", headers=own),
+        404,
+        "RESOURCE_NOT_FOUND",
+    )
+    assert error["details"] == {"school_id": ["School with ID 2 not found"]}
+    teacher = bearer((await login(loaded, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    assert_error(
+        await loaded.get("/api/v1/admin/analytics/school/1/", headers=teacher),
+        403,
+        "PERMISSION_DENIED",
+    )
+    assert_error(
+        await loaded.get("/api/v1/admin/analytics/school/999/", headers=admin),
+        404,
+        "RESOURCE_NOT_FOUND",
+    )

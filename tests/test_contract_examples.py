@@ -33,7 +33,7 @@ CHECKED = {
     ("GET", "/api/v1/topics/"), ("GET", "/api/v1/lessons/"), ("GET", "/api/v1/lessons/{id}/content/"),
     ("POST", "/api/v1/sessions/start/"), ("GET", "/api/v1/sessions/{id}/"),
     ("PATCH", "/api/v1/sessions/{id}/mode/"), ("POST", "/api/v1/sessions/{id}/end/"),
-    ("GET", "/api/v1/sessions/active/"),
+    ("GET", "/api/v1/sessions/active/"), ("GET", "/api/v1/admin/analytics/school/{id}/"),
 }  # fmt: skip
 
 
@@ -141,3 +141,10 @@ async def test_session_paths_match_the_contract(client: httpx.AsyncClient) -> No
 def test_the_shape_check_can_fail(actual: object, example: object) -> None:
     with pytest.raises(AssertionError):
         assert_shape(actual, example)
+
+
+async def test_school_analytics_matches_the_contract(client: httpx.AsyncClient) -> None:
+    admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+    path = "/api/v1/admin/analytics/school/{id}/"
+    check("GET", path, await client.get("/api/v1/admin/analytics/school/1/", headers=admin))
