@@ -78,15 +78,18 @@ def active_students(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Wi
 
 
 def average_score(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
-    value = _one(cursor, scope, "SELECT avg(score) FROM s")
-    return None if value is None else round(float(value), 1)
+    value = _one(cursor, scope, "SELECT round(avg(score), 1) FROM s")
+    return None if value is None else float(value)
 
 
 def completion_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+    # Rounded by DuckDB, as every rate is, so the same figure reads the same everywhere.
     value = _one(
-        cursor, scope, "SELECT avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END) FROM e"
+        cursor,
+        scope,
+        "SELECT round(avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END), 4) FROM e",
     )
-    return round(float(value), 4) if value is not None else 0.0
+    return float(value) if value is not None else 0.0
 
 
 def dropout_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windows) -> float:
@@ -94,16 +97,16 @@ def dropout_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windo
         cursor,
         scope,
         """
-        SELECT avg(CASE WHEN e.status = 'withdrawn' THEN 1.0
+        SELECT round(avg(CASE WHEN e.status = 'withdrawn' THEN 1.0
                         WHEN e.status <> 'completed' AND recent.student_id IS NULL THEN 1.0
-                        ELSE 0.0 END)
+                        ELSE 0.0 END), 4)
         FROM e LEFT JOIN (
             SELECT DISTINCT student_id, course_id FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)
         ) recent USING (student_id, course_id)
     """,
         [windows.dropout_days],
     )
-    return round(float(value), 4) if value is not None else 0.0
+    return float(value) if value is not None else 0.0
 
 
 DAY, ISO_WEEK = "%Y-%m-%d", "%G-W%V"
@@ -298,3 +301,31 @@ def school_figures(
             for name, count, avg in subjects
         ],
     }
+
+
+def breakdown(cursor: duckdb.DuckDBPyConnection, by: str, windows: Windows) -> list[dict[str, Any]]:
+    """§8.3: the summary figures per country or per school, in one grouped query."""
+    group = {"country": "st.country", "school": "e.school_id"}[by]
+    rows = cursor.execute(
+        f"""
+        WITH as_of AS (SELECT max(occurred_at) AS t FROM activities),
+        e AS (SELECT e.*, {group} AS grp FROM enrollments e JOIN students st USING (student_id) WHERE {group} IS NOT NULL),
+        active AS (SELECT DISTINCT e.grp, a.student_id FROM activities a JOIN e USING (student_id, course_id), as_of
+                   WHERE a.occurred_at > as_of.t - to_days(?)),
+        scored AS (SELECT e.grp, avg(s.score) AS average FROM scores s JOIN e USING (student_id, course_id) GROUP BY e.grp)
+        SELECT e.grp, count(DISTINCT e.student_id), (SELECT count(*) FROM active WHERE active.grp = e.grp),
+               round(any_value(scored.average), 1), round(avg(CASE WHEN e.status = 'completed' THEN 1.0 ELSE 0.0 END), 4)
+        FROM e LEFT JOIN scored USING (grp) GROUP BY e.grp ORDER BY e.grp
+    """,
+        [windows.active_days],
+    ).fetchall()
+    return [
+        {
+            by: grp,
+            "total_students": int(total),
+            "active_students": int(active),
+            "average_score": None if average is None else float(average),
+            "completion_rate": float(rate),
+        }
+        for grp, total, active, average, rate in rows
+    ]

@@ -25,6 +25,7 @@ from models.enums import Role
 from models.identity import School, User
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.permissions import require_role
 
 T = TypeVar("T")
 
@@ -167,3 +168,14 @@ async def school_context(context: Context, school_id: int) -> tuple[str, int]:
             )
         ).one()
     return school.name, int(teachers)
+
+
+async def school_names(context: Context) -> dict[int, str]:
+    """Super admins only: the national view names every school."""
+    require_role(await current_user(context), {Role.SUPER_ADMIN})
+    async with context.state.sessions() as session:
+        return {
+            school.id: school.name
+            for school in await session.exec(select(School))
+            if school.id is not None
+        }

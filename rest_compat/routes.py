@@ -42,6 +42,7 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/v1/sessions/{id}/", "session", Envelope.DATA, "A session with its participants", SESSIONS),
     RestRoute("PATCH", "/api/v1/sessions/{id}/mode/", "session_mode", Envelope.DATA, "Switch a session's mode", SESSIONS, errors=(409,)),
     RestRoute("GET", "/api/v1/admin/analytics/school/{id}/", "school_analytics", Envelope.DATA, "A school's KPIs", ADMIN, errors=(503,)),
+    RestRoute("GET", "/api/v1/admin/analytics/national/", "national_analytics", Envelope.DATA, "Per-country and per-school figures (super admins)", ADMIN, errors=(503,)),
     RestRoute("POST", "/api/v1/sessions/{id}/end/", "session_end", Envelope.DATA, "End an active session", SESSIONS, errors=(409,)),
 )
 # fmt: on

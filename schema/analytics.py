@@ -13,6 +13,7 @@ from resolvers.analytics import (
     check_range,
     figure,
     school_context,
+    school_names,
     scope_of,
     windows,
 )
@@ -150,6 +151,31 @@ class SchoolAnalytics:
     top_subjects: list[SubjectActivity]
 
 
+@strawberry.type
+class AreaFigures:
+    total_students: int
+    active_students: int
+    average_score: float | None
+    completion_rate: float
+
+
+@strawberry.type
+class CountryFigures(AreaFigures):
+    country: str
+
+
+@strawberry.type
+class SchoolFigures(AreaFigures):
+    school_id: int
+    school_name: str
+
+
+@strawberry.type(description="National analytics (grio-api-v1.txt §8.3), super admins only.")
+class NationalAnalytics:
+    countries: list[CountryFigures]
+    schools: list[SchoolFigures]
+
+
 async def score_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ScoreTrend:
@@ -231,4 +257,21 @@ async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
         school_name=name,
         total_teachers=teachers,
         **{**row, "top_subjects": [SubjectActivity(**subject) for subject in row["top_subjects"]]},
+    )
+
+
+async def national_analytics(context: Context) -> NationalAnalytics:
+    names = await school_names(context)
+    countries = await figure(
+        context, "national", lambda c: metrics.breakdown(c, "country", windows(context))
+    )
+    schools = await figure(
+        context, "national", lambda c: metrics.breakdown(c, "school", windows(context))
+    )
+    return NationalAnalytics(
+        countries=[CountryFigures(**row) for row in countries],
+        schools=[
+            SchoolFigures(school_id=school, school_name=names.get(school, ""), **row)
+            for school, row in ((row.pop("school"), row) for row in schools)
+        ],
     )

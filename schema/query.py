@@ -13,6 +13,7 @@ from schema.analytics import (
     ActivityTrend,
     Analytics,
     CourseList,
+    NationalAnalytics,
     SchoolAnalytics,
     ScoreTrend,
     StudentProfile,
@@ -175,3 +176,7 @@ class Query:
     @strawberry.field(description="One school's KPIs (super admins, or that school's admins).")
     async def school_analytics(self, info: Info[Context, None], school_id: int) -> SchoolAnalytics:
         return await analytics_types.school_analytics(info.context, school_id)
+
+    @strawberry.field(description="Per-country and per-school figures (super admins).")
+    async def national_analytics(self, info: Info[Context, None]) -> NationalAnalytics:
+        return await analytics_types.national_analytics(info.context)

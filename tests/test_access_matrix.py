@@ -85,6 +85,7 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/sessions/{id}/mode/"): "test_sessions",
     ("POST", "/api/v1/sessions/{id}/end/"): "test_sessions",
     ("GET", "/api/v1/admin/analytics/school/{id}/"): "test_analytics",
+    ("GET", "/api/v1/admin/analytics/national/"): "super admin only (test_analytics)",
 }
 
 

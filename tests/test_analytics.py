@@ -426,3 +426,36 @@ async def test_school_analytics(loaded: httpx.AsyncClient, demo_database_url: st
         404,
         "RESOURCE_NOT_FOUND",
     )
+
+
+async def test_national_analytics_for_super_admins(
+    loaded: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    enrollments, _ = await source_rows(demo_database_url)
+    engine = make_engine(demo_database_url)
+    try:
+        async with engine.connect() as connection:
+            countries = dict(
+                (await connection.execute(text("SELECT id, country FROM schools"))).all()
+            )
+    finally:
+        await engine.dispose()
+    admin = bearer((await login(loaded, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    data = (await loaded.get("/api/v1/admin/analytics/national/", headers=admin)).json()["data"]
+    for school in data["schools"]:
+        rows = [e for e in enrollments if e.school_id == school["school_id"]]
+        assert school["total_students"] == len({e.student_id for e in rows})
+        assert school["completion_rate"] == pytest.approx(
+            sum(e.status == "completed" for e in rows) / len(rows), abs=1e-4
+        )
+        assert school["school_name"]
+    for country in data["countries"]:
+        rows = [e for e in enrollments if countries.get(e.school_id) == country["country"]]
+        assert country["total_students"] == len({e.student_id for e in rows})
+    assert {c["country"] for c in data["countries"]} == {"UG", "ZM"}
+    school_admin = bearer((await login(loaded, DEMO_ACCOUNTS["SCHOOL_ADMIN"]))["access_token"])
+    assert_error(
+        await loaded.get("/api/v1/admin/analytics/national/", headers=school_admin),
+        403,
+        "PERMISSION_DENIED",
+    )
