@@ -24,14 +24,20 @@ class WarehouseReader:
         self._lock = threading.Lock()
         self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
 
-    def query(self, run: Callable[[duckdb.DuckDBPyConnection, str], T]) -> T:
-        """Run `run(cursor, version)` on the current snapshot (blocking: call from a thread)."""
+    def current(self) -> str:
+        """The published version, read from the pointer file."""
         version = current_version(self._directory)
         if version is None:
             raise NoSnapshot()
+        return version
+
+    def query(self, run: Callable[[duckdb.DuckDBPyConnection], T], version: str | None = None) -> T:
+        """Run `run(cursor)` on `version` (default: the current one). Blocking: call it
+        from a thread."""
+        version = version or self.current()
         cursor = self._connection(version).cursor()
         try:
-            return run(cursor, version)
+            return run(cursor)
         finally:
             cursor.close()
 

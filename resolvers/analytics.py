@@ -12,7 +12,6 @@ from sqlmodel import col, func, select
 
 from analytics.metrics import Scope, Windows
 from analytics.reader import NoSnapshot
-from analytics.warehouse import current_version
 from learnloom.errors import (
     NotFound,
     NotModified,
@@ -68,27 +67,18 @@ async def figure(
 ) -> T:
     """Run a query on the current snapshot in a worker thread. REST answers carry an ETag
     of the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
-    tag = None
-    if (version := current_version(context.settings.warehouse_dir)) is not None:
-        tag = etag(version, scope_key)
-        if (
-            context.request is not None
-            and _is_rest(context)
-            and context.header("if-none-match") == tag
-        ):
-            raise NotModified(tag)
-    versions: list[str] = []
-
-    def run(cursor: duckdb.DuckDBPyConnection, used: str) -> T:
-        versions.append(used)
-        return compute(cursor)
-
+    reader = context.state.warehouse
     try:
-        result = await to_thread.run_sync(context.state.warehouse.query, run)
+        version = reader.current()
     except NoSnapshot:
         raise WarehouseNotLoaded() from None
-    if context.request is not None and _is_rest(context):
-        context.request.scope["state"]["etag"] = etag(versions[0], scope_key) if versions else tag
+    tag = etag(version, scope_key)
+    rest = context.request is not None and _is_rest(context)
+    if rest and context.header("if-none-match") == tag:
+        raise NotModified(tag)
+    result = await to_thread.run_sync(reader.query, compute, version)
+    if rest:
+        context.request.scope["state"]["etag"] = tag
     return result
 
 

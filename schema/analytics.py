@@ -1,6 +1,8 @@
 """Types of the LearnLoom analytics API; each figure is computed only when asked for."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -176,37 +178,37 @@ class NationalAnalytics:
     schools: list[SchoolFigures]
 
 
+async def _per_period(
+    context: Context,
+    start_date: date | None,
+    end_date: date | None,
+    compute: Callable[[Any, metrics.Scope, date | None, date | None], list[tuple[str, Any]]],
+) -> tuple[list[str], list[Any]]:
+    scope = await scope_of(context)
+    check_range(start_date, end_date)
+    rows = await figure(context, scope.key, lambda c: compute(c, scope, start_date, end_date))
+    return [period for period, _ in rows], [value for _, value in rows]
+
+
 async def score_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ScoreTrend:
-    scope = await scope_of(context)
-    check_range(start_date, end_date)
-    rows = await figure(
-        context, scope.key, lambda c: metrics.score_trend(c, scope, start_date, end_date)
-    )
-    return ScoreTrend(dates=[d for d, _ in rows], scores=[s for _, s in rows])
+    dates, scores = await _per_period(context, start_date, end_date, metrics.score_trend)
+    return ScoreTrend(dates=dates, scores=scores)
 
 
 async def activity_trend(
     context: Context, start_date: date | None, end_date: date | None
 ) -> ActivityTrend:
-    scope = await scope_of(context)
-    check_range(start_date, end_date)
-    rows = await figure(
-        context, scope.key, lambda c: metrics.activity_trend(c, scope, start_date, end_date)
-    )
-    return ActivityTrend(dates=[d for d, _ in rows], activity=[n for _, n in rows])
+    dates, counts = await _per_period(context, start_date, end_date, metrics.activity_trend)
+    return ActivityTrend(dates=dates, activity=counts)
 
 
 async def weekly_progress(
     context: Context, start_date: date | None, end_date: date | None
 ) -> WeeklyProgress:
-    scope = await scope_of(context)
-    check_range(start_date, end_date)
-    rows = await figure(
-        context, scope.key, lambda c: metrics.weekly_progress(c, scope, start_date, end_date)
-    )
-    return WeeklyProgress(weeks=[w for w, _ in rows], average_scores=[s for _, s in rows])
+    weeks, scores = await _per_period(context, start_date, end_date, metrics.weekly_progress)
+    return WeeklyProgress(weeks=weeks, average_scores=scores)
 
 
 async def courses(context: Context) -> list[CourseFigures]:
