@@ -1,43 +1,33 @@
-"""Extract the platform database into a new warehouse snapshot: a star schema of students,
-courses, enrollments, activities and scores. Runs synchronously (call it off the event loop);
-one refresh at a time across processes, through a lock file in the warehouse directory."""
+"""Load a source into a new warehouse snapshot and publish it. Runs synchronously (call it
+off the event loop); one refresh at a time across processes, through a lock file in the
+warehouse directory.
+
+A refresh is incremental by default: it starts from a copy of the current snapshot and
+loads only what changed since that snapshot's watermark. It rebuilds in full when asked,
+when there is no snapshot yet, when the snapshot came from another source or schema version,
+and always for OULAD folders (a fixed dataset has nothing to add)."""
 
 import fcntl
-from collections.abc import Callable, Iterator, Sequence
+import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pyarrow as pa
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
-from sqlmodel import col, select
 
-from analytics.warehouse import new_version, publish, snapshot_path
-from learnloom.errors import Conflict
-from models.classrooms import Classroom, SubjectEnrollment
-from models.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
+from analytics import oulad, platform_source, star
+from analytics.warehouse import READ_ONLY, current_version, new_version, publish, snapshot_path
+from learnloom.errors import Conflict, ValidationFailed
 from models.db import sync_url
-from models.identity import School, User
-from models.learning import LearningEvent, LessonProgress
 
 Progress = Callable[[str, int, int], None]
-BATCH = 50_000
-
-SCHEMA = """
-CREATE TABLE students (student_id BIGINT PRIMARY KEY, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR);
-CREATE TABLE courses (course_id VARCHAR PRIMARY KEY, subject_id BIGINT, course_name VARCHAR, subject_name VARCHAR, lessons INTEGER);
-CREATE TABLE enrollments (student_id BIGINT, course_id VARCHAR, classroom_id BIGINT, school_id BIGINT,
-                          status VARCHAR, enrolled_at TIMESTAMP, completed_lessons INTEGER);
-CREATE TABLE activities (activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, minutes DOUBLE, completed BOOLEAN);
-CREATE TABLE scores (activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, score DOUBLE);
-CREATE TABLE cleaning (reason VARCHAR, rows BIGINT);
-CREATE TABLE meta (version VARCHAR, refreshed_at TIMESTAMP, as_of TIMESTAMP, rows_added BIGINT, source VARCHAR);
-"""
+STEPS = ("Reading the source", "Cleaning activities", "Aggregating", "Publishing")
+# DuckDB may use this much memory for the load; beyond it, it spills to the warehouse folder.
+MEMORY_LIMIT = "1GB"
 
 
 class RefreshInProgress(Conflict):
@@ -55,6 +45,7 @@ class RefreshResult:
     rows_added: int
     refreshed_at: datetime
     dropped: dict[str, int] = field(default_factory=dict)
+    full: bool = True
 
 
 @contextmanager
@@ -71,234 +62,135 @@ def refresh_lock(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@dataclass(frozen=True)
+class Source:
+    """`platform` (the database at `database_url`) or `oulad:PATH`."""
+
+    name: str
+    path: Path | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Source":
+        if text == platform_source.NAME:
+            return cls(text)
+        kind, _, path = text.partition(":")
+        if kind == oulad.NAME and path:
+            return cls(kind, Path(path))
+        raise ValidationFailed(
+            "Unknown data source",
+            details={"source": ["Use 'platform' or 'oulad:PATH' (a folder of OULAD CSV files)."]},
+        )
+
+    @property
+    def label(self) -> str:
+        return self.name if self.path is None else f"{self.name}:{self.path.resolve()}"
+
+
+PLATFORM = Source(platform_source.NAME)
+
+
 def refresh(
-    database_url: str, directory: Path, progress: Progress = lambda *_: None
+    database_url: str,
+    directory: Path,
+    progress: Progress = lambda *_: None,
+    *,
+    source: Source = PLATFORM,
+    full: bool = False,
 ) -> RefreshResult:
-    """A full rebuild into a new snapshot, published only once complete."""
+    """Build the next snapshot and publish it only once it is complete; on any failure the
+    new file is removed and the previous snapshot keeps serving."""
     with refresh_lock(directory):
         version = new_version()
         target = snapshot_path(directory, version)
-        engine = create_engine(sync_url(database_url), poolclass=NullPool)
         try:
-            result = _load(engine, target, version, progress)
+            result = _build(database_url, directory, target, version, source, full, progress)
         except BaseException:
-            target.unlink(missing_ok=True)  # the previous snapshot keeps serving
+            target.unlink(missing_ok=True)
             raise
-        finally:
-            engine.dispose()
+        progress(STEPS[3], 3, len(STEPS))
         publish(directory, version)
+        progress(STEPS[3], 4, len(STEPS))
         return result
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+def _previous(directory: Path, source: Source) -> tuple[Path, datetime | None] | None:
+    """The current snapshot and its watermark, when the next load may start from it."""
+    version = current_version(directory)
+    if version is None:
+        return None
+    path = snapshot_path(directory, version)
+    # The same options as the web readers: one process may not open a file two ways.
+    with duckdb.connect(str(path), read_only=True, config=READ_ONLY) as previous:
+        try:
+            row = previous.execute("SELECT source, watermark, schema_version FROM meta").fetchone()
+        except duckdb.Error:  # a snapshot from before the meta columns existed
+            return None
+    if row is None or row[0] != source.label or row[2] != star.SCHEMA_VERSION:
+        return None
+    return path, row[1]
 
 
-def _batches(engine: Engine, statement: Any) -> Iterator[Sequence[Any]]:
-    with engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-            statement
-        )
-        while rows := result.fetchmany(BATCH):
-            yield rows
-
-
-def _load(engine: Engine, target: Path, version: str, progress: Progress) -> RefreshResult:
-    warehouse = duckdb.connect(str(target), config={"enable_external_access": False})
-    dropped: dict[str, int] = {}
-    rows_added = 0
+def _build(
+    database_url: str,
+    directory: Path,
+    target: Path,
+    version: str,
+    source: Source,
+    full: bool,
+    progress: Progress,
+) -> RefreshResult:
+    previous = None if full or source.name == oulad.NAME else _previous(directory, source)
+    if previous is not None:
+        shutil.copyfile(previous[0], target)
+    warehouse = duckdb.connect(str(target))
     try:
-        warehouse.execute(SCHEMA)
-        steps = ("students", "courses", "enrollments", "activities")
-        progress("Loading the warehouse", 0, len(steps))
-        _students(engine, warehouse)
-        progress("Loading the warehouse", 1, len(steps))
-        _courses(engine, warehouse)
-        progress("Loading the warehouse", 2, len(steps))
-        _enrollments(engine, warehouse)
-        progress("Loading the warehouse", 3, len(steps))
-        rows_added = _activities(engine, warehouse, dropped)
-        progress("Loading the warehouse", 4, len(steps))
-        for reason, count in dropped.items():
-            warehouse.execute("INSERT INTO cleaning VALUES (?, ?)", [reason, count])
+        # The load reads the source folder and spills to disk; readers never get this access.
+        warehouse.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        warehouse.execute(f"SET temp_directory = '{directory / '.spill'}'")
+        if previous is None:
+            star.create(warehouse)
+        progress(STEPS[0], 0, len(STEPS))
+        if source.name == oulad.NAME:
+            assert source.path is not None
+            oulad.load(source.path, warehouse)
+            watermark = None
+        else:
+            engine = create_engine(sync_url(database_url), poolclass=NullPool)
+            try:
+                since = previous[1] if previous is not None else None
+                watermark = platform_source.load(engine, warehouse, since)
+            finally:
+                engine.dispose()
+        progress(STEPS[1], 1, len(STEPS))
+        merged = star.merge_staged(warehouse, full=previous is None)
+        star.forget_missing_students(warehouse)
+        progress(STEPS[2], 2, len(STEPS))
+        star.derive(warehouse)
         now = datetime.now(UTC).replace(tzinfo=None)
-        as_of = warehouse.execute("SELECT max(occurred_at) FROM activities").fetchone()[0]  # type: ignore[index]
+        warehouse.execute("DELETE FROM cleaning; DELETE FROM meta")
+        for reason, count in merged.dropped.items():
+            warehouse.execute("INSERT INTO cleaning VALUES (?, ?)", [reason, count])
         warehouse.execute(
-            "INSERT INTO meta VALUES (?, ?, ?, ?, ?)", [version, now, as_of, rows_added, "platform"]
+            """
+            INSERT INTO meta SELECT ?, ?, (SELECT max(occurred_at) FROM activities), ?, ?, ?, ?, ?
+        """,
+            [
+                version,
+                now,
+                merged.rows_added,
+                source.label,
+                watermark,
+                star.SCHEMA_VERSION,
+                previous is None,
+            ],
         )
         warehouse.execute("CHECKPOINT")
     finally:
         warehouse.close()
     return RefreshResult(
         version=version,
-        rows_added=rows_added,
+        rows_added=merged.rows_added,
         refreshed_at=now.replace(tzinfo=UTC),
-        dropped=dropped,
+        dropped=merged.dropped,
+        full=previous is None,
     )
-
-
-def _insert(
-    warehouse: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]
-) -> None:
-    warehouse.register("batch", pa.table(columns))
-    try:
-        warehouse.execute(f"INSERT INTO {table} SELECT * FROM batch")
-    finally:
-        warehouse.unregister("batch")
-
-
-def _students(engine: Engine, warehouse: duckdb.DuckDBPyConnection) -> None:
-    statement = (
-        select(  # type: ignore[call-overload]  # more columns than its typed overloads
-            col(User.id),
-            col(User.first_name),
-            col(User.last_name),
-            col(User.school_id),
-            col(School.country),
-            col(User.grade),
-        )
-        .outerjoin(School, col(School.id) == col(User.school_id))
-        .where(col(User.role).in_(("STUDENT", "INDEPENDENT_LEARNER")))
-    )
-    for rows in _batches(engine, statement):
-        _insert(
-            warehouse,
-            "students",
-            {
-                "student_id": [r[0] for r in rows],
-                "name": [f"{r[1]} {r[2]}" for r in rows],
-                "school_id": [r[3] for r in rows],
-                "country": [r[4] for r in rows],
-                "grade": [r[5] for r in rows],
-            },
-        )
-
-
-def _courses(engine: Engine, warehouse: duckdb.DuckDBPyConnection) -> None:
-    with engine.connect() as connection:
-        counts: dict[int, int] = {}
-        for (subject_id,) in connection.execute(
-            select(col(Topic.subject_id)).join(Lesson, col(Lesson.topic_id) == col(Topic.id))
-        ):
-            counts[subject_id] = counts.get(subject_id, 0) + 1
-        rows = connection.execute(
-            select(col(Subject.id), col(Subject.name), col(GradeClass.name))
-            .join(GradeClass, col(GradeClass.id) == col(Subject.class_id))
-            .join(Curriculum, col(Curriculum.id) == col(GradeClass.curriculum_id))
-        ).all()
-    _insert(
-        warehouse,
-        "courses",
-        {
-            "course_id": [f"course_{r[0]}" for r in rows],
-            "subject_id": [r[0] for r in rows],
-            "course_name": [f"{r[2]} {r[1]}" for r in rows],
-            "subject_name": [r[1] for r in rows],
-            "lessons": [counts.get(r[0] or 0, 0) for r in rows],
-        },
-    )
-
-
-def _enrollments(engine: Engine, warehouse: duckdb.DuckDBPyConnection) -> None:
-    with engine.connect() as connection:
-        completed: dict[tuple[int, int], int] = {}
-        for student_id, subject_id in connection.execute(
-            select(col(LessonProgress.student_id), col(Topic.subject_id))
-            .join(Lesson, col(Lesson.id) == col(LessonProgress.lesson_id))
-            .join(Topic, col(Topic.id) == col(Lesson.topic_id))
-            .where(col(LessonProgress.status) == "completed")
-        ):
-            completed[(student_id, subject_id)] = completed.get((student_id, subject_id), 0) + 1
-    statement = (
-        select(  # type: ignore[call-overload]  # more columns than its typed overloads
-            col(SubjectEnrollment.student_id),
-            col(SubjectEnrollment.subject_id),
-            col(SubjectEnrollment.classroom_id),
-            col(Classroom.school_id),
-            col(User.school_id),
-            col(SubjectEnrollment.status),
-            col(SubjectEnrollment.enrolled_at),
-        )
-        .outerjoin(Classroom, col(Classroom.id) == col(SubjectEnrollment.classroom_id))
-        .join(User, col(User.id) == col(SubjectEnrollment.student_id))
-    )
-    for rows in _batches(engine, statement):
-        _insert(
-            warehouse,
-            "enrollments",
-            {
-                "student_id": [r[0] for r in rows],
-                "course_id": [f"course_{r[1]}" for r in rows],
-                "classroom_id": [r[2] for r in rows],
-                "school_id": [r[3] if r[3] is not None else r[4] for r in rows],
-                "status": [r[5] for r in rows],
-                "enrolled_at": [_utc(r[6]) for r in rows],
-                "completed_lessons": [completed.get((r[0], r[1]), 0) for r in rows],
-            },
-        )
-
-
-def _activities(
-    engine: Engine, warehouse: duckdb.DuckDBPyConnection, dropped: dict[str, int]
-) -> int:
-    """Learning-history visits become activities; those with a quiz score, scores too.
-    Impossible values are dropped and counted by reason."""
-    statement = (
-        select(  # type: ignore[call-overload]  # more columns than its typed overloads
-            col(LearningEvent.id),
-            col(LearningEvent.student_id),
-            col(Topic.subject_id),
-            col(LearningEvent.accessed_at),
-            col(LearningEvent.duration_minutes),
-            col(LearningEvent.score),
-            col(LearningEvent.status),
-        )
-        .join(Lesson, col(Lesson.id) == col(LearningEvent.lesson_id))
-        .join(Topic, col(Topic.id) == col(Lesson.topic_id))
-    )
-    loaded = 0
-    for rows in _batches(engine, statement):
-        kept = [r for r in rows if r[4] is not None and r[4] >= 0]
-        dropped["negative or missing minutes"] = (
-            dropped.get("negative or missing minutes", 0) + len(rows) - len(kept)
-        )
-        _insert(
-            warehouse,
-            "activities",
-            {
-                "activity_id": [r[0] for r in kept],
-                "student_id": [r[1] for r in kept],
-                "course_id": [f"course_{r[2]}" for r in kept],
-                "occurred_at": [_utc(r[3]) for r in kept],
-                "minutes": [float(r[4]) for r in kept],
-                "completed": [r[6] == "completed" for r in kept],
-            },
-        )
-        scored = [r for r in kept if r[5] is not None]
-        valid = [r for r in scored if 0 <= r[5] <= 100]
-        dropped["score outside 0-100"] = (
-            dropped.get("score outside 0-100", 0) + len(scored) - len(valid)
-        )
-        _insert(
-            warehouse,
-            "scores",
-            {
-                "activity_id": [r[0] for r in valid],
-                "student_id": [r[1] for r in valid],
-                "course_id": [f"course_{r[2]}" for r in valid],
-                "occurred_at": [_utc(r[3]) for r in valid],
-                "score": [float(r[5]) for r in valid],
-            },
-        )
-        loaded += len(kept) + len(valid)
-    # The same visit loaded twice (a source that repeats rows) counts once.
-    before = warehouse.execute("SELECT count(*) FROM activities").fetchone()[0]  # type: ignore[index]
-    warehouse.execute(
-        "CREATE OR REPLACE TABLE activities AS SELECT DISTINCT ON (activity_id) * FROM activities"
-    )
-    warehouse.execute(
-        "CREATE OR REPLACE TABLE scores AS SELECT DISTINCT ON (activity_id) * FROM scores"
-    )
-    duplicates = before - warehouse.execute("SELECT count(*) FROM activities").fetchone()[0]  # type: ignore[index]
-    dropped["duplicate rows"] = duplicates
-    return loaded - duplicates

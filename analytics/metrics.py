@@ -1,37 +1,61 @@
 """The figures of the LearnLoom analytics API, computed on a warehouse snapshot as
-DESIGN.md §6 defines them, restricted to a scope (everything, one school, some classrooms).
+DESIGN.md §6 defines them, restricted to a scope (everything, one school, some classrooms)
+and narrowed by the filters a caller asks for (one course, one school).
 
-Every query starts from the enrollments in scope; activities and scores count when they
-belong to such an enrollment (same student and course)."""
+The figures read the aggregates of analytics/star.py: `enrollment_facts` (one row per
+enrollment, with its last activity and score sum/count) and `daily_facts` (per classroom,
+school, course and day). Activities and scores count when they belong to an enrollment in
+scope (same student and course); `as_of` is the latest activity of the snapshot."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import duckdb
+
+AS_OF = "(SELECT as_of FROM meta)"
 
 
 @dataclass(frozen=True)
 class Scope:
     school_id: int | None = None  # a school admin's school
     classroom_ids: tuple[int, ...] | None = None  # a teacher's classrooms
+    course_id: str | None = None  # filters: they narrow the scope, never widen it
+    school_filter: int | None = None
+
+    def narrowed(self, course_id: str | None, school_id: int | None) -> "Scope":
+        return replace(self, course_id=course_id, school_filter=school_id)
 
     def where(self) -> tuple[str, list[Any]]:
+        conditions: list[str] = ["TRUE"]
+        parameters: list[Any] = []
         if self.classroom_ids is not None:
             if not self.classroom_ids:
                 return "FALSE", []
-            return f"classroom_id IN ({', '.join('?' * len(self.classroom_ids))})", list(
-                self.classroom_ids
-            )
-        if self.school_id is not None:
-            return "school_id = ?", [self.school_id]
-        return "TRUE", []
+            conditions.append(f"classroom_id IN ({', '.join('?' * len(self.classroom_ids))})")
+            parameters.extend(self.classroom_ids)
+        for column, value in (
+            ("school_id", self.school_id),
+            ("school_id", self.school_filter),
+            ("course_id", self.course_id),
+        ):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                parameters.append(value)
+        return " AND ".join(conditions), parameters
 
     @property
     def key(self) -> str:
+        parts = []
         if self.classroom_ids is not None:
-            return "classrooms:" + ",".join(map(str, self.classroom_ids))
-        return f"school:{self.school_id}" if self.school_id is not None else "all"
+            parts.append("classrooms:" + ",".join(map(str, self.classroom_ids)))
+        if self.school_id is not None:
+            parts.append(f"school:{self.school_id}")
+        if self.school_filter is not None:
+            parts.append(f"only-school:{self.school_filter}")
+        if self.course_id is not None:
+            parts.append(f"only-course:{self.course_id}")
+        return "|".join(parts) or "all"
 
 
 @dataclass(frozen=True)
@@ -40,37 +64,33 @@ class Windows:
     dropout_days: int = 30
 
 
-def _scoped(scope: Scope) -> tuple[str, list[Any]]:
-    condition, parameters = scope.where()
-    return (
-        f"""
-        WITH e AS (SELECT * FROM enrollments WHERE {condition}),
-             a AS (SELECT a.* FROM activities a JOIN (SELECT DISTINCT student_id, course_id FROM e) USING (student_id, course_id)),
-             s AS (SELECT s.* FROM scores s JOIN (SELECT DISTINCT student_id, course_id FROM e) USING (student_id, course_id)),
-             as_of AS (SELECT max(occurred_at) AS t FROM activities)
-    """,
-        parameters,
-    )
-
-
-def _one(
+def _facts(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, select: str, extra: list[Any] | None = None
 ) -> Any:
-    ctes, parameters = _scoped(scope)
-    row = cursor.execute(ctes + select, parameters + (extra or [])).fetchone()
+    """One value from `select`, which reads `f`: the enrollment facts in scope."""
+    condition, parameters = scope.where()
+    row = cursor.execute(
+        f"WITH f AS (SELECT * FROM enrollment_facts WHERE {condition}) {select}",
+        parameters + (extra or []),
+    ).fetchone()
     return row[0] if row else None
 
 
 def total_students(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> int:
-    return int(_one(cursor, scope, "SELECT count(DISTINCT student_id) FROM e") or 0)
+    return int(_facts(cursor, scope, "SELECT count(DISTINCT student_id) FROM f") or 0)
+
+
+ACTIVE = f"last_activity > {AS_OF} - to_days(?)"
+# Withdrawn, or not completed and idle in that course for the dropout window.
+DROPPED = f"status = 'withdrawn' OR (status <> 'completed' AND coalesce(NOT (last_activity > {AS_OF} - to_days(?)), true))"
 
 
 def active_students(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windows) -> int:
     return int(
-        _one(
+        _facts(
             cursor,
             scope,
-            "SELECT count(DISTINCT student_id) FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)",
+            f"SELECT count(DISTINCT student_id) FROM f WHERE {ACTIVE}",
             [windows.active_days],
         )
         or 0
@@ -78,57 +98,53 @@ def active_students(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Wi
 
 
 def average_score(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
-    value = _one(cursor, scope, "SELECT round(avg(score), 1) FROM s")
+    value = _facts(
+        cursor, scope, "SELECT round(sum(score_sum) / nullif(sum(score_count), 0), 1) FROM f"
+    )
     return None if value is None else float(value)
 
 
 def completion_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> float:
     # Rounded by DuckDB, as every rate is, so the same figure reads the same everywhere.
-    value = _one(
+    value = _facts(
         cursor,
         scope,
-        "SELECT round(avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END), 4) FROM e",
+        "SELECT round(avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END), 4) FROM f",
     )
     return float(value) if value is not None else 0.0
 
 
 def dropout_rate(cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windows) -> float:
-    value = _one(
+    value = _facts(
         cursor,
         scope,
-        """
-        SELECT round(avg(CASE WHEN e.status = 'withdrawn' THEN 1.0
-                        WHEN e.status <> 'completed' AND recent.student_id IS NULL THEN 1.0
-                        ELSE 0.0 END), 4)
-        FROM e LEFT JOIN (
-            SELECT DISTINCT student_id, course_id FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)
-        ) recent USING (student_id, course_id)
-    """,
+        f"SELECT round(avg(CASE WHEN {DROPPED} THEN 1.0 ELSE 0.0 END), 4) FROM f",
         [windows.dropout_days],
     )
     return float(value) if value is not None else 0.0
 
 
 DAY, ISO_WEEK = "%Y-%m-%d", "%G-W%V"
+MEAN_SCORE = "round(sum(score_sum) / sum(score_count), 1)"
 
 
 def _per_period(
     cursor: duckdb.DuckDBPyConnection,
     scope: Scope,
-    source: str,
     value: str,
+    counted: str,
     period: str,
     start: date | None,
     end: date | None,
 ) -> list[tuple[str, Any]]:
-    """`value` aggregated per day or ISO week over `source` (s: scores, a: activities)."""
-    ctes, parameters = _scoped(scope)
+    """`value` per day or ISO week from the daily facts in scope, leaving out periods where
+    `counted` (scores or activities) adds up to nothing."""
+    condition, parameters = scope.where()
     return cursor.execute(
-        ctes
-        + f"""
-        SELECT strftime(CAST(occurred_at AS DATE), '{period}') AS period, {value}
-        FROM {source} WHERE (? IS NULL OR CAST(occurred_at AS DATE) >= ?) AND (? IS NULL OR CAST(occurred_at AS DATE) <= ?)
-        GROUP BY period ORDER BY period
+        f"""
+        SELECT strftime(day, '{period}') AS period, {value}
+        FROM daily_facts WHERE {condition} AND (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)
+        GROUP BY period HAVING sum({counted}) > 0 ORDER BY period
     """,
         [*parameters, start, start, end, end],
     ).fetchall()
@@ -137,21 +153,21 @@ def _per_period(
 def score_trend(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
 ) -> list[tuple[str, float]]:
-    rows = _per_period(cursor, scope, "s", "round(avg(score), 1)", DAY, start, end)
+    rows = _per_period(cursor, scope, MEAN_SCORE, "score_count", DAY, start, end)
     return [(day, float(score)) for day, score in rows]
 
 
 def activity_trend(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
 ) -> list[tuple[str, int]]:
-    rows = _per_period(cursor, scope, "a", "count(*)", DAY, start, end)
+    rows = _per_period(cursor, scope, "sum(activities)", "activities", DAY, start, end)
     return [(day, int(count)) for day, count in rows]
 
 
 def weekly_progress(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, start: date | None, end: date | None
 ) -> list[tuple[str, float]]:
-    rows = _per_period(cursor, scope, "s", "round(avg(score), 1)", ISO_WEEK, start, end)
+    rows = _per_period(cursor, scope, MEAN_SCORE, "score_count", ISO_WEEK, start, end)
     return [(week, float(score)) for week, score in rows]
 
 
@@ -159,24 +175,18 @@ def course_figures(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, windows: Windows
 ) -> list[dict[str, Any]]:
     """Each course in scope with the summary figures restricted to it, by course_id."""
-    ctes, parameters = _scoped(scope)
+    condition, parameters = scope.where()
     rows = cursor.execute(
-        ctes
-        + """,
-        recent AS (SELECT DISTINCT student_id, course_id FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)),
-        per_course AS (
-            SELECT e.course_id, count(*) AS enrollments,
-                   avg(CASE WHEN e.status = 'completed' THEN 1.0 ELSE 0.0 END) AS completion_rate,
-                   avg(CASE WHEN e.status = 'withdrawn' THEN 1.0
-                            WHEN e.status <> 'completed' AND recent.student_id IS NULL THEN 1.0 ELSE 0.0 END) AS dropout_rate
-            FROM e LEFT JOIN recent USING (student_id, course_id) GROUP BY e.course_id),
-        course_scores AS (SELECT course_id, avg(score) AS average_score FROM s GROUP BY course_id)
-        SELECT p.course_id, c.course_name, round(cs.average_score, 1), round(p.completion_rate, 4),
-               round(p.dropout_rate, 4), p.enrollments
-        FROM per_course p JOIN courses c USING (course_id) LEFT JOIN course_scores cs USING (course_id)
-        ORDER BY p.course_id
+        f"""
+        SELECT f.course_id, c.course_name,
+               round(sum(f.score_sum) / nullif(sum(f.score_count), 0), 1),
+               round(avg(CASE WHEN f.status = 'completed' THEN 1.0 ELSE 0.0 END), 4),
+               round(avg(CASE WHEN {DROPPED} THEN 1.0 ELSE 0.0 END), 4),
+               count(*)
+        FROM (SELECT * FROM enrollment_facts WHERE {condition}) f JOIN courses c USING (course_id)
+        GROUP BY f.course_id, c.course_name ORDER BY f.course_id
     """,
-        [*parameters, windows.dropout_days],
+        [windows.dropout_days, *parameters],
     ).fetchall()
     return [
         {
@@ -202,19 +212,19 @@ def hardest_courses(courses: list[dict[str, Any]], limit: int) -> list[dict[str,
 
 
 def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[str, Any] | None:
+    """Everything the warehouse has of one student, from the per-student daily facts."""
     student = cursor.execute(
         "SELECT name FROM students WHERE student_id = ?", [student_id]
     ).fetchone()
     if student is None:
         return None
-    average, minutes, last_active = cursor.execute(
+    days = cursor.execute(
         """
-        SELECT (SELECT round(avg(score), 1) FROM scores WHERE student_id = $1),
-               (SELECT sum(minutes) FROM activities WHERE student_id = $1),
-               (SELECT max(occurred_at) FROM activities WHERE student_id = $1)
+        SELECT strftime(day, '%Y-%m-%d'), activities, minutes, score_sum, score_count, last_at
+        FROM student_daily WHERE student_id = ? ORDER BY day
     """,
         [student_id],
-    ).fetchone()  # type: ignore[misc]
+    ).fetchall()
     courses = cursor.execute(
         """
         SELECT e.course_id, c.course_name, e.completed_lessons, c.lessons
@@ -222,32 +232,18 @@ def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[
     """,
         [student_id],
     ).fetchall()
-    scores = cursor.execute(
-        """
-        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, round(avg(score), 1)
-        FROM scores WHERE student_id = ? GROUP BY day ORDER BY day
-    """,
-        [student_id],
-    ).fetchall()
-    activity = cursor.execute(
-        """
-        SELECT strftime(CAST(occurred_at AS DATE), '%Y-%m-%d') AS day, count(*)
-        FROM activities WHERE student_id = ? GROUP BY day ORDER BY day
-    """,
-        [student_id],
-    ).fetchall()
+    score_sum = sum(d[3] for d in days)
+    score_count = sum(d[4] for d in days)
     done, total = sum(c[2] for c in courses), sum(c[3] for c in courses)
     return {
         "student_id": student_id,
         "name": student[0],
-        "average_score": None if average is None else float(average),
-        "hours_watched": round(float(minutes or 0) / 60, 1),
+        "average_score": round(score_sum / score_count, 1) if score_count else None,
+        "hours_watched": round(sum(d[2] for d in days) / 60, 1),
         "progress": round(done / total, 4) if total else 0.0,
-        "score_history": [{"date": day, "score": float(score)} for day, score in scores],
-        "activity_history": [
-            {"date": day, "activity_count": int(count)} for day, count in activity
-        ],
-        "last_active": last_active,
+        "score_history": [{"date": d[0], "score": round(d[3] / d[4], 1)} for d in days if d[4]],
+        "activity_history": [{"date": d[0], "activity_count": int(d[1])} for d in days if d[1]],
+        "last_active": max((d[5] for d in days if d[5] is not None), default=None),
         "courses_enrolled": [
             {
                 "course_id": c[0],
@@ -263,29 +259,33 @@ def school_figures(
     cursor: duckdb.DuckDBPyConnection, school_id: int, windows: Windows
 ) -> dict[str, Any]:
     """grio-api-v1.txt §8.2 for one school. Engagement is the share of the school's
-    students active in the active window, in percent; "today" and "this week" end at as_of."""
+    students active in the active window, in percent; "today" is the day of as_of and
+    "this week" the seven days ending with it."""
     scope = Scope(school_id=school_id)
-    ctes, parameters = _scoped(scope)
-    students, active, today, week = cursor.execute(
-        ctes
-        + """
-        SELECT (SELECT count(DISTINCT student_id) FROM e),
-               (SELECT count(DISTINCT student_id) FROM a, as_of WHERE occurred_at > as_of.t - to_days(?)),
-               (SELECT count(*) FROM a, as_of WHERE completed AND CAST(occurred_at AS DATE) = CAST(as_of.t AS DATE)),
-               (SELECT count(*) FROM a, as_of WHERE completed AND occurred_at > as_of.t - to_days(7))
+    condition, parameters = scope.where()
+    students, active = cursor.execute(
+        f"""
+        SELECT count(DISTINCT student_id), count(DISTINCT student_id) FILTER ({ACTIVE})
+        FROM enrollment_facts WHERE {condition}
     """,
-        [*parameters, windows.active_days],
+        [windows.active_days, *parameters],
+    ).fetchone()  # type: ignore[misc]
+    today, week = cursor.execute(
+        f"""
+        SELECT coalesce(sum(completed) FILTER (day = CAST({AS_OF} AS DATE)), 0),
+               coalesce(sum(completed) FILTER (day > CAST({AS_OF} AS DATE) - 7), 0)
+        FROM daily_facts WHERE {condition}
+    """,
+        parameters,
     ).fetchone()  # type: ignore[misc]
     subjects = cursor.execute(
-        ctes
-        + """
-        SELECT c.subject_name, count(DISTINCT a.student_id) AS active,
-               (SELECT round(avg(score), 1) FROM s JOIN courses c2 USING (course_id) WHERE c2.subject_name = c.subject_name)
-        FROM a JOIN courses c USING (course_id), as_of
-        WHERE a.occurred_at > as_of.t - to_days(?)
-        GROUP BY c.subject_name ORDER BY active DESC, c.subject_name LIMIT 5
+        f"""
+        SELECT c.subject_name, count(DISTINCT f.student_id) FILTER ({ACTIVE}) AS active,
+               round(sum(f.score_sum) / nullif(sum(f.score_count), 0), 1)
+        FROM (SELECT * FROM enrollment_facts WHERE {condition}) f JOIN courses c USING (course_id)
+        GROUP BY c.subject_name HAVING active > 0 ORDER BY active DESC, c.subject_name LIMIT 5
     """,
-        [*parameters, windows.active_days],
+        [windows.active_days, *parameters],
     ).fetchall()
     return {
         "total_students": int(students),
@@ -305,17 +305,15 @@ def school_figures(
 
 def breakdown(cursor: duckdb.DuckDBPyConnection, by: str, windows: Windows) -> list[dict[str, Any]]:
     """§8.3: the summary figures per country or per school, in one grouped query."""
-    group = {"country": "st.country", "school": "e.school_id"}[by]
+    group = {"country": "st.country", "school": "f.school_id"}[by]
     rows = cursor.execute(
         f"""
-        WITH as_of AS (SELECT max(occurred_at) AS t FROM activities),
-        e AS (SELECT e.*, {group} AS grp FROM enrollments e JOIN students st USING (student_id) WHERE {group} IS NOT NULL),
-        active AS (SELECT DISTINCT e.grp, a.student_id FROM activities a JOIN e USING (student_id, course_id), as_of
-                   WHERE a.occurred_at > as_of.t - to_days(?)),
-        scored AS (SELECT e.grp, avg(s.score) AS average FROM scores s JOIN e USING (student_id, course_id) GROUP BY e.grp)
-        SELECT e.grp, count(DISTINCT e.student_id), (SELECT count(*) FROM active WHERE active.grp = e.grp),
-               round(any_value(scored.average), 1), round(avg(CASE WHEN e.status = 'completed' THEN 1.0 ELSE 0.0 END), 4)
-        FROM e LEFT JOIN scored USING (grp) GROUP BY e.grp ORDER BY e.grp
+        SELECT {group} AS grp, count(DISTINCT f.student_id),
+               count(DISTINCT f.student_id) FILTER ({ACTIVE}),
+               round(sum(f.score_sum) / nullif(sum(f.score_count), 0), 1),
+               round(avg(CASE WHEN f.status = 'completed' THEN 1.0 ELSE 0.0 END), 4)
+        FROM enrollment_facts f JOIN students st USING (student_id)
+        WHERE {group} IS NOT NULL GROUP BY grp ORDER BY grp
     """,
         [windows.active_days],
     ).fetchall()

@@ -1,9 +1,13 @@
 """Reading the current warehouse snapshot from web processes: one read-only connection
 per published version, shared by the process, and a fresh cursor per query (DuckDB cursors
-are the unit of thread safety). A newly published version is picked up on the next query."""
+are the unit of thread safety). A newly published version is picked up on the next query.
+
+A snapshot never changes once published, so each figure is computed once per version and
+key and kept in a bounded cache; publishing a new version empties it."""
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,6 +16,7 @@ import duckdb
 from analytics.warehouse import READ_ONLY, current_version, snapshot_path
 
 T = TypeVar("T")
+CACHED = 2048  # figures kept per process
 
 
 class NoSnapshot(Exception):
@@ -23,6 +28,7 @@ class WarehouseReader:
         self._directory = directory
         self._lock = threading.Lock()
         self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._cache: OrderedDict[tuple[str, Hashable], object] = OrderedDict()
 
     def current(self) -> str:
         """The published version, read from the pointer file."""
@@ -40,6 +46,32 @@ class WarehouseReader:
             return run(cursor)
         finally:
             cursor.close()
+
+    def lookup(self, version: str, key: Hashable) -> tuple[bool, object]:
+        """(True, the figure) when it is cached; cheap enough for the event loop."""
+        with self._lock:
+            if (version, key) not in self._cache:
+                return False, None
+            self._cache.move_to_end((version, key))
+            return True, self._cache[(version, key)]
+
+    def cached(
+        self, version: str, key: Hashable, run: Callable[[duckdb.DuckDBPyConnection], T]
+    ) -> T:
+        """`query`, remembered per version and key. Callers must not mutate the result."""
+        found, result = self.lookup(version, key)
+        if found:
+            return result  # type: ignore[return-value]
+        result = self.query(run, version)
+        with self._lock:
+            newest = max((cached for cached, _ in self._cache), default=version)
+            if version > newest:  # versions sort by time: a newer one was published
+                self._cache.clear()
+            if version >= newest:
+                self._cache[(version, key)] = result
+                while len(self._cache) > CACHED:
+                    self._cache.popitem(last=False)
+        return result
 
     def _connection(self, version: str) -> duckdb.DuckDBPyConnection:
         with self._lock:

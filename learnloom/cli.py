@@ -5,6 +5,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -116,9 +117,20 @@ cli.add_typer(etl, name="etl")
 
 
 @etl.command("refresh")
-def etl_refresh() -> None:
-    """Load the platform data into a new warehouse snapshot and publish it."""
-    from analytics.etl import RefreshInProgress, refresh
+def etl_refresh(
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild everything instead of loading what changed.")
+    ] = False,
+    source: Annotated[
+        str,
+        typer.Option(
+            help="'platform' (the database) or 'oulad:PATH' (a folder of OULAD CSV files)."
+        ),
+    ] = "platform",
+) -> None:
+    """Load what changed since the last refresh into a new warehouse snapshot and publish it."""
+    from analytics.etl import RefreshInProgress, Source, refresh
+    from learnloom.errors import ValidationFailed
 
     settings = get_settings()
     columns = (
@@ -127,22 +139,42 @@ def etl_refresh() -> None:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console) as bar:
-        task = bar.add_task("Loading the warehouse", total=None)
+    try:
+        chosen = Source.parse(source)
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("Loading the warehouse", total=None)
 
-        def report(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
+            def report(step: str, done: int, total: int) -> None:
+                bar.update(task, description=step, completed=done, total=total)
 
-        try:
-            result = refresh(settings.database_url, settings.warehouse_dir, report)
-        except RefreshInProgress as error:
-            console.print(f"[red]{error.message}[/red]")
-            raise typer.Exit(2) from None
+            result = refresh(
+                settings.database_url, settings.warehouse_dir, report, source=chosen, full=full
+            )
+    except RefreshInProgress as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(2) from None
+    except ValidationFailed as error:
+        reasons = "; ".join(m for messages in (error.details or {}).values() for m in messages)
+        console.print(f"[red]{error.message}[/red]: {reasons}")
+        raise typer.Exit(2) from None
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.dropped.items() if count)
     console.print(
-        f"[green]warehouse {result.version} published[/green]: {result.rows_added:,} rows"
+        f"[green]warehouse {result.version} published[/green] "
+        f"({'full rebuild' if result.full else 'changes only'}): {result.rows_added:,} rows added"
         + (f"; dropped {dropped}" if dropped else "")
     )
+
+
+@etl.command("oulad-sample")
+def etl_oulad_sample(
+    folder: Annotated[Path, typer.Argument(help="Where to write the CSV files.")],
+    students: Annotated[int, typer.Option(min=1, help="How many students.")] = 200,
+) -> None:
+    """Write a small folder in the OULAD layout, to try `etl refresh --source oulad:FOLDER`."""
+    from analytics.oulad_sample import SampleOptions, write_sample
+
+    write_sample(folder, SampleOptions(students=students))
+    console.print(f"OULAD sample with {students} students written to {folder}")
 
 
 calendar = typer.Typer(help="The school calendar: three terms a year per country.")

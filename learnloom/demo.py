@@ -519,6 +519,7 @@ def _simulate_enrolment(
                 duration_minutes=minutes,
                 status="completed" if done else "in_progress",
                 score=score,
+                updated_at=at,
             )
             row = progress.setdefault(
                 lesson.id,

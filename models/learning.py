@@ -38,6 +38,8 @@ class LearningEvent(SQLModel, table=True):
     duration_minutes: float = 0
     status: str = Field(default="in_progress", max_length=12)
     score: float | None = Field(default=None, description="0-100 when a quiz was taken")
+    # Set on every write; the warehouse loads only rows changed since its last watermark.
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class Milestone(SQLModel, table=True):

@@ -2,7 +2,7 @@
 super admin, their school for a school admin, their classrooms for a teacher."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import TypeVar
 
@@ -38,21 +38,62 @@ class WarehouseNotLoaded(ServiceUnavailable):
     )
 
 
-async def scope_of(context: Context) -> Scope:
+async def scope_of(
+    context: Context, course_id: str | None = None, school_id: int | None = None
+) -> Scope:
+    """The caller's scope, narrowed to one course and/or one school when asked. A filter
+    the caller could not see (a course not in the warehouse, a school not theirs) is a 422,
+    the same whether or not it exists."""
     user = await current_user(context)
     if user.role == Role.SUPER_ADMIN:
-        return Scope()
-    if user.role == Role.SCHOOL_ADMIN:
-        return Scope(school_id=user.school_id)
-    if user.role == Role.TEACHER:
+        scope = Scope()
+    elif user.role == Role.SCHOOL_ADMIN:
+        scope = Scope(school_id=user.school_id)
+    elif user.role == Role.TEACHER:
         async with context.state.sessions() as session:
             rows = await session.exec(
                 select(ClassroomTeacher.classroom_id).where(
                     col(ClassroomTeacher.teacher_id) == user.id
                 )
             )
-            return Scope(classroom_ids=tuple(sorted(rows)))
-    raise PermissionDenied("Analytics are for teachers and administrators")
+            scope = Scope(classroom_ids=tuple(sorted(rows)))
+    else:
+        raise PermissionDenied("Analytics are for teachers and administrators")
+    if course_id is None and school_id is None:
+        return scope
+    errors: dict[str, list[str]] = {}
+    if school_id is not None and not await _school_visible(context, user, school_id):
+        errors["school_id"] = [f"No school {school_id} among the schools you can see."]
+    if course_id is not None and course_id not in await _course_ids(context):
+        errors["course_id"] = [f"No course {course_id[:100]!r} in the analytics data."]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return scope.narrowed(course_id, school_id)
+
+
+async def _school_visible(context: Context, user: User, school_id: int) -> bool:
+    if user.role != Role.SUPER_ADMIN:
+        return school_id == user.school_id
+    async with context.state.sessions() as session:
+        return await session.get(School, school_id) is not None
+
+
+async def _course_ids(context: Context) -> frozenset[str]:
+    reader = context.state.warehouse
+    try:
+        version = reader.current()
+    except NoSnapshot:
+        raise WarehouseNotLoaded() from None
+
+    def ids(cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        return frozenset(
+            row[0] for row in cursor.execute("SELECT course_id FROM courses").fetchall()
+        )
+
+    found, known = reader.lookup(version, "course ids")
+    if not found:
+        known = await to_thread.run_sync(reader.cached, version, "course ids", ids)
+    return known  # type: ignore[return-value]
 
 
 def windows(context: Context) -> Windows:
@@ -63,10 +104,14 @@ def windows(context: Context) -> Windows:
 
 
 async def figure(
-    context: Context, scope_key: str, compute: Callable[[duckdb.DuckDBPyConnection], T]
+    context: Context,
+    scope_key: str,
+    key: Hashable,
+    compute: Callable[[duckdb.DuckDBPyConnection], T],
 ) -> T:
-    """Run a query on the current snapshot in a worker thread. REST answers carry an ETag
-    of the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
+    """`compute` on the current snapshot, once per snapshot and `key` (which names the
+    figure, its arguments and the scope), in a worker thread. REST answers carry an ETag of
+    the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
     reader = context.state.warehouse
     try:
         version = reader.current()
@@ -76,10 +121,12 @@ async def figure(
     rest = context.request is not None and _is_rest(context)
     if rest and context.header("if-none-match") == tag:
         raise NotModified(tag)
-    result = await to_thread.run_sync(reader.query, compute, version)
+    found, result = reader.lookup(version, (scope_key, key))
+    if not found:
+        result = await to_thread.run_sync(reader.cached, version, (scope_key, key), compute)
     if rest:
         context.request.scope["state"]["etag"] = tag
-    return result
+    return result  # type: ignore[return-value]
 
 
 def etag(version: str, scope_key: str) -> str:

@@ -2,6 +2,7 @@
 ETL block, so both run in a worker thread, off the event loop."""
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from anyio import to_thread
@@ -14,11 +15,14 @@ from resolvers.context import Context
 from resolvers.permissions import require_role
 
 
-async def refresh_data(context: Context) -> RefreshResult:
-    """A full rebuild of the warehouse; super admins only, one at a time (409 otherwise)."""
+async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
+    """Load what changed since the last refresh (everything when `full`) from the platform
+    database; super admins only, one at a time (409 otherwise)."""
     require_role(await current_user(context), {Role.SUPER_ADMIN})
     settings = context.settings
-    return await to_thread.run_sync(refresh, settings.database_url, settings.warehouse_dir)
+    return await to_thread.run_sync(
+        partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
+    )
 
 
 def _last_refresh(directory: Path) -> datetime | None:

@@ -1,8 +1,9 @@
 """Types of the LearnLoom analytics API; each figure is computed only when asked for."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -22,6 +23,13 @@ from resolvers.analytics import (
 from resolvers.context import Context
 
 Ctx = Info[Context, None]
+CourseFilter = Annotated[
+    str | None, strawberry.argument(description="Only this course (a course_id).")
+]
+SchoolFilter = Annotated[
+    int | None,
+    strawberry.argument(description="Only this school, within the caller's own scope."),
+]
 
 
 @strawberry.type
@@ -51,13 +59,19 @@ class Analytics:
     @strawberry.field(description="Mean of all scores, 1 decimal; null without scores.")
     async def average_score(self, info: Ctx) -> float | None:
         return await figure(
-            info.context, self.scope.key, lambda c: metrics.average_score(c, self.scope)
+            info.context,
+            self.scope.key,
+            "average_score",
+            lambda c: metrics.average_score(c, self.scope),
         )
 
     @strawberry.field(description="Completed enrollments ÷ enrollments.")
     async def completion_rate(self, info: Ctx) -> float:
         return await figure(
-            info.context, self.scope.key, lambda c: metrics.completion_rate(c, self.scope)
+            info.context,
+            self.scope.key,
+            "completion_rate",
+            lambda c: metrics.completion_rate(c, self.scope),
         )
 
     @strawberry.field(
@@ -67,13 +81,17 @@ class Analytics:
         return await figure(
             info.context,
             self.scope.key,
+            "dropout_rate",
             lambda c: metrics.dropout_rate(c, self.scope, windows(info.context)),
         )
 
     @strawberry.field(description="Distinct students with at least one enrollment.")
     async def total_students(self, info: Ctx) -> int:
         return await figure(
-            info.context, self.scope.key, lambda c: metrics.total_students(c, self.scope)
+            info.context,
+            self.scope.key,
+            "total_students",
+            lambda c: metrics.total_students(c, self.scope),
         )
 
     @strawberry.field(
@@ -83,6 +101,7 @@ class Analytics:
         return await figure(
             info.context,
             self.scope.key,
+            "active_students",
             lambda c: metrics.active_students(c, self.scope, windows(info.context)),
         )
 
@@ -178,53 +197,80 @@ class NationalAnalytics:
     schools: list[SchoolFigures]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a caller may narrow the figures to; applied within their own scope."""
+
+    course_id: str | None = None
+    school_id: int | None = None
+
+
+async def _scope(context: Context, filters: Filters) -> metrics.Scope:
+    return await scope_of(context, filters.course_id, filters.school_id)
+
+
 async def _per_period(
     context: Context,
+    filters: Filters,
     start_date: date | None,
     end_date: date | None,
     compute: Callable[[Any, metrics.Scope, date | None, date | None], list[tuple[str, Any]]],
 ) -> tuple[list[str], list[Any]]:
-    scope = await scope_of(context)
+    scope = await _scope(context, filters)
     check_range(start_date, end_date)
-    rows = await figure(context, scope.key, lambda c: compute(c, scope, start_date, end_date))
+    rows = await figure(
+        context,
+        scope.key,
+        (compute.__name__, start_date, end_date),
+        lambda c: compute(c, scope, start_date, end_date),
+    )
     return [period for period, _ in rows], [value for _, value in rows]
 
 
 async def score_trend(
-    context: Context, start_date: date | None, end_date: date | None
+    context: Context, filters: Filters, start_date: date | None, end_date: date | None
 ) -> ScoreTrend:
-    dates, scores = await _per_period(context, start_date, end_date, metrics.score_trend)
+    dates, scores = await _per_period(context, filters, start_date, end_date, metrics.score_trend)
     return ScoreTrend(dates=dates, scores=scores)
 
 
 async def activity_trend(
-    context: Context, start_date: date | None, end_date: date | None
+    context: Context, filters: Filters, start_date: date | None, end_date: date | None
 ) -> ActivityTrend:
-    dates, counts = await _per_period(context, start_date, end_date, metrics.activity_trend)
+    dates, counts = await _per_period(
+        context, filters, start_date, end_date, metrics.activity_trend
+    )
     return ActivityTrend(dates=dates, activity=counts)
 
 
 async def weekly_progress(
-    context: Context, start_date: date | None, end_date: date | None
+    context: Context, filters: Filters, start_date: date | None, end_date: date | None
 ) -> WeeklyProgress:
-    weeks, scores = await _per_period(context, start_date, end_date, metrics.weekly_progress)
+    weeks, scores = await _per_period(
+        context, filters, start_date, end_date, metrics.weekly_progress
+    )
     return WeeklyProgress(weeks=weeks, average_scores=scores)
 
 
-async def courses(context: Context) -> list[CourseFigures]:
-    scope = await scope_of(context)
-    rows = await figure(
-        context, scope.key, lambda c: metrics.course_figures(c, scope, windows(context))
+async def _course_rows(context: Context, filters: Filters) -> list[dict[str, Any]]:
+    scope = await _scope(context, filters)
+    return await figure(
+        context,
+        scope.key,
+        "course_figures",
+        lambda c: metrics.course_figures(c, scope, windows(context)),
     )
-    return [CourseFigures(**row) for row in rows]
 
 
-async def ranked_courses(context: Context, limit: int, hardest: bool) -> CourseList:
-    scope = await scope_of(context)
+async def courses(context: Context, filters: Filters) -> list[CourseFigures]:
+    return [CourseFigures(**row) for row in await _course_rows(context, filters)]
+
+
+async def ranked_courses(
+    context: Context, filters: Filters, limit: int, hardest: bool
+) -> CourseList:
     check_limit(limit)
-    rows = await figure(
-        context, scope.key, lambda c: metrics.course_figures(c, scope, windows(context))
-    )
+    rows = await _course_rows(context, filters)
     ranked = metrics.hardest_courses(rows, limit) if hardest else metrics.top_courses(rows, limit)
     return CourseList(courses=[CourseFigures(**row) for row in ranked])
 
@@ -232,7 +278,10 @@ async def ranked_courses(context: Context, limit: int, hardest: bool) -> CourseL
 async def student_profile(context: Context, student_id: int) -> StudentProfile:
     await check_profile_access(context, student_id)
     row = await figure(
-        context, f"student:{student_id}", lambda c: metrics.student_profile(c, student_id)
+        context,
+        f"student:{student_id}",
+        "student_profile",
+        lambda c: metrics.student_profile(c, student_id),
     )
     if row is None:  # known to the platform, not yet in the warehouse
         raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
@@ -252,6 +301,7 @@ async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
     row = await figure(
         context,
         f"school:{school_id}",
+        "school_figures",
         lambda c: metrics.school_figures(c, school_id, windows(context)),
     )
     return SchoolAnalytics(
@@ -265,15 +315,22 @@ async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
 async def national_analytics(context: Context) -> NationalAnalytics:
     names = await school_names(context)
     countries = await figure(
-        context, "national", lambda c: metrics.breakdown(c, "country", windows(context))
+        context,
+        "national",
+        "countries",
+        lambda c: metrics.breakdown(c, "country", windows(context)),
     )
     schools = await figure(
-        context, "national", lambda c: metrics.breakdown(c, "school", windows(context))
+        context, "national", "schools", lambda c: metrics.breakdown(c, "school", windows(context))
     )
     return NationalAnalytics(
         countries=[CountryFigures(**row) for row in countries],
-        schools=[
-            SchoolFigures(school_id=school, school_name=names.get(school, ""), **row)
-            for school, row in ((row.pop("school"), row) for row in schools)
+        schools=[  # the cached rows are shared: read them, never pop from them
+            SchoolFigures(
+                school_id=row["school"],
+                school_name=names.get(row["school"], ""),
+                **{k: v for k, v in row.items() if k != "school"},
+            )
+            for row in schools
         ],
     )

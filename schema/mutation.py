@@ -82,9 +82,12 @@ class Mutation:
     async def end_session(self, info: Info[Context, None], session_id: str) -> SessionEnd:
         return SessionEnd.of(await sessions.end(info.context, session_id=session_id))
 
-    @strawberry.mutation(description="Reload the analytics warehouse from the platform data.")
-    async def refresh_data(self, info: Info[Context, None]) -> DataRefresh:
-        result = await warehouse.refresh_data(info.context)
+    @strawberry.mutation(
+        description="Load the platform data changed since the last refresh into the analytics "
+        "warehouse (everything when `full`)."
+    )
+    async def refresh_data(self, info: Info[Context, None], full: bool = False) -> DataRefresh:
+        result = await warehouse.refresh_data(info.context, full=full)
         return DataRefresh(
             status="success", rows_added=result.rows_added, last_updated=result.refreshed_at
         )

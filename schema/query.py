@@ -12,9 +12,12 @@ from schema import analytics as analytics_types
 from schema.analytics import (
     ActivityTrend,
     Analytics,
+    CourseFilter,
     CourseList,
+    Filters,
     NationalAnalytics,
     SchoolAnalytics,
+    SchoolFilter,
     ScoreTrend,
     StudentProfile,
     WeeklyProgress,
@@ -127,8 +130,13 @@ class Query:
         return ClassSession.of(await sessions.active(info.context, class_id=class_id))
 
     @strawberry.field(description="Learning analytics for the caller's scope.")
-    async def analytics(self, info: Info[Context, None]) -> Analytics:
-        return Analytics(scope=await analytics.scope_of(info.context))
+    async def analytics(
+        self,
+        info: Info[Context, None],
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
+    ) -> Analytics:
+        return Analytics(scope=await analytics.scope_of(info.context, course_id, school_id))
 
     @strawberry.field(description="Mean score per day in the caller's scope, ascending.")
     async def score_trend(
@@ -136,8 +144,12 @@ class Query:
         info: Info[Context, None],
         start_date: date | None = None,
         end_date: date | None = None,
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
     ) -> ScoreTrend:
-        return await analytics_types.score_trend(info.context, start_date, end_date)
+        return await analytics_types.score_trend(
+            info.context, Filters(course_id, school_id), start_date, end_date
+        )
 
     @strawberry.field(description="Activities per day in the caller's scope, ascending.")
     async def activity_trend(
@@ -145,8 +157,12 @@ class Query:
         info: Info[Context, None],
         start_date: date | None = None,
         end_date: date | None = None,
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
     ) -> ActivityTrend:
-        return await analytics_types.activity_trend(info.context, start_date, end_date)
+        return await analytics_types.activity_trend(
+            info.context, Filters(course_id, school_id), start_date, end_date
+        )
 
     @strawberry.field(description="Mean score per ISO week in the caller's scope, ascending.")
     async def weekly_progress(
@@ -154,20 +170,47 @@ class Query:
         info: Info[Context, None],
         start_date: date | None = None,
         end_date: date | None = None,
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
     ) -> WeeklyProgress:
-        return await analytics_types.weekly_progress(info.context, start_date, end_date)
+        return await analytics_types.weekly_progress(
+            info.context, Filters(course_id, school_id), start_date, end_date
+        )
 
     @strawberry.field(description="Figures of every course in the caller's scope.")
-    async def course_analytics(self, info: Info[Context, None]) -> CourseList:
-        return CourseList(courses=await analytics_types.courses(info.context))
+    async def course_analytics(
+        self,
+        info: Info[Context, None],
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
+    ) -> CourseList:
+        return CourseList(
+            courses=await analytics_types.courses(info.context, Filters(course_id, school_id))
+        )
 
     @strawberry.field(description="Courses by completion rate, best first (ties by course_id).")
-    async def top_courses(self, info: Info[Context, None], limit: int = 10) -> CourseList:
-        return await analytics_types.ranked_courses(info.context, limit, hardest=False)
+    async def top_courses(
+        self,
+        info: Info[Context, None],
+        limit: int = 10,
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
+    ) -> CourseList:
+        return await analytics_types.ranked_courses(
+            info.context, Filters(course_id, school_id), limit, hardest=False
+        )
 
     @strawberry.field(description="Courses by average score, lowest first (ties by course_id).")
-    async def hardest_courses(self, info: Info[Context, None], limit: int = 10) -> CourseList:
-        return await analytics_types.ranked_courses(info.context, limit, hardest=True)
+    async def hardest_courses(
+        self,
+        info: Info[Context, None],
+        limit: int = 10,
+        course_id: CourseFilter = None,
+        school_id: SchoolFilter = None,
+    ) -> CourseList:
+        return await analytics_types.ranked_courses(
+            info.context, Filters(course_id, school_id), limit, hardest=True
+        )
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:
