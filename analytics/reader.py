@@ -28,6 +28,7 @@ class WarehouseReader:
         self._directory = directory
         self._lock = threading.Lock()
         self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._users: dict[str, int] = {}  # queries running per version
         self._cache: OrderedDict[tuple[str, Hashable], object] = OrderedDict()
 
     def current(self) -> str:
@@ -41,11 +42,15 @@ class WarehouseReader:
         """Run `run(cursor)` on `version` (default: the current one). Blocking: call it
         from a thread."""
         version = version or self.current()
-        cursor = self._connection(version).cursor()
+        connection = self._acquire(version)
         try:
-            return run(cursor)
+            cursor = connection.cursor()
+            try:
+                return run(cursor)
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            self._release(version)
 
     def lookup(self, version: str, key: Hashable) -> tuple[bool, object]:
         """(True, the figure) when it is cached; cheap enough for the event loop."""
@@ -73,17 +78,28 @@ class WarehouseReader:
                     self._cache.popitem(last=False)
         return result
 
-    def _connection(self, version: str) -> duckdb.DuckDBPyConnection:
+    def _acquire(self, version: str) -> duckdb.DuckDBPyConnection:
         with self._lock:
             connection = self._connections.get(version)
             if connection is None:
                 path = snapshot_path(self._directory, version)
                 connection = duckdb.connect(str(path), read_only=True, config=READ_ONLY)
                 self._connections[version] = connection
-                # Keep the previous version open for queries still running on it.
-                for old in sorted(self._connections)[:-2]:
-                    self._connections.pop(old).close()
+            self._users[version] = self._users.get(version, 0) + 1
+            self._close_old()
             return connection
+
+    def _release(self, version: str) -> None:
+        with self._lock:
+            self._users[version] -= 1
+            self._close_old()
+
+    def _close_old(self) -> None:
+        """Keep the two newest versions open; close older ones once no query uses them."""
+        for old in sorted(self._connections)[:-2]:
+            if not self._users.get(old):
+                self._connections.pop(old).close()
+                self._users.pop(old, None)
 
     def close(self) -> None:
         with self._lock:

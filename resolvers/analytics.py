@@ -78,12 +78,19 @@ async def _school_visible(context: Context, user: User, school_id: int) -> bool:
         return await session.get(School, school_id) is not None
 
 
+def snapshot_version(context: Context) -> str:
+    """The snapshot the request reads: the current one when it first asks."""
+    if context.warehouse_version is None:
+        try:
+            context.warehouse_version = context.state.warehouse.current()
+        except NoSnapshot:
+            raise WarehouseNotLoaded() from None
+    return context.warehouse_version
+
+
 async def _course_ids(context: Context) -> frozenset[str]:
     reader = context.state.warehouse
-    try:
-        version = reader.current()
-    except NoSnapshot:
-        raise WarehouseNotLoaded() from None
+    version = snapshot_version(context)
 
     def ids(cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
         return frozenset(
@@ -112,11 +119,8 @@ async def figure(
     """`compute` on the current snapshot, once per snapshot and `key` (which names the
     figure, its arguments and the scope), in a worker thread. REST answers carry an ETag of
     the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
+    version = snapshot_version(context)
     reader = context.state.warehouse
-    try:
-        version = reader.current()
-    except NoSnapshot:
-        raise WarehouseNotLoaded() from None
     tag = etag(version, scope_key)
     rest = context.request is not None and _is_rest(context)
     if rest and context.header("if-none-match") == tag:
@@ -142,20 +146,27 @@ def check_range(start: date | None, end: date | None) -> None:
         raise ValidationFailed(details={"end_date": ["Must not be before start_date."]})
 
 
-async def check_profile_access(context: Context, student_id: int) -> None:
-    """A student sees only themselves; staff see the students of their scope. Anyone else's
-    student is reported missing."""
-    user = await current_user(context)
-    missing = NotFound(
+def student_missing(student_id: int) -> NotFound:
+    return NotFound(
         "The requested student does not exist",
         details={"student_id": [f"Student with ID {student_id} not found"]},
     )
+
+
+async def check_profile_access(context: Context, student_id: int) -> bool:
+    """A student sees only themselves; staff see the students of their scope; super admins
+    also see students only the warehouse knows (an imported dataset). Anyone else's student
+    is reported missing. True when the student is a platform user."""
+    user = await current_user(context)
+    missing = student_missing(student_id)
     if user.role in (Role.STUDENT, Role.INDEPENDENT_LEARNER):
         if user.id != student_id:
             raise missing
-        return
+        return True
     async with context.state.sessions() as session:
         student = await session.get(User, student_id)
+        if student is None and user.role == Role.SUPER_ADMIN:
+            return False
         if student is None or student.role not in (Role.STUDENT, Role.INDEPENDENT_LEARNER):
             raise missing
         if user.role == Role.SCHOOL_ADMIN and student.school_id != user.school_id:
@@ -174,6 +185,7 @@ async def check_profile_access(context: Context, student_id: int) -> None:
             )
             if taught.first() is None:
                 raise missing
+    return True
 
 
 def check_limit(limit: int) -> None:

@@ -143,6 +143,9 @@ class Context:
     request: Any = None  # the Starlette request, absent for in-process calls without one
     # The authenticated caller, loaded on first use (resolvers.authentication).
     user: User | None = field(default=None, init=False)
+    # The warehouse snapshot this request reads, fixed by its first figure so that every
+    # figure of one answer comes from the same snapshot, even if a refresh publishes meanwhile.
+    warehouse_version: str | None = field(default=None, init=False)
 
     @cached_property
     def loaders(self) -> Loaders:

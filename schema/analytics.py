@@ -18,6 +18,7 @@ from resolvers.analytics import (
     school_context,
     school_names,
     scope_of,
+    student_missing,
     windows,
 )
 from resolvers.context import Context
@@ -276,13 +277,15 @@ async def ranked_courses(
 
 
 async def student_profile(context: Context, student_id: int) -> StudentProfile:
-    await check_profile_access(context, student_id)
+    on_platform = await check_profile_access(context, student_id)
     row = await figure(
         context,
         f"student:{student_id}",
         "student_profile",
         lambda c: metrics.student_profile(c, student_id),
     )
+    if row is None and not on_platform:
+        raise student_missing(student_id)
     if row is None:  # known to the platform, not yet in the warehouse
         raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
     return StudentProfile(

@@ -459,3 +459,76 @@ async def test_national_analytics_for_super_admins(
         403,
         "PERMISSION_DENIED",
     )
+
+
+async def test_course_and_school_filters_narrow_the_callers_scope(
+    loaded: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    enrollments, history = await source_rows(demo_database_url)
+    classrooms = await teacher_classrooms(demo_database_url)
+    taught = sorted({e.subject_id for e in enrollments if e.classroom_id in classrooms})
+    course = taught[0]
+    tokens = {
+        role: bearer((await login(loaded, DEMO_ACCOUNTS[role]))["access_token"])
+        for role in ("SUPER_ADMIN", "SCHOOL_ADMIN", "TEACHER")
+    }
+
+    async def get(role: str, path: str) -> dict:
+        response = await loaded.get(path, headers=tokens[role])
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    for role, keep in (
+        ("SUPER_ADMIN", lambda e: e.subject_id == course),
+        ("TEACHER", lambda e: e.subject_id == course and e.classroom_id in classrooms),
+    ):
+        want = expected(enrollments, history, keep)
+        only = f"course_id=course_{course}"
+        assert await get(role, f"/api/total-students?{only}") == {
+            "total_students": want["total_students"]
+        }
+        assert (await get(role, f"/api/completion-rate?{only}"))[
+            "completion_rate"
+        ] == pytest.approx(want["completion_rate"], abs=1e-4)
+        assert (await get(role, f"/api/activity-trend?{only}"))["activity"] == list(
+            want["activity"].values()
+        )
+        courses = (await get(role, f"/api/course-analytics?{only}"))["courses"]
+        assert [c["course_id"] for c in courses] == [f"course_{course}"]
+
+    # A super admin narrowed to a school sees what that school's admin sees.
+    for path in ("/api/total-students", "/api/average-score", "/api/weekly-progress"):
+        assert await get("SUPER_ADMIN", f"{path}?school_id=1") == await get("SCHOOL_ADMIN", path)
+    graphql = await loaded.post(
+        "/graphql",
+        json={"query": "{ analytics(schoolId: 1) { totalStudents } }"},
+        headers=tokens["SUPER_ADMIN"],
+    )
+    assert (
+        graphql.json()["data"]["analytics"]["totalStudents"]
+        == (await get("SCHOOL_ADMIN", "/api/total-students"))["total_students"]
+    )
+
+    # Filters never widen a scope, and bad ones say which and why.
+    other = assert_error(
+        await loaded.get("/api/total-students?school_id=2", headers=tokens["SCHOOL_ADMIN"]),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(other["details"]) == {"school_id"}
+    unknown = assert_error(
+        await loaded.get("/api/top-courses?course_id=course_999999", headers=tokens["TEACHER"]),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(unknown["details"]) == {"course_id"}
+    assert_error(
+        await loaded.get("/api/score-trend?school_id=abc", headers=tokens["SUPER_ADMIN"]),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert_error(
+        await loaded.get("/api/total-students?school_id=999999", headers=tokens["SUPER_ADMIN"]),
+        422,
+        "VALIDATION_ERROR",
+    )

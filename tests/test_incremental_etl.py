@@ -1,0 +1,149 @@
+"""Incremental warehouse loads: only rows changed since the watermark are read and counted,
+late commits inside the safety lag are still caught, changed and deleted rows leave the
+warehouse, and the result always equals a full rebuild of the same source."""
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+
+from analytics.etl import refresh
+from analytics.star import NEGATIVE_MINUTES
+from analytics.warehouse import open_current
+from learnloom.demo import DemoOptions, seed_demo
+from models.db import make_engine, make_session_factory
+from models.migrate import upgrade
+from tests.conftest import DEMO_NOW, create_database
+from tests.source_edits import add_visit, run
+
+pytestmark = pytest.mark.anyio
+
+TABLES = ("students", "enrollments", "activities", "scores", "enrollment_facts", "daily_facts")
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    yield from create_database(backend, tmp_path)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    await seed_demo(make_session_factory(engine), DemoOptions(students=10, now=DEMO_NOW))
+    yield engine
+    await engine.dispose()
+
+
+def contents(directory: Path) -> dict[str, list[Any]]:
+    with open_current(directory) as current:
+        assert current is not None
+        return {
+            table: sorted(current[1].execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in TABLES
+        }
+
+
+def activity(directory: Path, activity_id: str) -> Any:
+    with open_current(directory) as current:
+        assert current is not None
+        return (
+            current[1]
+            .execute(
+                "SELECT a.minutes, s.score FROM activities a LEFT JOIN scores s USING (activity_id) WHERE activity_id = ?",
+                [activity_id],
+            )
+            .fetchone()
+        )
+
+
+async def test_only_changes_are_loaded_and_the_result_equals_a_full_rebuild(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    first = refresh(database_url, incremental)
+    total = (await run(engine, "SELECT count(*) FROM learning_history")).scalar_one()
+    assert first.full and first.rows_added == total > 0
+
+    before = contents(incremental)
+    nothing = refresh(database_url, incremental)
+    assert not nothing.full and nothing.rows_added == 0
+    assert contents(incremental) == before
+
+    now = datetime.now(UTC)
+    await add_visit(engine, "h_new_1", now)
+    await add_visit(engine, "h_new_2", now, score=40)
+    changed = (
+        (await run(engine, "SELECT id FROM learning_history WHERE score IS NOT NULL ORDER BY id"))
+        .scalars()
+        .first()
+    )
+    await run(
+        engine,
+        "UPDATE learning_history SET score = 99, updated_at = :now WHERE id = :id",
+        now=now,
+        id=changed,
+    )
+    second = refresh(database_url, incremental)
+    assert not second.full and second.rows_added == 3  # two new rows, one changed
+    assert activity(incremental, changed)[1] == 99
+    assert activity(incremental, "h_new_2") == (12.0, 40.0)
+
+    # A row that becomes impossible leaves the warehouse and is counted.
+    await run(
+        engine,
+        "UPDATE learning_history SET duration_minutes = -3, updated_at = :now WHERE id = 'h_new_1'",
+        now=datetime.now(UTC),
+    )
+    third = refresh(database_url, incremental)
+    assert third.dropped[NEGATIVE_MINUTES] == 1 and third.rows_added == 0
+    assert activity(incremental, "h_new_1") is None
+
+    rebuilt = refresh(database_url, full, full=True)
+    assert rebuilt.full and rebuilt.rows_added == total + 1  # h_new_1 is dropped
+    assert contents(incremental) == contents(full)
+
+
+async def test_a_late_commit_inside_the_lag_is_still_loaded(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    refresh(database_url, tmp_path)
+    newest = (await run(engine, "SELECT max(updated_at) FROM learning_history")).scalar_one()
+    newest = newest if isinstance(newest, datetime) else datetime.fromisoformat(str(newest))
+    newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)
+    # Stamped before the watermark, committed after the refresh read it.
+    await add_visit(engine, "h_late", newest - timedelta(minutes=5))
+    later = refresh(database_url, tmp_path)
+    assert later.rows_added == 1 and activity(tmp_path, "h_late") is not None
+
+
+async def test_a_deleted_student_leaves_the_warehouse(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    refresh(database_url, tmp_path)
+    student = (
+        await run(
+            engine,
+            "SELECT student_id FROM learning_history GROUP BY student_id ORDER BY count(*) DESC LIMIT 1",
+        )
+    ).scalar_one()
+    # Every row that points at the student goes first (children before parents).
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        for column in table.columns:
+            if any(key.target_fullname == "users.id" for key in column.foreign_keys):
+                await run(engine, f"DELETE FROM {table.name} WHERE {column.name} = :s", s=student)
+    await run(engine, "DELETE FROM users WHERE id = :s", s=student)
+    refresh(database_url, tmp_path)
+    with open_current(tmp_path) as current:
+        assert current is not None
+        for table in ("students", "activities", "scores", "enrollment_facts", "student_daily"):
+            found = (
+                current[1]
+                .execute(f"SELECT count(*) FROM {table} WHERE student_id = ?", [student])
+                .fetchone()
+            )
+            assert found == (0,), table
