@@ -20,7 +20,14 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from analytics import oulad, platform_source, star
-from analytics.warehouse import READ_ONLY, current_version, new_version, publish, snapshot_path
+from analytics.warehouse import (
+    READ_ONLY,
+    current_version,
+    last_refreshed,
+    new_version,
+    publish,
+    snapshot_path,
+)
 from learnloom.errors import Conflict, ValidationFailed
 from models.db import sync_url
 
@@ -100,17 +107,33 @@ def refresh(
     """Build the next snapshot and publish it only once it is complete; on any failure the
     new file is removed and the previous snapshot keeps serving."""
     with refresh_lock(directory):
-        version = new_version()
-        target = snapshot_path(directory, version)
-        try:
-            result = _build(database_url, directory, target, version, source, full, progress)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        progress(STEPS[3], 3, len(STEPS))
-        publish(directory, version)
-        progress(STEPS[3], 4, len(STEPS))
-        return result
+        return _refresh(database_url, directory, progress, source, full)
+
+
+def refresh_if_older(database_url: str, directory: Path, moment: datetime) -> RefreshResult | None:
+    """A platform refresh unless the current snapshot was loaded after `moment` (None then).
+    Checked under the lock, so processes that find a refresh due together run it once."""
+    with refresh_lock(directory):
+        loaded = last_refreshed(directory)
+        if loaded is not None and loaded > moment:
+            return None
+        return _refresh(database_url, directory, lambda *_: None, PLATFORM, False)
+
+
+def _refresh(
+    database_url: str, directory: Path, progress: Progress, source: Source, full: bool
+) -> RefreshResult:
+    version = new_version()
+    target = snapshot_path(directory, version)
+    try:
+        result = _build(database_url, directory, target, version, source, full, progress)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    progress(STEPS[3], 3, len(STEPS))
+    publish(directory, version)
+    progress(STEPS[3], 4, len(STEPS))
+    return result
 
 
 def _previous(directory: Path, source: Source) -> tuple[Path, datetime | None] | None:

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -62,3 +63,12 @@ def open_current(directory: Path) -> Iterator[tuple[str, duckdb.DuckDBPyConnecti
         yield version, connection
     finally:
         connection.close()
+
+
+def last_refreshed(directory: Path) -> datetime | None:
+    """When the current snapshot was loaded (aware UTC), or None before the first load."""
+    with open_current(directory) as current:
+        if current is None:
+            return None
+        row = current[1].execute("SELECT max(refreshed_at) FROM meta").fetchone()
+    return row[0].replace(tzinfo=UTC) if row and row[0] else None

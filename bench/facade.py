@@ -46,6 +46,7 @@ def start_server(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], fl
         "LEARNLOOM_DATA_DIR": str(data_dir),
         "LEARNLOOM_ENV": "test",
         "LEARNLOOM_LOG_LEVEL": "WARNING",
+        "LEARNLOOM_BACKGROUND_JOBS": "false",
     }
     subprocess.run(
         [sys.executable, "-m", "learnloom", "migrate"], env=env, check=True, capture_output=True

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -23,6 +24,7 @@ from learnloom.middleware import StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
+from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
 from rest_compat.compile import compile_routes
@@ -68,7 +70,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's generations makes every later collection cheaper.
         gc.collect()
         gc.freeze()
-        yield
+        async with anyio.create_task_group() as background:
+            stop = anyio.Event()
+            if settings.background_jobs:
+                background.start_soon(run_jobs, settings, stop)
+            try:
+                yield
+            finally:
+                stop.set()
         await state.close()
 
     routes: list[BaseRoute] = [

@@ -54,6 +54,45 @@ def serve(
 
 
 @cli.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run what is due now and exit (for cron).")
+    ] = False,
+) -> None:
+    """Run the scheduled jobs (the hourly warehouse refresh) until interrupted."""
+    import logging
+
+    import anyio
+
+    from learnloom.worker import WarehouseSchedule, run_jobs
+
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if once:
+        ran = anyio.run(WarehouseSchedule(settings).run_if_due)
+        console.print("warehouse refreshed" if ran else "nothing was due")
+        return
+    console.print(
+        f"worker running: warehouse refresh every {settings.analytics_refresh_seconds} s "
+        "(Ctrl+C stops it)"
+    )
+
+    async def until_interrupted() -> None:
+        stop = anyio.Event()
+        try:
+            await run_jobs(settings, stop)
+        finally:
+            stop.set()
+
+    try:
+        anyio.run(until_interrupted)
+    except KeyboardInterrupt:
+        console.print("worker stopped")
+
+
+@cli.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     from models.migrate import upgrade

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # Analytics windows (DESIGN.md §6): "active" and "dropped" look back this many days.
     analytics_active_days: int = Field(default=7, ge=1)
     analytics_dropout_days: int = Field(default=30, ge=1)
+    # The warehouse reloads what changed this often (grio-api-v1.txt §9.3); 0 turns it off.
+    analytics_refresh_seconds: int = Field(default=3600, ge=0)
+    # Whether `learnloom serve` runs the scheduled jobs itself; off when `learnloom worker`
+    # runs them. Several processes may run them: each job runs once per interval.
+    background_jobs: bool = True
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

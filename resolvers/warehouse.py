@@ -1,14 +1,13 @@
 """Refreshing the analytics warehouse and reading when it was last loaded. DuckDB and the
 ETL block, so both run in a worker thread, off the event loop."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
-from pathlib import Path
 
 from anyio import to_thread
 
 from analytics.etl import RefreshResult, refresh
-from analytics.warehouse import open_current
+from analytics.warehouse import last_refreshed
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -25,13 +24,5 @@ async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
     )
 
 
-def _last_refresh(directory: Path) -> datetime | None:
-    with open_current(directory) as current:
-        if current is None:
-            return None
-        row = current[1].execute("SELECT max(refreshed_at) FROM meta").fetchone()
-    return row[0].replace(tzinfo=UTC) if row and row[0] else None
-
-
 async def last_refresh(context: Context) -> datetime | None:
-    return await to_thread.run_sync(_last_refresh, context.settings.warehouse_dir)
+    return await to_thread.run_sync(last_refreshed, context.settings.warehouse_dir)

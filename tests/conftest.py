@@ -87,10 +87,12 @@ async def demo_database_url(
 
 # Tests log in many times from one address; the rate-limit tests set their own limits.
 GENEROUS_LIMITS = {"rate_limit_default": "100000/minute", "rate_limit_login": "100000/minute"}
+# Test apps refresh the warehouse when a test says so, never on the hourly schedule.
+QUIET: dict[str, object] = {**GENEROUS_LIMITS, "background_jobs": False}
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {**GENEROUS_LIMITS, **overrides}
+    values: dict[str, object] = {**QUIET, **overrides}
     return Settings(env="test", data_dir=data_dir, database_url=database_url, **values)  # type: ignore[arg-type]
 
 

@@ -26,7 +26,7 @@ def running_servers(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
             processes.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "learnloom", "serve", "--port", str(port)],
-                    env=env,
+                    env={"LEARNLOOM_BACKGROUND_JOBS": "false", **env},
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )

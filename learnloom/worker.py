@@ -1,0 +1,71 @@
+"""Scheduled background work: the hourly warehouse refresh of grio-api-v1.txt §9.3.
+
+It runs in `learnloom worker`, and inside `learnloom serve` unless `background_jobs` is off.
+Any number of processes may run it: a refresh is due when the published snapshot is older
+than the interval, and that is checked again under the cross-process refresh lock, so
+processes that wake together load the data once."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import anyio
+from anyio import to_thread
+
+from analytics.etl import RefreshInProgress, refresh_if_older
+from analytics.warehouse import last_refreshed
+from learnloom.settings import Settings
+
+log = logging.getLogger("learnloom.worker")
+TICK = 30.0  # seconds between looks at the schedule
+RETRY = 300.0  # after a failed refresh, at most this long before the next try
+
+
+class WarehouseSchedule:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.interval = timedelta(seconds=settings.analytics_refresh_seconds)
+
+    def seconds_until_due(self) -> float:
+        loaded = last_refreshed(self.settings.warehouse_dir)
+        if loaded is None:
+            return 0.0
+        return (loaded + self.interval - datetime.now(UTC)).total_seconds()
+
+    async def run_if_due(self) -> bool:
+        """Refresh when due; True when this process published a snapshot."""
+        if self.interval <= timedelta(0) or await to_thread.run_sync(self.seconds_until_due) > 0:
+            return False
+        moment = datetime.now(UTC) - self.interval
+        try:
+            result = await to_thread.run_sync(
+                refresh_if_older, self.settings.database_url, self.settings.warehouse_dir, moment
+            )
+        except RefreshInProgress:
+            return False  # another process is loading it now
+        if result is None:
+            return False
+        log.info(
+            "warehouse %s published: %d rows added (%s)",
+            result.version,
+            result.rows_added,
+            "full" if result.full else "changes only",
+        )
+        return True
+
+
+async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) -> None:
+    """Run the scheduled jobs until `stop` is set. A failing job is logged and retried
+    later; it never ends the loop."""
+    schedule = WarehouseSchedule(settings)
+    if settings.analytics_refresh_seconds == 0:
+        log.info("scheduled warehouse refresh is off (analytics_refresh_seconds = 0)")
+    wait = 0.0
+    while not stop.is_set():
+        try:
+            await schedule.run_if_due()
+            wait = tick
+        except Exception:
+            log.exception("scheduled warehouse refresh failed; trying again later")
+            wait = min(RETRY, max(tick, settings.analytics_refresh_seconds / 12))
+        with anyio.move_on_after(wait):
+            await stop.wait()
