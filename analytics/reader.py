@@ -6,6 +6,7 @@ A snapshot never changes once published, so each figure is computed once per ver
 key and kept in a bounded cache; publishing a new version empties it."""
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -17,6 +18,7 @@ from analytics.warehouse import READ_ONLY, current_version, snapshot_path
 
 T = TypeVar("T")
 CACHED = 2048  # figures kept per process
+POLL = 1.0  # seconds between reads of the snapshot pointer
 
 
 class NoSnapshot(Exception):
@@ -28,15 +30,25 @@ class WarehouseReader:
         self._directory = directory
         self._lock = threading.Lock()
         self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._pointer: tuple[float, str | None] | None = None  # (read at, version)
         self._users: dict[str, int] = {}  # queries running per version
         self._cache: OrderedDict[tuple[str, Hashable], object] = OrderedDict()
 
     def current(self) -> str:
-        """The published version, read from the pointer file."""
-        version = current_version(self._directory)
+        """The published version, read from the pointer file at most every POLL seconds
+        (a refresh is seen that much later; the file read was a tenth of a request)."""
+        now = time.monotonic()
+        if self._pointer is None or now - self._pointer[0] >= POLL:
+            self._pointer = (now, current_version(self._directory))
+        version = self._pointer[1]
         if version is None:
+            self._pointer = None  # before the first load, look again every time
             raise NoSnapshot()
         return version
+
+    def look_again(self) -> None:
+        """Read the pointer on the next query (this process has just published)."""
+        self._pointer = None
 
     def query(self, run: Callable[[duckdb.DuckDBPyConnection], T], version: str | None = None) -> T:
         """Run `run(cursor)` on `version` (default: the current one). Blocking: call it

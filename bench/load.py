@@ -16,9 +16,13 @@ class Target:
     path: str
     body: bytes = b""
     content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+    # wrk picks one of these at random per request (the Python client uses `path`)
+    paths: tuple[str, ...] = ()
 
     def request(self, host: str, port: int) -> bytes:
         head = f"{self.method} {self.path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in self.headers)
         if self.body:
             head += f"Content-Type: {self.content_type}\r\nContent-Length: {len(self.body)}\r\n"
         return (head + "\r\n").encode() + self.body

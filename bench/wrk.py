@@ -26,11 +26,19 @@ def run(target: Target, host: str, port: int, concurrency: int, seconds: float) 
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "request.lua"
         body = target.body.decode().replace("\\", "\\\\").replace('"', '\\"')
-        script.write_text(
-            f'wrk.method = "{target.method}"\n'
-            f'wrk.body = "{body}"\n'
-            f'wrk.headers["Content-Type"] = "{target.content_type}"\n'
-        )
+        lines = [
+            f'wrk.method = "{target.method}"',
+            f'wrk.body = "{body}"',
+            f'wrk.headers["Content-Type"] = "{target.content_type}"',
+            *(f'wrk.headers["{name}"] = "{value}"' for name, value in target.headers),
+        ]
+        if target.paths:
+            quoted = ", ".join(f'"{path}"' for path in target.paths)
+            lines += [
+                f"paths = {{{quoted}}}",
+                "request = function() return wrk.format(nil, paths[math.random(#paths)]) end",
+            ]
+        script.write_text("\n".join(lines) + "\n")
         command = [
             "wrk",
             "-t1",

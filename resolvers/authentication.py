@@ -1,10 +1,16 @@
 """Who is calling: the bearer access token, checked against the user's current state, so a
 disabled user or a bumped token version takes effect on the next request."""
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
+
 from learnloom.errors import InvalidToken
 from models.identity import User
 from resolvers.context import Context
 from resolvers.tokens import TokenType
+
+_USERS = User.__table__  # type: ignore[attr-defined]
+BY_ID = select(_USERS).where(_USERS.c.id == bindparam("id"))
 
 
 async def current_user(context: Context) -> User:
@@ -15,9 +21,26 @@ async def current_user(context: Context) -> User:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("A bearer token is required (Authorization: Bearer <access token>)")
     claims = context.state.tokens.decode(token.strip(), TokenType.ACCESS)
-    async with context.state.sessions() as session:
-        user = await session.get(User, claims.user_id)
+    user = await _load(context, claims.user_id)
     if user is None or not user.is_active or user.token_version != claims.token_version:
         raise InvalidToken("The token is no longer valid")
     context.user = user
     return user
+
+
+async def _load(context: Context, user_id: int) -> User | None:
+    """Every request pays for this check, so it is one Core statement in autocommit mode: one
+    round trip, no BEGIN/ROLLBACK, no ORM identity map. Pooled connections are not pinged
+    before use (that was a second round trip); a connection the server dropped (a restart)
+    fails once, SQLAlchemy then discards the pool's old connections, and the lookup, being
+    a read, is simply tried again."""
+    for attempt in (1, 2):
+        try:
+            async with context.state.engine.connect() as connection:
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                row = (await autocommit.execute(BY_ID, {"id": user_id})).first()
+            return User(**row._mapping) if row is not None else None
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")

@@ -16,6 +16,7 @@ from learnloom.settings import Settings
 
 ALGORITHM = "HS256"
 LEEWAY = timedelta(seconds=10)  # clock skew between processes
+VERIFIED = 4096  # access tokens whose signature and claims were checked, per process
 
 
 class TokenType(StrEnum):
@@ -50,6 +51,9 @@ class TokenService:
         self._keys = {key_id(settings.jwt_key): settings.jwt_key}
         if settings.jwt_previous_key:
             self._keys[key_id(settings.jwt_previous_key)] = settings.jwt_previous_key
+        # Every request carries its access token and every check gives the same answer
+        # until the token expires, so a checked token is remembered (expiry still applies).
+        self._verified: dict[str, Claims] = {}
 
     def issue(
         self,
@@ -83,6 +87,21 @@ class TokenService:
         ), expires_at
 
     def decode(self, token: str, expected: TokenType) -> Claims:
+        if expected is TokenType.ACCESS:
+            claims = self._verified.get(token)
+            if claims is not None:
+                if datetime.now(UTC) >= claims.expires_at + LEEWAY:
+                    del self._verified[token]
+                    raise InvalidToken("The token has expired")
+                return claims
+            claims = self._decode(token, expected)
+            if len(self._verified) >= VERIFIED:
+                self._verified.clear()
+            self._verified[token] = claims
+            return claims
+        return self._decode(token, expected)
+
+    def _decode(self, token: str, expected: TokenType) -> Claims:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
             key = self._keys.get(kid) if isinstance(kid, str) else None

@@ -19,9 +19,11 @@ async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
     database; super admins only, one at a time (409 otherwise)."""
     require_role(await current_user(context), {Role.SUPER_ADMIN})
     settings = context.settings
-    return await to_thread.run_sync(
+    result = await to_thread.run_sync(
         partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
     )
+    context.state.warehouse.look_again()
+    return result
 
 
 async def last_refresh(context: Context) -> datetime | None:

@@ -292,3 +292,24 @@ async def test_login_through_graphql_carries_error_codes(client: httpx.AsyncClie
     query = 'mutation { login(email: "nobody@x.test", password: "x") { accessToken } }'
     error = (await client.post("/graphql", json={"query": query})).json()["errors"][0]
     assert error["extensions"] == {"code": "INVALID_CREDENTIALS", "details": {}}
+
+
+async def test_requests_survive_the_database_dropping_pooled_connections(
+    client: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    if not demo_database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop connections")
+    headers = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    assert (await client.get("/api/v1/auth/me/", headers=headers)).status_code == 200
+    import psycopg
+
+    from tests.conftest import _psycopg_dsn
+
+    with psycopg.connect(_psycopg_dsn(demo_database_url), autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert dropped is not None and dropped[0] >= 1  # the app's pooled connection went away
+    response = await client.get("/api/v1/auth/me/", headers=headers)
+    assert response.status_code == 200, response.text
