@@ -201,16 +201,6 @@ def course_figures(
     ]
 
 
-def top_courses(courses: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    ranked = sorted(courses, key=lambda c: (-c["completion_rate"], c["course_id"]))
-    return ranked[:limit]
-
-
-def hardest_courses(courses: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    scored = [c for c in courses if c["average_score"] is not None]
-    return sorted(scored, key=lambda c: (c["average_score"], c["course_id"]))[:limit]
-
-
 def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[str, Any] | None:
     """Everything the warehouse has of one student, from the per-student daily facts."""
     student = cursor.execute(

@@ -18,7 +18,12 @@ import duckdb
 
 POINTER = "CURRENT"
 KEEP = 3  # published snapshots kept; older ones are removed (readers holding one keep it open)
-READ_ONLY: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
+# Readers run small queries on the aggregates, many at once: one DuckDB thread each keeps
+# them from competing for the cores (a point lookup is also faster single-threaded).
+READ_ONLY: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "threads": 1,
+}
 
 
 def new_version() -> str:

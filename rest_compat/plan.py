@@ -55,6 +55,11 @@ class FieldPlan:
     parent_type: GraphQLObjectType
     static_arguments: dict[str, Any] | None  # None: the arguments use variables
     children: tuple["FieldPlan", ...]  # the selection under an object (or list of objects)
+    # The Python attribute to read when the field is a plain one (no resolver, permission
+    # or extension): reading it is all Strawberry's default resolver would do.
+    attribute: str | None = None
+    # For a plain attribute of a scalar or enum type: (that type, whether it is non-null).
+    leaf: tuple[Any, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,11 +132,32 @@ def _fields(
                 if _uses_variables(node)
                 else get_argument_values(definition, node),
                 children=children,
+                attribute=_plain_attribute(definition, node),
+                leaf=_leaf(definition.type),
             )
         )
     if len({plan.key for plan in plans}) != len(plans):
         raise NoPlan  # graphql-core would merge repeated keys
     return tuple(plans)
+
+
+def _plain_attribute(definition: GraphQLField, node: FieldNode) -> str | None:
+    field = definition.extensions.get("strawberry-definition")
+    if (
+        field is None
+        or field.base_resolver is not None
+        or field.permission_classes
+        or field.extensions
+        or node.arguments
+    ):
+        return None
+    return str(field.python_name)
+
+
+def _leaf(graphql_type: GraphQLOutputType) -> tuple[Any, bool] | None:
+    required = isinstance(graphql_type, GraphQLNonNull)
+    named = graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type
+    return (named, required) if is_leaf_type(named) else None
 
 
 def _uses_variables(node: FieldNode) -> bool:
@@ -163,6 +189,10 @@ class _Run:
     def field(self, field: FieldPlan, source: Any, path: Path | None) -> Any:
         path = Path(path, field.key, field.parent_type.name)
         definition = field.definition
+        if field.attribute is not None:  # no resolver to call, so no resolve info to build
+            return self.complete(
+                definition.type, field, getattr(source, field.attribute), None, path
+            )
         info = _OperationContextAwareGraphQLResolveInfo(
             field.node.name.value,
             [field.node],
@@ -205,6 +235,8 @@ class _Run:
         if value is None:
             return None
         if isinstance(graphql_type, GraphQLList):
+            if is_leaf_type(_named(graphql_type.of_type)):
+                return self._leaves(graphql_type.of_type, value, path)
             items: list[Any] = []
             try:
                 for index, item in enumerate(value):
@@ -226,7 +258,48 @@ class _Run:
             raise GraphQLError(f"Expected a value of type {graphql_type} at {path.as_list()}.")
         return self.object(field.children, value, path)
 
+    def _flat(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
+        """An object whose selected fields are all plain scalar attributes (a row of a
+        table, a point of a series): read and serialize, nothing to resolve or await."""
+        values: dict[str, Any] = {}
+        for field in fields:
+            leaf_type, required = field.leaf  # type: ignore[misc]
+            value = getattr(source, field.attribute)  # type: ignore[arg-type]
+            if value is None:
+                if required:
+                    where = Path(path, field.key, None).as_list()
+                    raise GraphQLError(f"Cannot return null for non-nullable field {where}.")
+                values[field.key] = None
+                continue
+            serialized = leaf_type.serialize(value)
+            if serialized is None:
+                where = Path(path, field.key, None).as_list()
+                raise GraphQLError(f"Expected a value of type {leaf_type} at {where}.")
+            values[field.key] = serialized
+        return values
+
+    def _leaves(self, item_type: Any, values: Iterable[Any], path: Path) -> list[Any]:
+        """A list of scalars or enums: nothing to resolve or await, only to serialize."""
+        required = isinstance(item_type, GraphQLNonNull)
+        leaf = item_type.of_type if required else item_type
+        items: list[Any] = []
+        for index, value in enumerate(values):
+            if value is None:
+                if required:
+                    where = Path(path, index, None).as_list()
+                    raise GraphQLError(f"Cannot return null for non-nullable field {where}.")
+                items.append(None)
+                continue
+            serialized = leaf.serialize(value)
+            if serialized is None:
+                where = Path(path, index, None).as_list()
+                raise GraphQLError(f"Expected a value of type {leaf} at {where}.")
+            items.append(serialized)
+        return items
+
     def object(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
+        if all(f.attribute is not None and f.leaf is not None for f in fields):
+            return self._flat(fields, source, path)
         values: dict[str, Any] = {}
         pending = False
         try:

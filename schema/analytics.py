@@ -253,27 +253,30 @@ async def weekly_progress(
     return WeeklyProgress(weeks=weeks, average_scores=scores)
 
 
-async def _course_rows(context: Context, filters: Filters) -> list[dict[str, Any]]:
+async def courses(context: Context, filters: Filters) -> list[CourseFigures]:
+    """The course figures, built once per snapshot and scope (the cache holds the objects)."""
     scope = await _scope(context, filters)
     return await figure(
         context,
         scope.key,
         "course_figures",
-        lambda c: metrics.course_figures(c, scope, windows(context)),
+        lambda c: [
+            CourseFigures(**row) for row in metrics.course_figures(c, scope, windows(context))
+        ],
     )
-
-
-async def courses(context: Context, filters: Filters) -> list[CourseFigures]:
-    return [CourseFigures(**row) for row in await _course_rows(context, filters)]
 
 
 async def ranked_courses(
     context: Context, filters: Filters, limit: int, hardest: bool
 ) -> CourseList:
     check_limit(limit)
-    rows = await _course_rows(context, filters)
-    ranked = metrics.hardest_courses(rows, limit) if hardest else metrics.top_courses(rows, limit)
-    return CourseList(courses=[CourseFigures(**row) for row in ranked])
+    rows = await courses(context, filters)
+    if hardest:
+        scored = [c for c in rows if c.average_score is not None]
+        ranked = sorted(scored, key=lambda c: (c.average_score, c.course_id))
+    else:
+        ranked = sorted(rows, key=lambda c: (-c.completion_rate, c.course_id))
+    return CourseList(courses=ranked[:limit])
 
 
 async def student_profile(context: Context, student_id: int) -> StudentProfile:
