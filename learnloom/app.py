@@ -70,14 +70,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's generations makes every later collection cheaper.
         gc.collect()
         gc.freeze()
-        async with anyio.create_task_group() as background:
-            stop = anyio.Event()
-            if settings.background_jobs:
+        if settings.background_jobs:
+            async with anyio.create_task_group() as background:
+                stop = anyio.Event()
                 background.start_soon(run_jobs, settings, stop)
-            try:
-                yield
-            finally:
-                stop.set()
+                try:
+                    yield
+                finally:
+                    stop.set()
+        else:
+            yield
         await state.close()
 
     routes: list[BaseRoute] = [

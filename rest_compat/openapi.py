@@ -135,6 +135,13 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
         },
         **{str(status): _error_response(status) for status in _error_statuses(compiled)},
     }
+    if 304 in route.errors:  # answers read from a warehouse snapshot carry its ETag
+        operation["responses"][str(route.status)]["headers"] = {
+            "ETag": {
+                "description": "The snapshot version and the caller's scope",
+                "schema": {"type": "string"},
+            }
+        }
     return operation
 
 
@@ -152,6 +159,8 @@ def _error_statuses(compiled: CompiledRoute) -> list[int]:
 
 
 def _error_response(status: int) -> dict[str, Any]:
+    if status == 304:
+        return {"description": "Not modified: If-None-Match named the current ETag (no body)"}
     return {
         "description": _ERROR_DESCRIPTIONS.get(status, "Error"),
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -60,6 +60,8 @@ class FieldPlan:
     attribute: str | None = None
     # For a plain attribute of a scalar or enum type: (that type, whether it is non-null).
     leaf: tuple[Any, bool] | None = None
+    # Every child is a plain scalar attribute: each object is read as a flat row.
+    flat: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ def _fields(
                 children=children,
                 attribute=_plain_attribute(definition, node),
                 leaf=_leaf(definition.type),
+                flat=bool(children)
+                and all(c.attribute is not None and c.leaf is not None for c in children),
             )
         )
     if len({plan.key for plan in plans}) != len(plans):
@@ -237,6 +241,8 @@ class _Run:
         if isinstance(graphql_type, GraphQLList):
             if is_leaf_type(_named(graphql_type.of_type)):
                 return self._leaves(graphql_type.of_type, value, path)
+            if field.flat and _named(graphql_type.of_type).is_type_of is None:
+                return self._rows(graphql_type.of_type, field, value, path)
             items: list[Any] = []
             try:
                 for index, item in enumerate(value):
@@ -256,7 +262,23 @@ class _Run:
             return serialized
         if graphql_type.is_type_of is not None and not graphql_type.is_type_of(value, info):
             raise GraphQLError(f"Expected a value of type {graphql_type} at {path.as_list()}.")
+        if field.flat:
+            return self._flat(field.children, value, path)
         return self.object(field.children, value, path)
+
+    def _rows(self, item_type: Any, field: FieldPlan, values: Iterable[Any], path: Path) -> Any:
+        """A list of flat objects (a table, a series): each item read as a row."""
+        required = isinstance(item_type, GraphQLNonNull)
+        rows: list[Any] = []
+        for index, value in enumerate(values):
+            if value is None:
+                if required:
+                    where = Path(path, index, None).as_list()
+                    raise GraphQLError(f"Cannot return null for non-nullable field {where}.")
+                rows.append(None)
+            else:
+                rows.append(self._flat(field.children, value, path))
+        return rows
 
     def _flat(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
         """An object whose selected fields are all plain scalar attributes (a row of a
@@ -298,8 +320,6 @@ class _Run:
         return items
 
     def object(self, fields: tuple[FieldPlan, ...], source: Any, path: Path | None) -> Any:
-        if all(f.attribute is not None and f.leaf is not None for f in fields):
-            return self._flat(fields, source, path)
         values: dict[str, Any] = {}
         pending = False
         try:

@@ -279,18 +279,9 @@ async def ranked_courses(
     return CourseList(courses=ranked[:limit])
 
 
-async def student_profile(context: Context, student_id: int) -> StudentProfile:
-    on_platform = await check_profile_access(context, student_id)
-    row = await figure(
-        context,
-        f"student:{student_id}",
-        "student_profile",
-        lambda c: metrics.student_profile(c, student_id),
-    )
-    if row is None and not on_platform:
-        raise student_missing(student_id)
-    if row is None:  # known to the platform, not yet in the warehouse
-        raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
+def _profile(row: dict[str, Any] | None) -> StudentProfile | None:
+    if row is None:
+        return None
     return StudentProfile(
         **{
             **row,
@@ -300,6 +291,22 @@ async def student_profile(context: Context, student_id: int) -> StudentProfile:
             "last_active": row["last_active"].replace(tzinfo=UTC) if row["last_active"] else None,
         }
     )
+
+
+async def student_profile(context: Context, student_id: int) -> StudentProfile:
+    on_platform = await check_profile_access(context, student_id)
+    # Built in the worker thread and cached as the finished object.
+    profile = await figure(
+        context,
+        f"student:{student_id}",
+        "student_profile",
+        lambda c: _profile(metrics.student_profile(c, student_id)),
+    )
+    if profile is None and not on_platform:
+        raise student_missing(student_id)
+    if profile is None:  # known to the platform, not yet in the warehouse
+        raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
+    return profile
 
 
 async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
