@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint bench bench-facade bench-analytics clean
 
 install: $(INSTALLED)
 
@@ -36,8 +36,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: install
+bench: bench-facade bench-analytics
+
+bench-facade: install
 	$(BIN)/python -m bench.facade
+
+# 10,000 students and 10 million activities in the local PostgreSQL (generated once, reused)
+bench-analytics: install
+	$(BIN)/python -m bench.analytics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
