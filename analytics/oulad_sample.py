@@ -50,7 +50,11 @@ def write_sample(folder: Path, options: SampleOptions = SampleOptions()) -> Path
         ability = rng.random()
         taken = rng.sample(courses, k=rng.choice((1, 1, 2)))
         for module, presentation, length in taken:
-            result = rng.choices(RESULTS, weights=(4 + 4 * ability, 2 * ability, 2, 2))[0]
+            # Abler students pass more often; weaker ones fail or withdraw.
+            result = rng.choices(
+                RESULTS,
+                weights=(1 + 8 * ability, 3 * ability**2, 2 * (1 - ability), 3 * (1 - ability)),
+            )[0]
             registered = rng.randint(-60, -5)
             last_day = rng.randint(10, length // 2) if result == "Withdrawn" else length
             info.append(
@@ -80,7 +84,8 @@ def write_sample(folder: Path, options: SampleOptions = SampleOptions()) -> Path
             )
             own_sites = [s for s in sites if s[1] == module and s[2] == presentation]
             for _ in range(
-                rng.randint(options.vle_rows_per_student // 2, options.vle_rows_per_student)
+                # More engaged students click more; a withdrawal cuts the clicks short.
+                int(options.vle_rows_per_student * (0.2 + ability) * last_day / length) + 1
             ):
                 clicks.append(
                     [

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-SCHEMA_VERSION = 2  # a snapshot of another version is rebuilt in full, never updated
+SCHEMA_VERSION = 3  # a snapshot of another version is rebuilt in full, never updated
 
 TABLES = {
     "students": "student_id BIGINT, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR",
@@ -121,12 +121,14 @@ def forget_missing_students(warehouse: duckdb.DuckDBPyConnection) -> None:
 def derive(warehouse: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the aggregates from the base tables.
 
-    - enrollment_facts: each enrollment with its last activity, activity count and score
-      sum/count in that course (every per-enrollment figure and the rankings);
+    - enrollment_facts: each enrollment with its last activity, activity count, minutes and
+      score sum/count in that course (every per-enrollment figure, the rankings, and the
+      features of the completion model);
     - daily_facts: per classroom, school, course and day, activities, completions and score
       sums of enrolled students (the trends and the school KPIs);
     - student_daily: per student and day, sorted by student (the profile).
-    Means are kept as sums and counts so any scope can add them up exactly."""
+    Means are kept as sums and counts so any scope can add them up exactly; sums of minutes
+    are rounded, as parallel summation adds them in no fixed order."""
     events = """
         SELECT student_id, course_id, occurred_at, CAST(occurred_at AS DATE) AS day, 1 AS activities,
                CAST(completed AS INTEGER) AS completed, minutes, 0.0 AS score_sum, 0 AS score_count
@@ -138,10 +140,11 @@ def derive(warehouse: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE enrollment_facts AS
         WITH per_pair AS (
             SELECT student_id, course_id, max(occurred_at) AS last_activity, sum(activities) AS activities,
-                   sum(score_sum) AS score_sum, sum(score_count) AS score_count
+                   round(sum(minutes), 6) AS minutes, sum(score_sum) AS score_sum, sum(score_count) AS score_count
             FROM ({events}) GROUP BY student_id, course_id)
-        SELECT e.student_id, e.course_id, e.classroom_id, e.school_id, e.status, p.last_activity,
-               coalesce(p.activities, 0) AS activities, coalesce(p.score_sum, 0) AS score_sum,
+        SELECT e.student_id, e.course_id, e.classroom_id, e.school_id, e.status, e.enrolled_at,
+               e.completed_lessons, p.last_activity, coalesce(p.activities, 0) AS activities,
+               coalesce(p.minutes, 0) AS minutes, coalesce(p.score_sum, 0) AS score_sum,
                coalesce(p.score_count, 0) AS score_count
         FROM enrollments e LEFT JOIN per_pair p USING (student_id, course_id)
         ORDER BY e.school_id, e.classroom_id, e.course_id;
@@ -155,7 +158,7 @@ def derive(warehouse: duckdb.DuckDBPyConnection) -> None:
         ORDER BY e.school_id, e.classroom_id, x.course_id, x.day;
 
         CREATE OR REPLACE TABLE student_daily AS
-        SELECT student_id, day, sum(activities) AS activities, sum(minutes) AS minutes,
+        SELECT student_id, day, sum(activities) AS activities, round(sum(minutes), 6) AS minutes,
                sum(score_sum) AS score_sum, sum(score_count) AS score_count, max(occurred_at) AS last_at
         FROM ({events}) GROUP BY student_id, day
         ORDER BY student_id, day;

@@ -216,6 +216,48 @@ def etl_oulad_sample(
     console.print(f"OULAD sample with {students} students written to {folder}")
 
 
+@cli.command()
+def train(
+    report: Annotated[
+        Path | None, typer.Option(help="Write an HTML evaluation report (ROC, calibration).")
+    ] = None,
+) -> None:
+    """Train the completion model on the warehouse and publish it if it is good enough."""
+    from analytics.completion import NotEnoughData
+    from analytics.model_report import write_report
+    from analytics.training import NoWarehouse, train_and_publish
+
+    settings = get_settings()
+    with console.status("Training the completion model"):
+        try:
+            outcome = train_and_publish(
+                settings.warehouse_dir, settings.model_dir, settings.model_min_auc
+            )
+        except (NoWarehouse, NotEnoughData) as error:
+            console.print(f"[red]Cannot train:[/red] {error}")
+            raise typer.Exit(2) from None
+    evaluation = outcome.trained.evaluation
+    console.print(
+        f"{outcome.trained.rows:,} enrollments from snapshot {outcome.snapshot_version}; "
+        f"held-out students' {evaluation.rows:,} enrollments (completion rate "
+        f"{evaluation.base_rate:.2f}):\n"
+        f"  AUC {evaluation.auc:.3f}   log-loss {evaluation.log_loss:.3f}   "
+        f"Brier {evaluation.brier:.3f}"
+    )
+    for predicted, observed, rows in evaluation.calibration:
+        console.print(f"  predicted {predicted:.2f}  observed {observed:.2f}  ({rows} enrollments)")
+    if report is not None:
+        write_report(report, outcome)
+        console.print(f"report written to {report}")
+    if outcome.published is None:
+        console.print(
+            f"[red]not published[/red]: AUC {evaluation.auc:.3f} is below the minimum "
+            f"{outcome.min_auc:.2f} (LEARNLOOM_MODEL_MIN_AUC); the previous model keeps serving"
+        )
+        raise typer.Exit(1)
+    console.print(f"[green]model {outcome.published.version} published[/green]")
+
+
 calendar = typer.Typer(help="The school calendar: three terms a year per country.")
 cli.add_typer(calendar, name="calendar")
 

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Whether `learnloom serve` runs the scheduled jobs itself; off when `learnloom worker`
     # runs them. Several processes may run them: each job runs once per interval.
     background_jobs: bool = True
+    # A newly trained completion model is published only if its held-out AUC reaches this.
+    model_min_auc: float = Field(default=0.7, ge=0.5, le=1.0)
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

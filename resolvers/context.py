@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.model_store import ModelStore
 from analytics.reader import WarehouseReader
 from learnloom.rate_limits import RateLimiter
 from learnloom.settings import Settings
@@ -37,6 +38,7 @@ class AppState:
     tokens: TokenService
     limiter: RateLimiter
     warehouse: WarehouseReader
+    models: ModelStore
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
@@ -48,6 +50,7 @@ class AppState:
             tokens=TokenService(settings),
             limiter=RateLimiter(settings),
             warehouse=WarehouseReader(settings.warehouse_dir),
+            models=ModelStore(settings.model_dir),
         )
 
     async def close(self) -> None:

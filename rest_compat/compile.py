@@ -94,8 +94,13 @@ def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> Compi
     if len(operations) != 1:
         raise DocumentError(f"{where}: needs exactly one operation, found {len(operations)}")
     operation = operations[0]
-    if (operation.operation == OperationType.QUERY) != (route.method in {"GET", "HEAD"}):
-        raise DocumentError(f"{where}: GET routes run queries, other methods run mutations")
+    # A read may come by POST when its inputs are a JSON body (a prediction); nothing that
+    # writes may come by GET.
+    reads = operation.operation == OperationType.QUERY
+    if reads != (route.method in {"GET", "HEAD"}) and not (reads and route.method == "POST"):
+        raise DocumentError(
+            f"{where}: GET routes run queries, PATCH/PUT/DELETE mutations, POST either"
+        )
     fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
     if len(fields) != 1 or len(operation.selection_set.selections) != 1:
         raise DocumentError(f"{where}: needs exactly one root field")

@@ -25,6 +25,7 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/top-courses", "top_courses", Envelope.BARE, "Courses by completion rate", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/hardest-courses", "hardest_courses", Envelope.BARE, "Courses by lowest average score", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/student/{student_id}/profile", "student_profile", Envelope.BARE, "One student's learning profile", ANALYTICS, errors=(304, 503)),
+    RestRoute("POST", "/api/predict", "predict", Envelope.BARE, "Completion likelihood from the trained model", ANALYTICS, errors=(503,)),
     RestRoute("POST", "/api/refresh-data", "refresh_data", Envelope.BARE, "Reload the analytics warehouse (super admins)", ANALYTICS, errors=(409,)),
     RestRoute("POST", "/api/v1/auth/login/", "login", Envelope.DATA, "Sign in with email and password", AUTH, errors=(401, 403, 429), public=True),
     RestRoute("POST", "/api/v1/auth/refresh/", "refresh", Envelope.DATA, "Exchange a refresh token for new tokens", AUTH, errors=(401,), public=True),

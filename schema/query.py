@@ -8,7 +8,9 @@ from strawberry.types import Info
 from resolvers import analytics, auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
+from resolvers.prediction import Features
 from schema import analytics as analytics_types
+from schema import prediction as prediction_types
 from schema.analytics import (
     ActivityTrend,
     Analytics,
@@ -25,6 +27,7 @@ from schema.analytics import (
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
+from schema.prediction import CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
 from schema.system import Health, SystemStatus
 
@@ -211,6 +214,27 @@ class Query:
         return await analytics_types.ranked_courses(
             info.context, Filters(course_id, school_id), limit, hardest=True
         )
+
+    @strawberry.field(
+        description="The completion model's likelihood that a student with these figures "
+        "completes the course (teachers and administrators)."
+    )
+    async def predict_completion(
+        self,
+        info: Info[Context, None],
+        hours_watched: float,
+        average_score: float,
+        activity_level: float,
+    ) -> CompletionPrediction:
+        return await prediction_types.predict_one(
+            info.context, Features(hours_watched, average_score, activity_level)
+        )
+
+    @strawberry.field(description="predictCompletion for up to 1000 inputs in one call.")
+    async def predict_completions(
+        self, info: Info[Context, None], inputs: list[CompletionInput]
+    ) -> list[CompletionPrediction]:
+        return await prediction_types.predict_many(info.context, inputs)
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:

@@ -25,7 +25,7 @@ def route(method: str = "GET", path: str = "/api/x") -> RestRoute:
         ("GET", "/api/x", "query { echo(count: 1) { count } ", "Syntax Error"),
         ("GET", "/api/x", "query A { boom } query B { boom }", "exactly one operation"),
         ("GET", "/api/x", "query { boom echo(count: 1) { count } }", "exactly one root field"),
-        ("POST", "/api/x", "query { boom }", "mutations"),
+        ("PATCH", "/api/x", "query { boom }", "mutations"),
         ("GET", "/api/x", 'mutation { create(title: "a") { title } }', "GET routes run queries"),
         (
             "GET",

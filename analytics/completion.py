@@ -1,0 +1,248 @@
+"""The completion model: will a student finish a course, from how much they study, how well
+they score and how often they are active (DESIGN.md §6, learnloom-analytics-api.txt §6).
+
+Training reads one row per enrollment from a warehouse snapshot (label: completed), splits
+by student so nobody is in two parts, fits XGBoost with monotone constraints (more study,
+higher scores and more activity never lower the likelihood) on the training students,
+calibrates its probabilities on other students (Platt scaling with a positive slope, which
+keeps the constraints) and measures the result on students it has never seen."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+
+if TYPE_CHECKING:
+    import xgboost as xgb
+
+FEATURES = ("hours_watched", "average_score", "activity_level")
+MONOTONE = "(1,1,1)"
+TEST_SHARE, CALIBRATION_SHARE = 0.2, 0.2
+PARAMETERS: dict[str, Any] = {
+    "objective": "binary:logistic",
+    "eval_metric": "logloss",
+    "max_depth": 3,
+    "eta": 0.1,
+    "min_child_weight": 2,
+    "subsample": 0.9,
+    "monotone_constraints": MONOTONE,
+    "tree_method": "hist",
+    "nthread": 2,
+    "seed": 7,
+}
+ROUNDS, EARLY_STOP = 300, 30
+
+# One row per enrollment. activity_level: activities per week from enrollment to the
+# course's last activity (the end of the course so far), at least one week.
+FEATURE_SQL = """
+    WITH course_end AS (SELECT course_id, max(last_activity) AS ends FROM enrollment_facts GROUP BY course_id)
+    SELECT f.student_id,
+           f.minutes / 60.0 AS hours_watched,
+           f.score_sum / nullif(f.score_count, 0) AS average_score,
+           f.activities / greatest(1.0, date_diff('day', coalesce(f.enrolled_at, c.ends), c.ends) / 7.0)
+               AS activity_level,
+           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END AS completed
+    FROM enrollment_facts f JOIN course_end c USING (course_id)
+    ORDER BY f.student_id, f.course_id
+"""
+
+
+class NotEnoughData(Exception):
+    """Too few enrollments, or only one outcome, to train and evaluate on."""
+
+
+@dataclass
+class Dataset:
+    features: (
+        np.ndarray
+    )  # one row per enrollment, one column per feature; NaN where a student has no score yet
+    labels: np.ndarray
+    students: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def part(self, mask: np.ndarray) -> "Dataset":
+        return Dataset(self.features[mask], self.labels[mask], self.students[mask])
+
+
+@dataclass
+class Calibration:
+    """Platt scaling: p' = sigmoid(slope * logit(p) + intercept), slope > 0."""
+
+    slope: float = 1.0
+    intercept: float = 0.0
+
+    def apply(self, probabilities: np.ndarray) -> np.ndarray:
+        clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+        logits = np.log(clipped / (1 - clipped))
+        return 1 / (1 + np.exp(-(self.slope * logits + self.intercept)))
+
+
+@dataclass
+class Evaluation:
+    auc: float
+    log_loss: float
+    brier: float
+    base_rate: float
+    rows: int
+    # (mean predicted, observed share, rows) per tenth of the probability range
+    calibration: list[tuple[float, float, int]] = field(default_factory=list)
+    roc: list[tuple[float, float]] = field(default_factory=list)  # (false, true positive rate)
+
+
+@dataclass
+class Trained:
+    booster: "xgb.Booster"
+    calibration: Calibration
+    evaluation: Evaluation
+    rows: int
+    importance: dict[str, float]
+
+
+def load_dataset(cursor: duckdb.DuckDBPyConnection) -> Dataset:
+    rows = cursor.execute(FEATURE_SQL).fetchall()
+    if not rows:
+        return Dataset(np.empty((0, 3)), np.empty(0), np.empty(0))
+    table = np.array(
+        [[r[1], np.nan if r[2] is None else r[2], r[3]] for r in rows], dtype=np.float64
+    )
+    return Dataset(
+        features=table,
+        labels=np.array([r[4] for r in rows], dtype=np.float64),
+        students=np.array([r[0] for r in rows], dtype=np.int64),
+    )
+
+
+def _student_share(students: np.ndarray, salt: int) -> np.ndarray:
+    """A stable pseudo-random number in [0, 1) per student (splitmix64 of the id), so the
+    split is the same on every run and ids in sequence still spread evenly."""
+    z = students.astype(np.uint64) + np.uint64(salt) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+def split_by_student(data: Dataset) -> tuple[Dataset, Dataset, Dataset]:
+    """(train, calibration, test), no student in two of them."""
+    share = _student_share(data.students, salt=17)
+    test = share < TEST_SHARE
+    calibration = (share >= TEST_SHARE) & (share < TEST_SHARE + CALIBRATION_SHARE)
+    train = ~(test | calibration)
+    return data.part(train), data.part(calibration), data.part(test)
+
+
+def train(data: Dataset) -> Trained:
+    import xgboost as xgb  # imported when training, not by every web process at start-up
+
+    train_part, calibration_part, test_part = split_by_student(data)
+    for name, part in (
+        ("training", train_part),
+        ("calibration", calibration_part),
+        ("test", test_part),
+    ):
+        if len(part) < 10 or len(set(part.labels.tolist())) < 2:
+            raise NotEnoughData(
+                f"the {name} students have {len(part)} enrollments"
+                + ("" if len(part) < 10 else " with a single outcome")
+                + f"; {len(data)} enrollments in all are too few to train and evaluate"
+            )
+    matrix = xgb.DMatrix(train_part.features, label=train_part.labels, feature_names=list(FEATURES))
+    watch = xgb.DMatrix(
+        calibration_part.features, label=calibration_part.labels, feature_names=list(FEATURES)
+    )
+    booster = xgb.train(
+        PARAMETERS,
+        matrix,
+        num_boost_round=ROUNDS,
+        evals=[(watch, "calibration")],
+        early_stopping_rounds=EARLY_STOP,
+        verbose_eval=False,
+    )
+    calibration = fit_platt(raw(booster, calibration_part.features), calibration_part.labels)
+    predicted = calibration.apply(raw(booster, test_part.features))
+    gains = booster.get_score(importance_type="gain")
+    return Trained(
+        booster=booster,
+        calibration=calibration,
+        evaluation=evaluate(predicted, test_part.labels),
+        rows=len(data),
+        importance={name: float(gains.get(name, 0.0)) for name in FEATURES},  # type: ignore[arg-type]
+    )
+
+
+def raw(booster: "xgb.Booster", features: np.ndarray) -> np.ndarray:
+    """The booster's own probabilities, using the trees kept by early stopping."""
+    best = getattr(booster, "best_iteration", None)
+    rounds = (0, best + 1) if best is not None else (0, 0)
+    return np.asarray(booster.inplace_predict(features, iteration_range=rounds))
+
+
+def fit_platt(probabilities: np.ndarray, labels: np.ndarray) -> Calibration:
+    """Logistic regression of the labels on the logit, by Newton's method; a slope that
+    would come out non-positive is held at a small positive value (monotone stays monotone)."""
+    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    x = np.log(clipped / (1 - clipped))
+    slope, intercept = 1.0, 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(slope * x + intercept)))
+        weight = np.maximum(p * (1 - p), 1e-9)
+        gradient = np.array([np.sum((p - labels) * x), np.sum(p - labels)])
+        hessian = np.array(
+            [[np.sum(weight * x * x), np.sum(weight * x)], [np.sum(weight * x), np.sum(weight)]]
+        ) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hessian, gradient)
+        slope, intercept = slope - step[0], intercept - step[1]
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return Calibration(slope=max(float(slope), 1e-3), intercept=float(intercept))
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve: the chance a completer is ranked above a non-completer
+    (ties count half), from average ranks."""
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    sorted_scores = scores[order]
+    i = 0
+    while i < len(scores):
+        j = i
+        while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    positives = labels == 1
+    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def evaluate(predicted: np.ndarray, labels: np.ndarray) -> Evaluation:
+    clipped = np.clip(predicted, 1e-12, 1 - 1e-12)
+    bins = []
+    for low in np.arange(0, 1, 0.1):
+        inside = (predicted >= low) & ((predicted < low + 0.1) | (low >= 0.9))
+        if inside.any():
+            bins.append(
+                (float(predicted[inside].mean()), float(labels[inside].mean()), int(inside.sum()))
+            )
+    roc = [(0.0, 0.0)]
+    positives, negatives = max(1, int(labels.sum())), max(1, int((1 - labels).sum()))
+    for threshold in sorted(set(predicted.tolist()), reverse=True):
+        chosen = predicted >= threshold
+        roc.append(
+            (
+                float((chosen & (labels == 0)).sum() / negatives),
+                float((chosen & (labels == 1)).sum() / positives),
+            )
+        )
+    return Evaluation(
+        auc=auc(predicted, labels),
+        log_loss=float(-np.mean(labels * np.log(clipped) + (1 - labels) * np.log(1 - clipped))),
+        brier=float(np.mean((predicted - labels) ** 2)),
+        base_rate=float(labels.mean()),
+        rows=len(labels),
+        calibration=bins,
+        roc=roc,
+    )

@@ -1,0 +1,83 @@
+"""Completion likelihood from the trained model (learnloom-analytics-api.txt §6). Inputs are
+checked field by field; inference runs in a worker thread, off the event loop."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from anyio import to_thread
+
+from analytics.model_store import LoadedModel
+from learnloom.errors import ServiceUnavailable, ValidationFailed
+from models.enums import Role
+from resolvers.authentication import current_user
+from resolvers.context import Context
+from resolvers.permissions import require_role
+
+MAX_BATCH = 1000
+STAFF = {Role.TEACHER, Role.SCHOOL_ADMIN, Role.SUPER_ADMIN}
+
+
+class ModelNotTrained(ServiceUnavailable):
+    """No completion model has been published yet."""
+
+    code, default_message = (
+        "MODEL_NOT_TRAINED",
+        "No completion model yet: run `learnloom train` once the warehouse has data",
+    )
+
+
+@dataclass(frozen=True)
+class Features:
+    hours_watched: float
+    average_score: float
+    activity_level: float
+
+
+def _problems(features: Features) -> dict[str, str]:
+    problems = {}
+    for name, value, low, high in (
+        ("hours_watched", features.hours_watched, 0.0, None),
+        ("average_score", features.average_score, 0.0, 100.0),
+        ("activity_level", features.activity_level, 0.0, None),
+    ):
+        if not math.isfinite(value):
+            problems[name] = "Must be a finite number."
+        elif value < low or (high is not None and value > high):
+            problems[name] = (
+                f"Must be between {low:g} and {high:g}." if high else f"Must be at least {low:g}."
+            )
+    return problems
+
+
+def validate(batch: list[Features], prefix: str | None = None) -> None:
+    """Every problem of every input at once; in a batch, fields are named `inputs[i].name`."""
+    if prefix is not None and not 1 <= len(batch) <= MAX_BATCH:
+        raise ValidationFailed(details={prefix: [f"Send between 1 and {MAX_BATCH} inputs."]})
+    details: dict[str, list[str]] = {}
+    for index, features in enumerate(batch):
+        for name, problem in _problems(features).items():
+            key = name if prefix is None else f"{prefix}[{index}].{name}"
+            details.setdefault(key, []).append(problem)
+    if details:
+        raise ValidationFailed(details=details)
+
+
+async def _model(context: Context) -> LoadedModel:
+    model = await to_thread.run_sync(context.state.models.current)
+    if model is None:
+        raise ModelNotTrained()
+    return model
+
+
+async def predict(
+    context: Context, batch: list[Features], prefix: str | None = None
+) -> list[float]:
+    require_role(await current_user(context), STAFF)
+    validate(batch, prefix)
+    model = await _model(context)
+    rows = np.array(
+        [[f.hours_watched, f.average_score, f.activity_level] for f in batch], dtype=np.float64
+    )
+    likelihoods = await to_thread.run_sync(model.predict, rows)
+    return [round(float(value), 4) for value in likelihoods]
