@@ -1,12 +1,16 @@
 """Training the completion model on the current warehouse snapshot and publishing it, unless
 it measures below the minimum AUC on held-out students (the previous model keeps serving)."""
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.completion import Trained, load_dataset, train
-from analytics.model_store import ModelInfo, publish
+from analytics.completion import NotEnoughData, Trained, load_dataset, train
+from analytics.etl import RefreshResult
+from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
+
+log = logging.getLogger(__name__)
 
 
 class NoWarehouse(Exception):
@@ -34,3 +38,33 @@ def train_and_publish(warehouse_dir: Path, models_dir: Path, min_auc: float) -> 
         else None
     )
     return Outcome(trained, snapshot_version, published, min_auc)
+
+
+def retrain_after_refresh(
+    result: RefreshResult, warehouse_dir: Path, models_dir: Path, min_auc: float, min_rows: int
+) -> Outcome | None:
+    """Train on the new snapshot when the refresh changed at least `min_rows` rows (0: never
+    on its own) or when there is no model yet. None when nothing was trained."""
+    if min_rows <= 0:
+        return None
+    if current_version(models_dir) is not None and result.rows_added < min_rows:
+        return None
+    try:
+        outcome = train_and_publish(warehouse_dir, models_dir, min_auc)
+    except NotEnoughData as error:
+        log.info("completion model not trained: %s", error)
+        return None
+    evaluation = outcome.trained.evaluation
+    if outcome.published is None:
+        log.warning(
+            "completion model not published: held-out AUC %.3f is below %.2f",
+            evaluation.auc,
+            min_auc,
+        )
+    else:
+        log.info(
+            "completion model %s published: held-out AUC %.3f",
+            outcome.published.version,
+            evaluation.auc,
+        )
+    return outcome

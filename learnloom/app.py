@@ -5,7 +5,6 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import anyio
@@ -24,6 +23,7 @@ from learnloom.middleware import StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
+from learnloom.version import app_version
 from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
@@ -36,13 +36,6 @@ from schema.root import build_schema
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
-
-
-def app_version() -> str:
-    try:
-        return version("learnloom")
-    except PackageNotFoundError:  # running from a checkout without an install
-        return "0.0.0"
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -196,12 +196,27 @@ def etl_refresh(
         reasons = "; ".join(m for messages in (error.details or {}).values() for m in messages)
         console.print(f"[red]{error.message}[/red]: {reasons}")
         raise typer.Exit(2) from None
+    from analytics.training import retrain_after_refresh
+    from learnloom.worker import model_settings
+
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.dropped.items() if count)
     console.print(
         f"[green]warehouse {result.version} published[/green] "
         f"({'full rebuild' if result.full else 'changes only'}): {result.rows_added:,} rows added"
         + (f"; dropped {dropped}" if dropped else "")
     )
+    with console.status("Retraining the completion model if enough changed"):
+        outcome = retrain_after_refresh(result, *model_settings(settings))
+    if outcome is not None:
+        verdict = (
+            f"published as {outcome.published.version}"
+            if outcome.published
+            else "not published (below LEARNLOOM_MODEL_MIN_AUC)"
+        )
+        console.print(
+            f"completion model retrained: held-out AUC {outcome.trained.evaluation.auc:.3f}, "
+            + verdict
+        )
 
 
 @etl.command("oulad-sample")
@@ -342,7 +357,7 @@ def schema() -> None:
 @cli.command()
 def openapi() -> None:
     """Print the OpenAPI 3.1 document of the REST facade."""
-    from learnloom.app import app_version
+    from learnloom.version import app_version
     from rest_compat.compile import compile_routes
     from rest_compat.openapi import openapi_document
     from rest_compat.routes import ROUTES

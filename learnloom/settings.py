@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     background_jobs: bool = True
     # A newly trained completion model is published only if its held-out AUC reaches this.
     model_min_auc: float = Field(default=0.7, ge=0.5, le=1.0)
+    # A refresh that changed at least this many rows retrains the model; 0: only `learnloom train`.
+    model_retrain_rows: int = Field(default=1000, ge=0)
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

@@ -1,4 +1,5 @@
-"""Scheduled background work: the hourly warehouse refresh of grio-api-v1.txt §9.3.
+"""Scheduled background work: the hourly warehouse refresh of grio-api-v1.txt §9.3, and
+the completion model's retraining when a refresh changed enough rows.
 
 It runs in `learnloom worker`, and inside `learnloom serve` unless `background_jobs` is off.
 Any number of processes may run it: a refresh is due when the published snapshot is older
@@ -7,17 +8,29 @@ processes that wake together load the data once."""
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 from anyio import to_thread
 
 from analytics.etl import RefreshInProgress, refresh_if_older
+from analytics.training import retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from learnloom.settings import Settings
 
 log = logging.getLogger("learnloom.worker")
 TICK = 30.0  # seconds between looks at the schedule
 RETRY = 300.0  # after a failed refresh, at most this long before the next try
+
+
+def model_settings(settings: Settings) -> tuple[Path, Path, float, int]:
+    """The arguments of retrain_after_refresh that come from the settings."""
+    return (
+        settings.warehouse_dir,
+        settings.model_dir,
+        settings.model_min_auc,
+        settings.model_retrain_rows,
+    )
 
 
 class WarehouseSchedule:
@@ -44,6 +57,7 @@ class WarehouseSchedule:
             return False  # another process is loading it now
         if result is None:
             return False
+        await to_thread.run_sync(retrain_after_refresh, result, *model_settings(self.settings))
         log.info(
             "warehouse %s published: %d rows added (%s)",
             result.version,

@@ -2,11 +2,14 @@
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from anyio import to_thread
 from sqlalchemy import text
 
+from analytics.model_store import LoadedModel
 from resolvers import warehouse
 from resolvers.context import Context
 
@@ -24,6 +27,16 @@ class SystemStatus:
     backend: str
     database_connected: bool
     last_data_refresh: datetime | None
+    model_version: str | None
+
+
+@dataclass(frozen=True)
+class AiHealth:
+    status: str
+    version: str
+    response_time_ms: int
+    model_loaded: bool
+    last_training: datetime | None
 
 
 HEALTHY = Health(status="ok", message="Backend is running")
@@ -38,6 +51,31 @@ async def system_status(context: Context) -> SystemStatus:
         backend="running",
         database_connected=await database_connected(context),
         last_data_refresh=await warehouse.last_refresh(context),
+        model_version=(model.info.version if (model := await current_model(context)) else None),
+    )
+
+
+async def current_model(context: Context) -> LoadedModel | None:
+    """The completion model this process serves; None when none is trained or it cannot be
+    read (a health page reports that rather than failing)."""
+    try:
+        return await to_thread.run_sync(context.state.models.current)
+    except Exception as exc:
+        log.warning("model check failed: %s", exc, extra={"request_id": context.request_id})
+        return None
+
+
+async def ai_health(context: Context, version: str) -> AiHealth:
+    """grio-api-v1.txt §5.6. The completion model is the AI service's part that exists so
+    far; `response_time_ms` is how long this check took."""
+    started = time.perf_counter()
+    model = await current_model(context)
+    return AiHealth(
+        status="healthy" if model is not None else "degraded",
+        version=version,
+        response_time_ms=round((time.perf_counter() - started) * 1000),
+        model_loaded=model is not None,
+        last_training=model.info.trained if model is not None else None,
     )
 
 

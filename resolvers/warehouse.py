@@ -7,7 +7,9 @@ from functools import partial
 from anyio import to_thread
 
 from analytics.etl import RefreshResult, refresh
+from analytics.training import retrain_after_refresh
 from analytics.warehouse import last_refreshed
+from learnloom.worker import model_settings
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -23,6 +25,8 @@ async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
         partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
     )
     context.state.warehouse.look_again()
+    await to_thread.run_sync(retrain_after_refresh, result, *model_settings(settings))
+    context.state.models.look_again()
     return result
 
 

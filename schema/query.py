@@ -5,6 +5,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
+from learnloom.version import app_version
 from resolvers import analytics, auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
@@ -29,7 +30,7 @@ from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
 from schema.prediction import CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
-from schema.system import Health, SystemStatus
+from schema.system import AiHealth, Health, SystemStatus
 
 
 @strawberry.type
@@ -46,7 +47,13 @@ class Query:
             backend=result.backend,
             database_connected=result.database_connected,
             last_data_refresh=result.last_data_refresh,
+            model_version=result.model_version,
         )
+
+    @strawberry.field(description="Readiness of the AI service; answers without a token.")
+    async def ai_health(self, info: Info[Context, None]) -> AiHealth:
+        result = await system.ai_health(info.context, app_version())
+        return AiHealth(**vars(result))
 
     @strawberry.field(description="The signed-in user's profile and permissions.")
     async def me(self, info: Info[Context, None]) -> Me:

@@ -20,6 +20,18 @@ class SystemStatus:
     last_data_refresh: datetime | None = strawberry.field(
         description="When the analytics warehouse was last loaded; null before the first load."
     )
+    model_version: str | None = strawberry.field(
+        description="The completion model being served; null before the first training."
+    )
+
+
+@strawberry.type(description="Readiness of the AI service (grio-api-v1.txt §5.6).")
+class AiHealth:
+    status: str = strawberry.field(description="healthy, or degraded when no model is loaded")
+    version: str
+    response_time_ms: int
+    model_loaded: bool
+    last_training: datetime | None
 
 
 @strawberry.type(description="The outcome of a warehouse refresh (POST /api/refresh-data).")

@@ -87,8 +87,9 @@ async def demo_database_url(
 
 # Tests log in many times from one address; the rate-limit tests set their own limits.
 GENEROUS_LIMITS = {"rate_limit_default": "100000/minute", "rate_limit_login": "100000/minute"}
-# Test apps refresh the warehouse when a test says so, never on the hourly schedule.
-QUIET: dict[str, object] = {**GENEROUS_LIMITS, "background_jobs": False}
+# Test apps refresh the warehouse when a test says so, never on the hourly schedule, and
+# train a model only when a test asks for it.
+QUIET: dict[str, object] = {**GENEROUS_LIMITS, "background_jobs": False, "model_retrain_rows": 0}
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.anyio
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/api/system-status"),
+    ("GET", "/api/v1/ai/health/"),
     ("POST", "/api/v1/auth/login/"),
     ("POST", "/api/v1/auth/refresh/"),
 }

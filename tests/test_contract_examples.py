@@ -1,9 +1,12 @@
 """Every implemented path of grio-api-v1.txt §2-§4 answers with the keys and value types of
 the contract's own example (read from the contract file), on SQLite and PostgreSQL."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 
+from analytics.training import train_and_publish
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from rest_compat.routes import ROUTES
 from tests.contract_examples import assert_shape, examples
@@ -34,6 +37,7 @@ CHECKED = {
     ("POST", "/api/v1/sessions/start/"), ("GET", "/api/v1/sessions/{id}/"),
     ("PATCH", "/api/v1/sessions/{id}/mode/"), ("POST", "/api/v1/sessions/{id}/end/"),
     ("GET", "/api/v1/sessions/active/"), ("GET", "/api/v1/admin/analytics/school/{id}/"),
+    ("GET", "/api/v1/ai/health/"),
 }  # fmt: skip
 
 
@@ -148,3 +152,18 @@ async def test_school_analytics_matches_the_contract(client: httpx.AsyncClient) 
     assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
     path = "/api/v1/admin/analytics/school/{id}/"
     check("GET", path, await client.get("/api/v1/admin/analytics/school/1/", headers=admin))
+
+
+async def test_ai_health_matches_the_contract(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    before = (await client.get("/api/v1/ai/health/")).json()["data"]
+    assert before["model_loaded"] is False and before["last_training"] is None
+    admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+    # The fixture's app keeps its data in tmp_path: train the model it will serve.
+    outcome = train_and_publish(tmp_path / "warehouse", tmp_path / "models", min_auc=0.5)
+    assert outcome.published is not None
+    body = check("GET", "/api/v1/ai/health/", await client.get("/api/v1/ai/health/"))["data"]
+    assert body["model_loaded"] is True and body["status"] == "healthy"
+    assert body["last_training"] == outcome.published.trained_at[:19] + "Z"  # whole seconds
+    status = (await client.get("/api/system-status")).json()
+    assert status["model_version"] == outcome.published.version

@@ -221,3 +221,19 @@ def test_the_train_command_prints_metrics_and_writes_a_report(
     report = (tmp_path / "report.html").read_text()
     assert report.count("<svg") == 2 and "ROC curve" in report
     assert current_version(tmp_path / "models") is not None
+
+
+async def test_a_refresh_that_changes_enough_retrains_the_model(
+    demo_database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(demo_database_url, tmp_path, model_retrain_rows=1, model_min_auc=0.5)
+    async for client in client_for(settings):
+        admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+        first = current_version(settings.model_dir)
+        assert first is not None  # no model yet: the first refresh trains one
+        status = (await client.get("/api/system-status")).json()
+        assert status["model_version"] == first
+        # Nothing changed since: no retraining.
+        assert (await client.post("/api/refresh-data", headers=admin)).json()["rows_added"] == 0
+        assert current_version(settings.model_dir) == first
