@@ -33,8 +33,9 @@ PARAMETERS: dict[str, Any] = {
 }
 ROUNDS, EARLY_STOP = 300, 30
 
-# One row per enrollment. activity_level: activities per week from enrollment to the
-# course's last activity (the end of the course so far), at least one week.
+# One row per enrollment of `enrollment_facts f` filtered by {where}. activity_level:
+# activities per week from enrollment to the course's last activity (the end of the course
+# so far), at least one week.
 FEATURE_SQL = """
     WITH course_end AS (SELECT course_id, max(last_activity) AS ends FROM enrollment_facts GROUP BY course_id)
     SELECT f.student_id,
@@ -42,8 +43,10 @@ FEATURE_SQL = """
            f.score_sum / nullif(f.score_count, 0) AS average_score,
            f.activities / greatest(1.0, date_diff('day', coalesce(f.enrolled_at, c.ends), c.ends) / 7.0)
                AS activity_level,
-           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END AS completed
+           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END AS completed,
+           f.course_id, f.last_activity, (SELECT as_of FROM meta) AS as_of
     FROM enrollment_facts f JOIN course_end c USING (course_id)
+    WHERE {where}
     ORDER BY f.student_id, f.course_id
 """
 
@@ -101,8 +104,16 @@ class Trained:
     importance: dict[str, float]
 
 
+def feature_rows(
+    cursor: duckdb.DuckDBPyConnection, where: str = "TRUE", parameters: list[Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """(student_id, hours_watched, average_score, activity_level, completed, course_id,
+    last_activity, as_of) per enrollment matching `where` (on `f`, the enrollment facts)."""
+    return cursor.execute(FEATURE_SQL.format(where=where), parameters or []).fetchall()
+
+
 def load_dataset(cursor: duckdb.DuckDBPyConnection) -> Dataset:
-    rows = cursor.execute(FEATURE_SQL).fetchall()
+    rows = feature_rows(cursor)
     if not rows:
         return Dataset(np.empty((0, 3)), np.empty(0), np.empty(0))
     table = np.array(

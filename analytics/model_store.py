@@ -95,6 +95,15 @@ class LoadedModel:
         """Calibrated completion likelihoods for rows of FEATURES."""
         return self.calibration.apply(raw(self.booster, rows))
 
+    def explain(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Likelihoods, and each feature's push on each (XGBoost's per-feature contributions
+        in log-odds; calibration keeps their signs), one column per feature."""
+        import xgboost as xgb
+
+        matrix = xgb.DMatrix(rows, feature_names=list(self.info.features))
+        contributions = self.booster.predict(matrix, pred_contribs=True)
+        return self.predict(rows), np.asarray(contributions)[:, : len(self.info.features)]
+
 
 class ModelStore:
     """The current model of one process; thread-safe, cheap to ask."""

@@ -89,18 +89,12 @@ def snapshot_version(context: Context) -> str:
 
 
 async def _course_ids(context: Context) -> frozenset[str]:
-    reader = context.state.warehouse
-    version = snapshot_version(context)
-
     def ids(cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
         return frozenset(
             row[0] for row in cursor.execute("SELECT course_id FROM courses").fetchall()
         )
 
-    found, known = reader.lookup(version, "course ids")
-    if not found:
-        known = await to_thread.run_sync(reader.cached, version, "course ids", ids)
-    return known  # type: ignore[return-value]
+    return await read(context, "course ids", ids)
 
 
 def windows(context: Context) -> Windows:
@@ -116,20 +110,28 @@ async def figure(
     key: Hashable,
     compute: Callable[[duckdb.DuckDBPyConnection], T],
 ) -> T:
-    """`compute` on the current snapshot, once per snapshot and `key` (which names the
-    figure, its arguments and the scope), in a worker thread. REST answers carry an ETag of
-    the snapshot version and the caller's scope; a matching If-None-Match is a 304."""
-    version = snapshot_version(context)
-    reader = context.state.warehouse
-    tag = etag(version, scope_key)
+    """A figure of the caller's scope (see `read`). REST answers carry an ETag of the
+    snapshot version and the scope; a matching If-None-Match is a 304."""
+    tag = etag(snapshot_version(context), scope_key)
     rest = context.request is not None and _is_rest(context)
     if rest and context.header("if-none-match") == tag:
         raise NotModified(tag)
-    found, result = reader.lookup(version, (scope_key, key))
-    if not found:
-        result = await to_thread.run_sync(reader.cached, version, (scope_key, key), compute)
+    result = await read(context, (scope_key, key), compute)
     if rest:
         context.request.scope["state"]["etag"] = tag
+    return result
+
+
+async def read(
+    context: Context, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T:
+    """`compute` on the request's snapshot, once per snapshot and `key` (which names what is
+    computed, its arguments and the scope), in a worker thread; cached in memory."""
+    version = snapshot_version(context)
+    reader = context.state.warehouse
+    found, result = reader.lookup(version, key)
+    if not found:
+        result = await to_thread.run_sync(reader.cached, version, key, compute)
     return result  # type: ignore[return-value]
 
 

@@ -9,6 +9,7 @@ CURRICULUM = "Curriculum (/api/v1)"
 SESSIONS = "Classroom sessions (/api/v1/sessions)"
 ADMIN = "Administration (/api/v1/admin)"
 AI = "AI service (/api/v1/ai)"
+TEACHER = "Teacher (/api/v1/teachers)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
@@ -27,6 +28,7 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/hardest-courses", "hardest_courses", Envelope.BARE, "Courses by lowest average score", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/student/{student_id}/profile", "student_profile", Envelope.BARE, "One student's learning profile", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/v1/ai/health/", "ai_health", Envelope.DATA, "AI service readiness: the completion model", AI, public=True),
+    RestRoute("GET", "/api/v1/teachers/me/classes/{id}/at-risk/", "at_risk", Envelope.DATA, "A class's students least likely to complete, with reasons", TEACHER, errors=(503,)),
     RestRoute("POST", "/api/predict", "predict", Envelope.BARE, "Completion likelihood from the trained model", ANALYTICS, errors=(503,)),
     RestRoute("POST", "/api/refresh-data", "refresh_data", Envelope.BARE, "Reload the analytics warehouse (super admins)", ANALYTICS, errors=(409,)),
     RestRoute("POST", "/api/v1/auth/login/", "login", Envelope.DATA, "Sign in with email and password", AUTH, errors=(401, 403, 429), public=True),

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from resolvers import prediction
+from resolvers import at_risk, prediction
 from resolvers.context import Context
 
 
@@ -31,3 +31,23 @@ async def predict_many(
 ) -> list[CompletionPrediction]:
     likelihoods = await prediction.predict(context, [i.features() for i in inputs], prefix="inputs")
     return [CompletionPrediction(completion_likelihood=value) for value in likelihoods]
+
+
+@strawberry.type(description="A student unlikely to complete a course, and why.")
+class AtRiskStudent:
+    student_id: int
+    name: str
+    course_id: str
+    course_name: str
+    completion_likelihood: float
+    hours_watched: float
+    average_score: float | None
+    activity_level: float = strawberry.field(description="Activities per week.")
+    days_since_last_activity: int | None
+    reasons: list[str] = strawberry.field(
+        description="The features that lowered the likelihood, the strongest first."
+    )
+
+    @classmethod
+    def of(cls, row: at_risk.AtRisk) -> "AtRiskStudent":
+        return cls(**vars(row))

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from learnloom.version import app_version
-from resolvers import analytics, auth, curriculum, sessions, system
+from resolvers import analytics, at_risk, auth, curriculum, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from resolvers.prediction import Features
@@ -28,7 +28,7 @@ from schema.analytics import (
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
-from schema.prediction import CompletionInput, CompletionPrediction
+from schema.prediction import AtRiskStudent, CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
 from schema.system import AiHealth, Health, SystemStatus
 
@@ -242,6 +242,16 @@ class Query:
         self, info: Info[Context, None], inputs: list[CompletionInput]
     ) -> list[CompletionPrediction]:
         return await prediction_types.predict_many(info.context, inputs)
+
+    @strawberry.field(
+        description="Unfinished enrollments least likely to complete, with reasons: a "
+        "teacher's classes, a school admin's school, or one class of theirs (`classId`)."
+    )
+    async def at_risk_students(
+        self, info: Info[Context, None], class_id: int | None = None, limit: int = 20
+    ) -> list[AtRiskStudent]:
+        rows = await at_risk.at_risk(info.context, class_id, limit)
+        return [AtRiskStudent.of(row) for row in rows]
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:

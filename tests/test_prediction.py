@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import bindparam, text
 
 from analytics.completion import FEATURES, load_dataset, split_by_student
 from analytics.etl import Source, refresh
@@ -237,3 +238,92 @@ async def test_a_refresh_that_changes_enough_retrains_the_model(
         # Nothing changed since: no retraining.
         assert (await client.post("/api/refresh-data", headers=admin)).json()["rows_added"] == 0
         assert current_version(settings.model_dir) == first
+
+
+AT_RISK_KEYS = {
+    "student_id",
+    "name",
+    "course_id",
+    "course_name",
+    "completion_likelihood",
+    "hours_watched",
+    "average_score",
+    "activity_level",
+    "days_since_last_activity",
+    "reasons",
+}
+
+
+async def test_at_risk_students_of_a_class_with_reasons(
+    demo_database_url: str, tmp_path: Path, trained: Trained
+) -> None:
+    settings = make_settings(demo_database_url, tmp_path)
+    engine = make_engine(demo_database_url)
+    try:
+        async with engine.connect() as connection:
+            taught = (
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT t.classroom_id FROM classroom_teachers t JOIN users u ON u.id = t.teacher_id WHERE u.email = :e ORDER BY 1"
+                        ),
+                        {"e": DEMO_ACCOUNTS["TEACHER"]},
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            other = (
+                await connection.execute(
+                    text("SELECT min(id) FROM classrooms WHERE id NOT IN :taught").bindparams(
+                        bindparam("taught", expanding=True)
+                    ),
+                    {"taught": list(taught)},
+                )
+            ).scalar_one()
+            members = set(
+                (
+                    await connection.execute(
+                        text("SELECT student_id FROM classroom_students WHERE classroom_id = :c"),
+                        {"c": taught[0]},
+                    )
+                ).scalars()
+            )
+    finally:
+        await engine.dispose()
+    async for client in client_for(settings):
+        teacher = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+        admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+        path = f"/api/v1/teachers/me/classes/{taught[0]}/at-risk/"
+        assert_error(await client.get(path, headers=teacher), 503, "MODEL_NOT_TRAINED")
+        shutil.copytree(trained.directory, settings.model_dir)
+        await asyncio.sleep(1.05)
+        response = await client.get(f"{path}?limit=100", headers=teacher)
+        assert response.status_code == 200, response.text
+        rows = response.json()["data"]
+        assert rows and all(set(row) == AT_RISK_KEYS for row in rows)
+        assert {row["student_id"] for row in rows} <= members
+        likelihoods = [row["completion_likelihood"] for row in rows]
+        assert likelihoods == sorted(likelihoods) and all(0 <= p <= 1 for p in likelihoods)
+        assert any(row["reasons"] for row in rows)
+        assert all(isinstance(reason, str) for row in rows for reason in row["reasons"])
+        top = (await client.get(f"{path}?limit=2", headers=teacher)).json()["data"]
+        assert top == rows[:2]
+        # Another teacher's class is missing, for this teacher.
+        assert_error(
+            await client.get(f"/api/v1/teachers/me/classes/{other}/at-risk/", headers=teacher),
+            404,
+            "RESOURCE_NOT_FOUND",
+        )
+        student = bearer((await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"])
+        assert_error(await client.get(path, headers=student), 403, "PERMISSION_DENIED")
+        school_admin = bearer((await login(client, DEMO_ACCOUNTS["SCHOOL_ADMIN"]))["access_token"])
+        whole_school = (
+            await client.post(
+                "/graphql",
+                json={"query": "{ atRiskStudents(limit: 100) { studentId completionLikelihood } }"},
+                headers=school_admin,
+            )
+        ).json()["data"]["atRiskStudents"]
+        assert {r["student_id"] for r in rows} <= {r["studentId"] for r in whole_school}

@@ -1,0 +1,123 @@
+"""Students least likely to complete their courses, for the staff who can help them: a
+teacher's classes, a school admin's school, everything for a super admin. Each comes with
+the reasons, the features that pulled the model's likelihood down."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from anyio import to_thread
+from sqlmodel import col, select
+
+from analytics import completion
+from analytics.metrics import Scope
+from learnloom.errors import NotFound, PermissionDenied
+from models.classrooms import Classroom, ClassroomTeacher
+from models.enums import Role
+from models.identity import User
+from resolvers.analytics import check_limit, read
+from resolvers.authentication import current_user
+from resolvers.context import Context
+from resolvers.prediction import ModelNotTrained
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    student_id: int
+    name: str
+    course_id: str
+    course_name: str
+    completion_likelihood: float
+    hours_watched: float
+    average_score: float | None
+    activity_level: float
+    days_since_last_activity: int | None
+    reasons: list[str]
+
+
+def _reason(feature: str, value: float) -> str:
+    if feature == "hours_watched":
+        return f"little time in lessons ({value:.1f} h)"
+    if feature == "average_score":
+        return "no scores yet" if math.isnan(value) else f"low scores (average {value:.0f})"
+    return f"rarely active ({value:.1f} activities a week)"
+
+
+async def _scope(context: Context, user: User, class_id: int | None) -> Scope:
+    """The caller's students, narrowed to one class; a class they cannot see is missing."""
+    missing = NotFound(
+        "The requested class does not exist",
+        details={"id": [f"Class with ID {class_id} not found"]},
+    )
+    async with context.state.sessions() as session:
+        if user.role == Role.TEACHER:
+            taught = tuple(
+                sorted(
+                    await session.exec(
+                        select(ClassroomTeacher.classroom_id).where(
+                            col(ClassroomTeacher.teacher_id) == user.id
+                        )
+                    )
+                )
+            )
+            if class_id is None:
+                return Scope(classroom_ids=taught)
+            if class_id not in taught:
+                raise missing
+            return Scope(classroom_ids=(class_id,))
+        if user.role not in (Role.SCHOOL_ADMIN, Role.SUPER_ADMIN):
+            raise PermissionDenied("At-risk lists are for teachers and administrators")
+        school = user.school_id if user.role == Role.SCHOOL_ADMIN else None
+        if class_id is None:
+            return Scope(school_id=school)
+        classroom = await session.get(Classroom, class_id)
+        if classroom is None or (school is not None and classroom.school_id != school):
+            raise missing
+        return Scope(school_id=school, classroom_ids=(class_id,))
+
+
+def _ongoing(cursor: Any, scope: Scope) -> list[tuple[Any, ...]]:
+    """Features, names and course names of the unfinished enrollments in scope."""
+    condition, parameters = scope.where()
+    rows = completion.feature_rows(cursor, f"f.status = 'active' AND {condition}", parameters)
+    names = dict(cursor.execute("SELECT student_id, name FROM students").fetchall())
+    courses = dict(cursor.execute("SELECT course_id, course_name FROM courses").fetchall())
+    return [(*row, names.get(row[0], ""), courses.get(row[5], row[5])) for row in rows]
+
+
+async def at_risk(context: Context, class_id: int | None, limit: int) -> list[AtRisk]:
+    user = await current_user(context)
+    check_limit(limit)
+    scope = await _scope(context, user, class_id)
+    model = await to_thread.run_sync(context.state.models.current)
+    if model is None:
+        raise ModelNotTrained()
+    rows = await read(context, ("at risk", scope.key), lambda c: _ongoing(c, scope))
+    if not rows:
+        return []
+    features = np.array(
+        [[r[1], np.nan if r[2] is None else r[2], r[3]] for r in rows], dtype=np.float64
+    )
+    likelihoods, pushes = await to_thread.run_sync(model.explain, features)
+    order = np.argsort(likelihoods, kind="stable")[:limit]
+    return [_entry(rows[i], float(likelihoods[i]), pushes[i], features[i]) for i in order]
+
+
+def _entry(row: tuple[Any, ...], likelihood: float, push: np.ndarray, values: np.ndarray) -> AtRisk:
+    student_id, hours, score, activity, _, course_id, last_activity, as_of, name, course = row
+    downward = [i for i in np.argsort(push) if push[i] < 0]
+    idle = (as_of - last_activity).days if isinstance(last_activity, datetime) and as_of else None
+    return AtRisk(
+        student_id=student_id,
+        name=name,
+        course_id=course_id,
+        course_name=course,
+        completion_likelihood=round(likelihood, 4),
+        hours_watched=round(float(hours), 1),
+        average_score=None if score is None else round(float(score), 1),
+        activity_level=round(float(activity), 2),
+        days_since_last_activity=idle,
+        reasons=[_reason(completion.FEATURES[i], float(values[i])) for i in downward],
+    )
