@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's generations makes every later collection cheaper.
         gc.collect()
         gc.freeze()
+        state.users.start()
         if settings.background_jobs:
             async with anyio.create_task_group() as background:
                 stop = anyio.Event()

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    # On PostgreSQL, cache the users behind tokens and drop one when its row changes (see
+    # resolvers/user_cache.py); false reads the user on every request.
+    user_cache: bool = True
     # Seconds to wait for the database in /api/system-status before reporting it down.
     database_check_timeout: float = 2.0
 

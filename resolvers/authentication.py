@@ -1,5 +1,6 @@
 """Who is calling: the bearer access token, checked against the user's current state, so a
-disabled user or a bumped token version takes effect on the next request."""
+disabled user or a bumped token version takes effect at once (on PostgreSQL, within the
+moment a change notification takes to arrive: resolvers/user_cache.py)."""
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +22,13 @@ async def current_user(context: Context) -> User:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("A bearer token is required (Authorization: Bearer <access token>)")
     claims = context.state.tokens.decode(token.strip(), TokenType.ACCESS)
-    user = await _load(context, claims.user_id)
+    cache = context.state.users
+    user = cache.get(claims.user_id)
+    if user is None:
+        generation = cache.generation
+        user = await _load(context, claims.user_id)
+        if user is not None:
+            cache.put(user, generation)
     if user is None or not user.is_active or user.token_version != claims.token_version:
         raise InvalidToken("The token is no longer valid")
     context.user = user

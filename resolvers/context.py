@@ -26,6 +26,7 @@ from models.sessions import SessionParticipant
 from resolvers.loaders.by_id import ByIdLoader, Row
 from resolvers.loaders.children import ChildrenLoader, CountLoader
 from resolvers.tokens import TokenService
+from resolvers.user_cache import UserCache
 
 
 @dataclass
@@ -39,6 +40,7 @@ class AppState:
     limiter: RateLimiter
     warehouse: WarehouseReader
     models: ModelStore
+    users: UserCache
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
@@ -51,9 +53,11 @@ class AppState:
             limiter=RateLimiter(settings),
             warehouse=WarehouseReader(settings.warehouse_dir),
             models=ModelStore(settings.model_dir),
+            users=UserCache(settings.database_url, settings.user_cache),
         )
 
     async def close(self) -> None:
+        await self.users.stop()
         self.warehouse.close()
         await self.engine.dispose()
 

@@ -115,8 +115,9 @@ async def client(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.
 async def app_client(
     demo_database_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
-    """A client on the demo database, with the app (for its engine) beside it."""
-    app = create_app(make_settings(demo_database_url, tmp_path))
+    """A client on the demo database, with the app (for its engine) beside it. Users are
+    read on every request, so statement counts do not depend on when the cache warms up."""
+    app = create_app(make_settings(demo_database_url, tmp_path, user_cache=False))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -19,6 +19,7 @@ from models.identity import AuditLog, User
 from resolvers.tokens import TokenService, TokenType, key_id
 from tests.conftest import client_for, make_settings
 from tests.test_error_paths import assert_error
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -150,6 +151,17 @@ async def test_disabled_and_unverified_accounts(
     assert_error(response, 403, "EMAIL_NOT_VERIFIED")
 
 
+async def assert_refused_within_moments(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    """On PostgreSQL the processes learn of a user's change by a notification: it takes a
+    moment (SQLite reads the user on every request)."""
+
+    async def refused() -> bool:
+        return (await client.get(ME, headers=headers)).status_code != 200
+
+    await eventually(refused, seconds=2, pause=0.005)
+    assert_error(await client.get(ME, headers=headers), 401, "INVALID_TOKEN")
+
+
 async def test_disabling_a_user_invalidates_their_tokens_at_once(
     client: httpx.AsyncClient, demo_database_url: str
 ) -> None:
@@ -157,7 +169,7 @@ async def test_disabling_a_user_invalidates_their_tokens_at_once(
     tokens = await login(client, user.email)
     assert (await client.get(ME, headers=bearer(tokens["access_token"]))).status_code == 200
     await set_user(demo_database_url, user.id, is_active=False)  # type: ignore[arg-type]
-    assert_error(await client.get(ME, headers=bearer(tokens["access_token"])), 401, "INVALID_TOKEN")
+    await assert_refused_within_moments(client, bearer(tokens["access_token"]))
     refreshed = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
     assert_error(refreshed, 401, "INVALID_TOKEN")
 
@@ -313,3 +325,33 @@ async def test_requests_survive_the_database_dropping_pooled_connections(
     assert dropped is not None and dropped[0] >= 1  # the app's pooled connection went away
     response = await client.get("/api/v1/auth/me/", headers=headers)
     assert response.status_code == 200, response.text
+
+
+async def test_users_are_cached_while_changes_are_heard(
+    client: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    if not demo_database_url.startswith("postgresql"):
+        pytest.skip("SQLite reads the user on every request")
+    state = client._transport.app.state.learnloom  # type: ignore[attr-defined]
+    await eventually(lambda: state.users.active, seconds=5)  # it connects in the background
+    user = await make_user(demo_database_url)
+    headers = bearer((await login(client, user.email))["access_token"])
+    assert (await client.get(ME, headers=headers)).status_code == 200
+    assert state.users.get(user.id) is not None  # the next request will not read the row
+    # A token version bump (here by hand) is heard and ends the token.
+    await set_user(demo_database_url, user.id, token_version=user.token_version + 1)  # type: ignore[arg-type]
+    await assert_refused_within_moments(client, headers)
+    # Listening stops when the connection drops: the cache empties and users are read again.
+    other = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    assert (await client.get(ME, headers=other)).status_code == 200
+    import psycopg
+
+    from tests.conftest import _psycopg_dsn
+
+    with psycopg.connect(_psycopg_dsn(demo_database_url), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    assert (await client.get(ME, headers=other)).status_code == 200
+    await eventually(lambda: state.users.active, seconds=10)  # and listening resumes
