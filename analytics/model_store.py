@@ -114,6 +114,13 @@ class ModelStore:
         self._loaded: LoadedModel | None = None
         self._checked = 0.0
 
+    def fresh(self) -> LoadedModel | None:
+        """The loaded model if the pointer was read less than POLL ago: no file access, so
+        the event loop may ask. None means: ask `current` (in a thread)."""
+        if time.monotonic() - self._checked < POLL:
+            return self._loaded
+        return None
+
     def current(self) -> LoadedModel | None:
         now = time.monotonic()
         if now - self._checked < POLL and self._loaded is not None:

@@ -9,6 +9,7 @@ from analytics.completion import NotEnoughData, Trained, load_dataset, train
 from analytics.etl import RefreshResult
 from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
+from learnloom.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +69,13 @@ def retrain_after_refresh(
             evaluation.auc,
         )
     return outcome
+
+
+def model_settings(settings: Settings) -> tuple[Path, Path, float, int]:
+    """The arguments of retrain_after_refresh that come from the settings."""
+    return (
+        settings.warehouse_dir,
+        settings.model_dir,
+        settings.model_min_auc,
+        settings.model_retrain_rows,
+    )

@@ -196,8 +196,7 @@ def etl_refresh(
         reasons = "; ".join(m for messages in (error.details or {}).values() for m in messages)
         console.print(f"[red]{error.message}[/red]: {reasons}")
         raise typer.Exit(2) from None
-    from analytics.training import retrain_after_refresh
-    from learnloom.worker import model_settings
+    from analytics.training import model_settings, retrain_after_refresh
 
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.dropped.items() if count)
     console.print(

@@ -8,29 +8,18 @@ processes that wake together load the data once."""
 
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import anyio
 from anyio import to_thread
 
 from analytics.etl import RefreshInProgress, refresh_if_older
-from analytics.training import retrain_after_refresh
+from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from learnloom.settings import Settings
 
 log = logging.getLogger("learnloom.worker")
 TICK = 30.0  # seconds between looks at the schedule
 RETRY = 300.0  # after a failed refresh, at most this long before the next try
-
-
-def model_settings(settings: Settings) -> tuple[Path, Path, float, int]:
-    """The arguments of retrain_after_refresh that come from the settings."""
-    return (
-        settings.warehouse_dir,
-        settings.model_dir,
-        settings.model_min_auc,
-        settings.model_retrain_rows,
-    )
 
 
 class WarehouseSchedule:

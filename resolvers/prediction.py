@@ -64,7 +64,8 @@ def validate(batch: list[Features], prefix: str | None = None) -> None:
 
 
 async def _model(context: Context) -> LoadedModel:
-    model = await to_thread.run_sync(context.state.models.current)
+    store = context.state.models
+    model = store.fresh() or await to_thread.run_sync(store.current)
     if model is None:
         raise ModelNotTrained()
     return model

@@ -7,9 +7,8 @@ from functools import partial
 from anyio import to_thread
 
 from analytics.etl import RefreshResult, refresh
-from analytics.training import retrain_after_refresh
+from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
-from learnloom.worker import model_settings
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
