@@ -11,6 +11,7 @@ Sibling fields and list items are resolved concurrently, so DataLoaders batch as
 under graphql-core."""
 
 import asyncio
+import math
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -256,7 +257,7 @@ class _Run:
                 raise
             return _gather_list(items) if any(optimized_is_awaitable(i) for i in items) else items
         if is_leaf_type(graphql_type):
-            serialized = graphql_type.serialize(value)
+            serialized = _serialize(graphql_type, value)
             if serialized is None:
                 raise GraphQLError(f"Expected a value of type {graphql_type} at {path.as_list()}.")
             return serialized
@@ -293,7 +294,7 @@ class _Run:
                     raise GraphQLError(f"Cannot return null for non-nullable field {where}.")
                 values[field.key] = None
                 continue
-            serialized = leaf_type.serialize(value)
+            serialized = _serialize(leaf_type, value)
             if serialized is None:
                 where = Path(path, field.key, None).as_list()
                 raise GraphQLError(f"Expected a value of type {leaf_type} at {where}.")
@@ -312,7 +313,7 @@ class _Run:
                     raise GraphQLError(f"Cannot return null for non-nullable field {where}.")
                 items.append(None)
                 continue
-            serialized = leaf.serialize(value)
+            serialized = _serialize(leaf, value)
             if serialized is None:
                 where = Path(path, index, None).as_list()
                 raise GraphQLError(f"Expected a value of type {leaf} at {where}.")
@@ -330,6 +331,21 @@ class _Run:
             _close(values.values())
             raise
         return _gather_dict(values) if pending else values
+
+
+# Built-in scalars whose serialization of a value of exactly this Python type is the value
+# itself (within the checks below): the common case in long lists, worth skipping the call.
+_AS_IS = {"String": str, "ID": str, "Float": float, "Int": int, "Boolean": bool}
+_INT32 = range(-(2**31), 2**31)
+
+
+def _serialize(leaf_type: Any, value: Any) -> Any:
+    kind = type(value)
+    if _AS_IS.get(leaf_type.name) is kind and (
+        (kind is not float or math.isfinite(value)) and (kind is not int or value in _INT32)
+    ):
+        return value
+    return leaf_type.serialize(value)
 
 
 def _close(started: Iterable[Any]) -> None:
