@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--activities", type=int, default=10_000_000)
     parser.add_argument("--seconds", type=float, default=5.0, help="load per endpoint")
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--sql-runs", type=int, default=2, help="plain-SQL runs (best kept)")
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
