@@ -16,8 +16,30 @@ import numpy as np
 if TYPE_CHECKING:
     import xgboost as xgb
 
-FEATURES = ("hours_watched", "average_score", "activity_level")
-MONOTONE = "(1,1,1)"
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """The columns a model reads, and the direction each may move the likelihood
+    (1: never down as it rises, -1: never up, 0: free)."""
+
+    name: str
+    columns: tuple[str, ...]
+    monotone: tuple[int, ...]
+
+    def constraint(self) -> str:
+        return "(" + ",".join(map(str, self.monotone)) + ")"
+
+
+# /api/predict: what a caller can send. More study, higher scores, more activity never hurt.
+PUBLIC = FeatureSet("completion", ("hours_watched", "average_score", "activity_level"), (1, 1, 1))
+# The at-risk list knows more: how long since the last activity (never helps), the share of
+# the course's lessons completed (never hurts) and how recent scores compare with the mean.
+RISK = FeatureSet(
+    "risk",
+    (*PUBLIC.columns, "days_idle", "share_completed", "score_trend"),
+    (1, 1, 1, -1, 1, 0),
+)
+FEATURES = PUBLIC.columns
 TEST_SHARE, CALIBRATION_SHARE = 0.2, 0.2
 PARAMETERS: dict[str, Any] = {
     "objective": "binary:logistic",
@@ -26,7 +48,6 @@ PARAMETERS: dict[str, Any] = {
     "eta": 0.1,
     "min_child_weight": 2,
     "subsample": 0.9,
-    "monotone_constraints": MONOTONE,
     "tree_method": "hist",
     "nthread": 2,
     "seed": 7,
@@ -43,12 +64,16 @@ FEATURE_SQL = """
            f.score_sum / nullif(f.score_count, 0) AS average_score,
            f.activities / greatest(1.0, date_diff('day', coalesce(f.enrolled_at, c.ends), c.ends) / 7.0)
                AS activity_level,
+           date_diff('day', coalesce(f.last_activity, f.enrolled_at, c.ends), c.ends) AS days_idle,
+           f.completed_lessons / nullif(co.lessons, 0) AS share_completed,
+           f.recent_score - f.score_sum / nullif(f.score_count, 0) AS score_trend,
            CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END AS completed,
            f.course_id, f.last_activity, (SELECT as_of FROM meta) AS as_of
-    FROM enrollment_facts f JOIN course_end c USING (course_id)
+    FROM enrollment_facts f JOIN course_end c USING (course_id) LEFT JOIN courses co USING (course_id)
     WHERE {where}
     ORDER BY f.student_id, f.course_id
 """
+ALL_COLUMNS = RISK.columns  # the feature columns of FEATURE_SQL, in order, after student_id
 
 
 class NotEnoughData(Exception):
@@ -102,26 +127,32 @@ class Trained:
     evaluation: Evaluation
     rows: int
     importance: dict[str, float]
+    features: FeatureSet = PUBLIC
 
 
 def feature_rows(
     cursor: duckdb.DuckDBPyConnection, where: str = "TRUE", parameters: list[Any] | None = None
 ) -> list[tuple[Any, ...]]:
-    """(student_id, hours_watched, average_score, activity_level, completed, course_id,
-    last_activity, as_of) per enrollment matching `where` (on `f`, the enrollment facts)."""
+    """(student_id, the ALL_COLUMNS features..., completed, course_id, last_activity, as_of)
+    per enrollment matching `where` (on `f`, the enrollment facts)."""
     return cursor.execute(FEATURE_SQL.format(where=where), parameters or []).fetchall()
 
 
-def load_dataset(cursor: duckdb.DuckDBPyConnection) -> Dataset:
+def feature_matrix(rows: list[tuple[Any, ...]], features: FeatureSet) -> np.ndarray:
+    """The columns of `features` from feature rows; NaN where a value is unknown."""
+    positions = [1 + ALL_COLUMNS.index(name) for name in features.columns]
+    return np.array(
+        [[np.nan if row[i] is None else row[i] for i in positions] for row in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(positions))
+
+
+def load_dataset(cursor: duckdb.DuckDBPyConnection, features: FeatureSet = PUBLIC) -> Dataset:
     rows = feature_rows(cursor)
-    if not rows:
-        return Dataset(np.empty((0, 3)), np.empty(0), np.empty(0))
-    table = np.array(
-        [[r[1], np.nan if r[2] is None else r[2], r[3]] for r in rows], dtype=np.float64
-    )
+    label = 1 + len(ALL_COLUMNS)
     return Dataset(
-        features=table,
-        labels=np.array([r[4] for r in rows], dtype=np.float64),
+        features=feature_matrix(rows, features),
+        labels=np.array([r[label] for r in rows], dtype=np.float64),
         students=np.array([r[0] for r in rows], dtype=np.int64),
     )
 
@@ -145,7 +176,7 @@ def split_by_student(data: Dataset) -> tuple[Dataset, Dataset, Dataset]:
     return data.part(train), data.part(calibration), data.part(test)
 
 
-def train(data: Dataset) -> Trained:
+def train(data: Dataset, features: FeatureSet = PUBLIC) -> Trained:
     import xgboost as xgb  # imported when training, not by every web process at start-up
 
     train_part, calibration_part, test_part = split_by_student(data)
@@ -160,12 +191,13 @@ def train(data: Dataset) -> Trained:
                 + ("" if len(part) < 10 else " with a single outcome")
                 + f"; {len(data)} enrollments in all are too few to train and evaluate"
             )
-    matrix = xgb.DMatrix(train_part.features, label=train_part.labels, feature_names=list(FEATURES))
+    names = list(features.columns)
+    matrix = xgb.DMatrix(train_part.features, label=train_part.labels, feature_names=names)
     watch = xgb.DMatrix(
-        calibration_part.features, label=calibration_part.labels, feature_names=list(FEATURES)
+        calibration_part.features, label=calibration_part.labels, feature_names=names
     )
     booster = xgb.train(
-        PARAMETERS,
+        {**PARAMETERS, "monotone_constraints": features.constraint()},
         matrix,
         num_boost_round=ROUNDS,
         evals=[(watch, "calibration")],
@@ -180,7 +212,8 @@ def train(data: Dataset) -> Trained:
         calibration=calibration,
         evaluation=evaluate(predicted, test_part.labels),
         rows=len(data),
-        importance={name: float(gains.get(name, 0.0)) for name in FEATURES},  # type: ignore[arg-type]
+        importance={name: float(gains.get(name, 0.0)) for name in names},  # type: ignore[arg-type]
+        features=features,
     )
 
 
@@ -188,7 +221,8 @@ def raw(booster: "xgb.Booster", features: np.ndarray) -> np.ndarray:
     """The booster's own probabilities, using the trees kept by early stopping."""
     best = getattr(booster, "best_iteration", None)
     rounds = (0, best + 1) if best is not None else (0, 0)
-    return np.asarray(booster.inplace_predict(features, iteration_range=rounds))
+    # float64: XGBoost answers in float32, where 1 - 1e-12 rounds to 1 (and log(0) follows)
+    return np.asarray(booster.inplace_predict(features, iteration_range=rounds), dtype=np.float64)
 
 
 def fit_platt(probabilities: np.ndarray, labels: np.ndarray) -> Calibration:

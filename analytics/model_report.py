@@ -64,6 +64,7 @@ measured on the {evaluation.rows:,} enrollments of students it never saw (comple
 <tr><th>log-loss</th><td>{evaluation.log_loss:.3f}</td><td>lower is better</td></tr>
 <tr><th>Brier score</th><td>{evaluation.brier:.3f}</td><td>mean squared error of the likelihoods; lower is better</td></tr>
 </table>
+{_risk(outcome)}
 {_frame("ROC curve", "false positive rate", "true positive rate", f'<polyline points="{roc}" fill="none" stroke="#27a" stroke-width="2"/>')}
 {_frame("Calibration: predicted likelihood against the observed share (circle size: enrollments)", "predicted", "observed", calibration)}
 <h2>What the model relies on</h2>
@@ -72,6 +73,19 @@ scores and activity rise (monotone constraints).</p>
 <table>{bars}</table>
 </body></html>
 """
+
+
+def _risk(outcome: Outcome) -> str:
+    if outcome.risk is None:
+        return "<p>The at-risk model (more features) could not be trained on this data.</p>"
+    risk = outcome.risk.evaluation
+    verdict = "published" if outcome.risk_published else "not published"
+    return (
+        f"<p>The at-risk list's model also reads days since the last activity, the share of "
+        f"lessons completed and the recent score trend: AUC {risk.auc:.3f}, log-loss "
+        f"{risk.log_loss:.3f}, Brier {risk.brier:.3f} on the same held-out students "
+        f"({verdict}).</p>"
+    )
 
 
 def write_report(path: Path, outcome: Outcome) -> None:

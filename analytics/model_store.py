@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from analytics.completion import FEATURES, Calibration, Trained, raw
+from analytics.completion import Calibration, Trained, raw
 from analytics.warehouse import new_version
 
 POINTER = "CURRENT"
@@ -58,7 +58,7 @@ def publish(directory: Path, trained: Trained, snapshot_version: str) -> ModelIn
         version=version,
         trained_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         rows=trained.rows,
-        features=list(FEATURES),
+        features=list(trained.features.columns),
         metrics={
             "auc": evaluation.auc,
             "log_loss": evaluation.log_loss,
@@ -92,7 +92,7 @@ class LoadedModel:
     calibration: Calibration
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
-        """Calibrated completion likelihoods for rows of FEATURES."""
+        """Calibrated completion likelihoods for rows of the model's features."""
         return self.calibration.apply(raw(self.booster, rows))
 
     def explain(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

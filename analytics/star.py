@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-SCHEMA_VERSION = 3  # a snapshot of another version is rebuilt in full, never updated
+SCHEMA_VERSION = 4  # a snapshot of another version is rebuilt in full, never updated
 
 TABLES = {
     "students": "student_id BIGINT, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR",
@@ -121,9 +121,9 @@ def forget_missing_students(warehouse: duckdb.DuckDBPyConnection) -> None:
 def derive(warehouse: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the aggregates from the base tables.
 
-    - enrollment_facts: each enrollment with its last activity, activity count, minutes and
-      score sum/count in that course (every per-enrollment figure, the rankings, and the
-      features of the completion model);
+    - enrollment_facts: each enrollment with its last activity, activity count, minutes,
+      score sum/count and mean score of its last four weeks of scores in that course (every
+      per-enrollment figure, the rankings, and the features of the completion models);
     - daily_facts: per classroom, school, course and day, activities, completions and score
       sums of enrolled students (the trends and the school KPIs);
     - student_daily: per student and day, sorted by student (the profile).
@@ -141,12 +141,18 @@ def derive(warehouse: duckdb.DuckDBPyConnection) -> None:
         WITH per_pair AS (
             SELECT student_id, course_id, max(occurred_at) AS last_activity, sum(activities) AS activities,
                    round(sum(minutes), 6) AS minutes, sum(score_sum) AS score_sum, sum(score_count) AS score_count
-            FROM ({events}) GROUP BY student_id, course_id)
+            FROM ({events}) GROUP BY student_id, course_id),
+        last_scored AS (SELECT student_id, course_id, max(occurred_at) AS last FROM scores GROUP BY ALL),
+        recent AS (
+            SELECT s.student_id, s.course_id, round(avg(s.score), 6) AS recent_score
+            FROM scores s JOIN last_scored l USING (student_id, course_id)
+            WHERE s.occurred_at > l.last - INTERVAL 28 DAY GROUP BY ALL)
         SELECT e.student_id, e.course_id, e.classroom_id, e.school_id, e.status, e.enrolled_at,
                e.completed_lessons, p.last_activity, coalesce(p.activities, 0) AS activities,
                coalesce(p.minutes, 0) AS minutes, coalesce(p.score_sum, 0) AS score_sum,
-               coalesce(p.score_count, 0) AS score_count
+               coalesce(p.score_count, 0) AS score_count, r.recent_score
         FROM enrollments e LEFT JOIN per_pair p USING (student_id, course_id)
+             LEFT JOIN recent r USING (student_id, course_id)
         ORDER BY e.school_id, e.classroom_id, e.course_id;
 
         CREATE OR REPLACE TABLE daily_facts AS

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.completion import NotEnoughData, Trained, load_dataset, train
+from analytics.completion import PUBLIC, RISK, NotEnoughData, Trained, load_dataset, train
 from analytics.etl import RefreshResult
 from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
@@ -20,25 +20,41 @@ class NoWarehouse(Exception):
 
 @dataclass
 class Outcome:
-    trained: Trained
+    trained: Trained  # the public model of /api/predict
     snapshot_version: str
     published: ModelInfo | None  # None: below the minimum AUC, not published
     min_auc: float
+    risk: Trained | None = None  # the at-risk list's model, with more features
+    risk_published: ModelInfo | None = None
+
+
+def risk_dir(models_dir: Path) -> Path:
+    return models_dir / "risk"
 
 
 def train_and_publish(warehouse_dir: Path, models_dir: Path, min_auc: float) -> Outcome:
+    """Both models from the current snapshot, each published if its held-out AUC reaches
+    `min_auc`. The public model must train; the at-risk one is skipped if it cannot."""
     with open_current(warehouse_dir) as current:
         if current is None:
             raise NoWarehouse("No warehouse snapshot yet: run `learnloom etl refresh` first")
         snapshot_version, connection = current
-        data = load_dataset(connection.cursor())
-    trained = train(data)
+        public = load_dataset(connection.cursor(), PUBLIC)
+        extended = load_dataset(connection.cursor(), RISK)
+    trained = train(public, PUBLIC)
     published = (
         publish(models_dir, trained, snapshot_version)
         if trained.evaluation.auc >= min_auc
         else None
     )
-    return Outcome(trained, snapshot_version, published, min_auc)
+    outcome = Outcome(trained, snapshot_version, published, min_auc)
+    try:
+        outcome.risk = train(extended, RISK)
+    except NotEnoughData:
+        return outcome
+    if outcome.risk.evaluation.auc >= min_auc:
+        outcome.risk_published = publish(risk_dir(models_dir), outcome.risk, snapshot_version)
+    return outcome
 
 
 def retrain_after_refresh(

@@ -260,6 +260,13 @@ def train(
     )
     for predicted, observed, rows in evaluation.calibration:
         console.print(f"  predicted {predicted:.2f}  observed {observed:.2f}  ({rows} enrollments)")
+    if outcome.risk is not None:
+        risk = outcome.risk.evaluation
+        console.print(
+            f"at-risk model (also days idle, share of lessons completed, score trend): "
+            f"AUC {risk.auc:.3f}   log-loss {risk.log_loss:.3f}   Brier {risk.brier:.3f}   "
+            + ("published" if outcome.risk_published else "[red]not published[/red]")
+        )
     if report is not None:
         write_report(report, outcome)
         console.print(f"report written to {report}")

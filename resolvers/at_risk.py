@@ -38,11 +38,18 @@ class AtRisk:
 
 
 def _reason(feature: str, value: float) -> str:
+    unknown = math.isnan(value)
     if feature == "hours_watched":
         return f"little time in lessons ({value:.1f} h)"
     if feature == "average_score":
-        return "no scores yet" if math.isnan(value) else f"low scores (average {value:.0f})"
-    return f"rarely active ({value:.1f} activities a week)"
+        return "no scores yet" if unknown else f"low scores (average {value:.0f})"
+    if feature == "activity_level":
+        return f"rarely active ({value:.1f} activities a week)"
+    if feature == "days_idle":
+        return f"no activity for {value:.0f} days"
+    if feature == "share_completed":
+        return "no lessons to complete" if unknown else f"few lessons completed ({value:.0%})"
+    return "no recent scores" if unknown else f"recent scores below their average ({value:+.0f})"
 
 
 async def _scope(context: Context, user: User, class_id: int | None) -> Scope:
@@ -91,22 +98,35 @@ async def at_risk(context: Context, class_id: int | None, limit: int) -> list[At
     user = await current_user(context)
     check_limit(limit)
     scope = await _scope(context, user, class_id)
-    model = await to_thread.run_sync(context.state.models.current)
+    # The at-risk model knows more of the enrollment; before it exists, the public one.
+    model = await to_thread.run_sync(context.state.risk_models.current) or await to_thread.run_sync(
+        context.state.models.current
+    )
     if model is None:
         raise ModelNotTrained()
+    features = (
+        completion.RISK
+        if model.info.features == list(completion.RISK.columns)
+        else completion.PUBLIC
+    )
     rows = await read(context, ("at risk", scope.key), lambda c: _ongoing(c, scope))
     if not rows:
         return []
-    features = np.array(
-        [[r[1], np.nan if r[2] is None else r[2], r[3]] for r in rows], dtype=np.float64
-    )
-    likelihoods, pushes = await to_thread.run_sync(model.explain, features)
+    matrix = completion.feature_matrix(rows, features)
+    likelihoods, pushes = await to_thread.run_sync(model.explain, matrix)
     order = np.argsort(likelihoods, kind="stable")[:limit]
-    return [_entry(rows[i], float(likelihoods[i]), pushes[i], features[i]) for i in order]
+    return [_entry(rows[i], float(likelihoods[i]), pushes[i], matrix[i], features) for i in order]
 
 
-def _entry(row: tuple[Any, ...], likelihood: float, push: np.ndarray, values: np.ndarray) -> AtRisk:
-    student_id, hours, score, activity, _, course_id, last_activity, as_of, name, course = row
+def _entry(
+    row: tuple[Any, ...],
+    likelihood: float,
+    push: np.ndarray,
+    values: np.ndarray,
+    features: completion.FeatureSet,
+) -> AtRisk:
+    student_id, hours, score, activity = row[0:4]
+    course_id, last_activity, as_of, name, course = row[-5:]
     downward = [i for i in np.argsort(push) if push[i] < 0]
     idle = (as_of - last_activity).days if isinstance(last_activity, datetime) and as_of else None
     return AtRisk(
@@ -119,5 +139,5 @@ def _entry(row: tuple[Any, ...], likelihood: float, push: np.ndarray, values: np
         average_score=None if score is None else round(float(score), 1),
         activity_level=round(float(activity), 2),
         days_since_last_activity=idle,
-        reasons=[_reason(completion.FEATURES[i], float(values[i])) for i in downward],
+        reasons=[_reason(features.columns[i], float(values[i])) for i in downward],
     )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.model_store import ModelStore
 from analytics.reader import WarehouseReader
+from analytics.training import risk_dir
 from learnloom.rate_limits import RateLimiter
 from learnloom.settings import Settings
 from models.curriculum import (
@@ -39,7 +40,8 @@ class AppState:
     tokens: TokenService
     limiter: RateLimiter
     warehouse: WarehouseReader
-    models: ModelStore
+    models: ModelStore  # the model of /api/predict
+    risk_models: ModelStore  # the at-risk list's model, with more features
     users: UserCache
 
     @classmethod
@@ -53,6 +55,7 @@ class AppState:
             limiter=RateLimiter(settings),
             warehouse=WarehouseReader(settings.warehouse_dir),
             models=ModelStore(settings.model_dir),
+            risk_models=ModelStore(risk_dir(settings.model_dir)),
             users=UserCache(settings.database_url, settings.user_cache),
         )
 

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from sqlalchemy import bindparam, text
 
-from analytics.completion import FEATURES, load_dataset, split_by_student
+from analytics.completion import FEATURES, RISK, load_dataset, split_by_student
 from analytics.etl import Source, refresh
 from analytics.model_store import ModelStore, current_version
 from analytics.oulad_sample import SampleOptions, write_sample
-from analytics.training import Outcome, train_and_publish
+from analytics.training import Outcome, risk_dir, train_and_publish
 from analytics.warehouse import open_current
 from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
@@ -103,6 +103,32 @@ def test_more_study_never_lowers_the_likelihood(trained: Trained) -> None:
         model.predict(np.array([[0.0, 10.0, 0.0]]))[0]
         < model.predict(np.array([[30.0, 90.0, 6.0]]))[0]
     )
+
+
+def test_the_at_risk_model_respects_its_constraints(trained: Trained) -> None:
+    assert trained.outcome.risk_published is not None
+    model = ModelStore(risk_dir(trained.directory)).current()
+    assert model is not None and model.info.features == list(RISK.columns)
+    rng = np.random.default_rng(5)
+    bases = np.column_stack(
+        [
+            rng.uniform(0, 30, 30),
+            rng.uniform(0, 100, 30),
+            rng.uniform(0, 6, 30),
+            rng.uniform(0, 60, 30),
+            rng.uniform(0, 1, 30),
+            rng.uniform(-20, 20, 30),
+        ]
+    )
+    for column, direction in enumerate(RISK.monotone):
+        if direction == 0:
+            continue
+        grid = np.linspace(0, bases[:, column].max() * 1.5 + 1, 20)
+        for base in bases:
+            rows = np.repeat(base[None, :], len(grid), axis=0)
+            rows[:, column] = grid
+            steps = np.diff(model.predict(rows)) * direction
+            assert np.all(steps >= -1e-9), RISK.columns[column]
 
 
 def test_a_weaker_model_is_not_published(demo_warehouse: Path, tmp_path: Path) -> None:
@@ -307,7 +333,10 @@ async def test_at_risk_students_of_a_class_with_reasons(
         likelihoods = [row["completion_likelihood"] for row in rows]
         assert likelihoods == sorted(likelihoods) and all(0 <= p <= 1 for p in likelihoods)
         assert any(row["reasons"] for row in rows)
-        assert all(isinstance(reason, str) for row in rows for reason in row["reasons"])
+        phrases = ("little time", "scores", "rarely active", "no activity for", "lessons")
+        assert all(
+            any(phrase in reason for phrase in phrases) for row in rows for reason in row["reasons"]
+        )
         top = (await client.get(f"{path}?limit=2", headers=teacher)).json()["data"]
         assert top == rows[:2]
         # Another teacher's class is missing, for this teacher.
