@@ -1,6 +1,7 @@
 """The application factory: one Starlette app serving GraphQL, the REST facade, the
 OpenAPI document and the offline GraphiQL and docs pages."""
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -64,6 +65,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.collect()
         gc.freeze()
         state.users.start()
+        # Load the completion model (and import xgboost) now, in the background, rather
+        # than in the first prediction request of this process.
+        asyncio.get_running_loop().run_in_executor(None, preload_models, state)
         if settings.background_jobs:
             async with anyio.create_task_group() as background:
                 stop = anyio.Event()
@@ -100,6 +104,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.learnloom = state
     return app
+
+
+def preload_models(state: AppState) -> None:
+    try:
+        state.models.current()
+        state.risk_models.current()
+    except Exception:  # a damaged artefact: requests will report it, start-up goes on
+        log.exception("could not load the completion model at start-up")
 
 
 def cors(settings: Settings) -> list[Middleware]:
