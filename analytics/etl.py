@@ -181,7 +181,7 @@ def _build(
             engine = create_engine(sync_url(database_url), poolclass=NullPool)
             try:
                 since = previous[1] if previous is not None else None
-                watermark = platform_source.load(engine, warehouse, since)
+                watermark = platform_source.load(engine, warehouse, since, progress)
             finally:
                 engine.dispose()
         progress(STEPS[1], 1, len(STEPS))

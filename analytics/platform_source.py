@@ -10,7 +10,7 @@ PostgreSQL streams the rows out with COPY, parsed by Arrow in blocks and inserte
 straight from the stream; other databases go through the driver in batches."""
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,25 +28,38 @@ from models.identity import School, User
 from models.learning import LearningEvent, LessonProgress
 
 NAME = "platform"
+READING = "Reading learning history"
 LAG = timedelta(minutes=10)
 BATCH = 50_000
 
 
 def load(
-    engine: Engine, warehouse: duckdb.DuckDBPyConnection, since: datetime | None
+    engine: Engine,
+    warehouse: duckdb.DuckDBPyConnection,
+    since: datetime | None,
+    progress: Callable[[str, int, int], None] = lambda *_: None,
 ) -> datetime | None:
     """Fill the warehouse's tables and stage the changed activities; the new watermark."""
+    start = _utc(since - LAG) if since is not None else None
+    changed = select(func.count()).select_from(LearningEvent)
+    if start is not None:
+        changed = changed.where(col(LearningEvent.updated_at) > start.replace(tzinfo=UTC))
     with engine.connect() as connection:
         watermark = connection.execute(select(func.max(LearningEvent.updated_at))).scalar()
+        total = int(connection.execute(changed).scalar() or 0)
+
+    def staged(rows: int) -> None:
+        progress(READING, rows, total)
+
+    staged(0)
     _students(engine, warehouse)
     _courses(engine, warehouse)
     _enrollments(engine, warehouse)
     stage(warehouse)
-    start = _utc(since - LAG) if since is not None else None
     if engine.dialect.name == "postgresql":
-        _stage_by_copy(engine, warehouse, start)
+        _stage_by_copy(engine, warehouse, start, staged)
     else:
-        _stage_by_rows(engine, warehouse, start)
+        _stage_by_rows(engine, warehouse, start, staged)
     return _utc(watermark) if watermark is not None else since
 
 
@@ -173,7 +186,10 @@ def _enrollments(engine: Engine, warehouse: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage_by_rows(
-    engine: Engine, warehouse: duckdb.DuckDBPyConnection, start: datetime | None
+    engine: Engine,
+    warehouse: duckdb.DuckDBPyConnection,
+    start: datetime | None,
+    staged: Callable[[int], None],
 ) -> None:
     statement = (
         select(  # type: ignore[call-overload]  # more columns than its typed overloads
@@ -190,6 +206,7 @@ def _stage_by_rows(
     )
     if start is not None:
         statement = statement.where(col(LearningEvent.updated_at) > start.replace(tzinfo=UTC))
+    done = 0
     for rows in _batches(engine, statement):
         _insert(
             warehouse,
@@ -204,6 +221,8 @@ def _stage_by_rows(
                 "score": pa.array([r[6] for r in rows], pa.float64()),
             },
         )
+        done += len(rows)
+        staged(done)
 
 
 # Times leave PostgreSQL as microseconds since the epoch: no time zone or format to parse.
@@ -249,8 +268,19 @@ class _Chunks(io.RawIOBase):
         return size
 
 
+def _counted(batches: Iterable[pa.RecordBatch], staged: Callable[[int], None]) -> Any:
+    done = 0
+    for batch in batches:
+        done += batch.num_rows
+        staged(done)
+        yield batch
+
+
 def _stage_by_copy(
-    engine: Engine, warehouse: duckdb.DuckDBPyConnection, start: datetime | None
+    engine: Engine,
+    warehouse: duckdb.DuckDBPyConnection,
+    start: datetime | None,
+    staged: Callable[[int], None],
 ) -> None:
     since = start.replace(tzinfo=UTC) if start is not None else None
     connection = engine.raw_connection()
@@ -265,7 +295,10 @@ def _stage_by_copy(
                     column_types=COPY_COLUMNS, true_values=["t"], false_values=["f"]
                 ),
             )
-            warehouse.register("copied", pa.RecordBatchReader.from_batches(reader.schema, reader))
+            warehouse.register(
+                "copied",
+                pa.RecordBatchReader.from_batches(reader.schema, _counted(reader, staged)),
+            )
             try:
                 warehouse.execute("""
                     INSERT INTO staged

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 from analytics.etl import refresh
+from analytics.platform_source import READING
 from analytics.star import NEGATIVE_MINUTES
 from analytics.warehouse import open_current
 from learnloom.demo import DemoOptions, seed_demo
@@ -147,3 +148,19 @@ async def test_a_deleted_student_leaves_the_warehouse(
                 .fetchone()
             )
             assert found == (0,), table
+
+
+async def test_progress_counts_the_rows_read(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    reports: list[tuple[str, int, int]] = []
+    refresh(database_url, tmp_path, lambda step, done, total: reports.append((step, done, total)))
+    total = (await run(engine, "SELECT count(*) FROM learning_history")).scalar_one()
+    reading = [(done, of) for step, done, of in reports if step == READING]
+    assert reading[0] == (0, total) and reading[-1] == (total, total)
+    assert [done for done, _ in reading] == sorted(done for done, _ in reading)
+    assert reports[-1][1] == reports[-1][2]  # the last step completes
+    await add_visit(engine, "h_progress", datetime.now(UTC))
+    reports.clear()
+    refresh(database_url, tmp_path, lambda step, done, total: reports.append((step, done, total)))
+    assert [r for r in reports if r[0] == READING][-1][2] < total  # only what changed
