@@ -103,6 +103,39 @@ def expected(enrollments: list, history: list, keep) -> dict:  # type: ignore[no
     }
 
 
+async def assert_summary_figures(
+    client: httpx.AsyncClient, headers: dict[str, str], want: dict
+) -> None:
+    """The summary figures and trends over HTTP equal `want` (from `expected`)."""
+
+    async def get(path: str) -> dict:
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert await get("/api/total-students") == {"total_students": want["total_students"]}
+    assert await get("/api/active-students") == {"active_students": want["active_students"]}
+    assert (await get("/api/average-score"))["average_score"] == pytest.approx(
+        want["average_score"], abs=0.051
+    )
+    assert (await get("/api/completion-rate"))["completion_rate"] == pytest.approx(
+        want["completion_rate"], abs=1e-4
+    )
+    assert (await get("/api/dropout-rate"))["dropout_rate"] == pytest.approx(
+        want["dropout_rate"], abs=1e-4
+    )
+    trend = await get("/api/score-trend")
+    assert trend["dates"] == list(want["score_trend"])
+    assert trend["scores"] == pytest.approx(list(want["score_trend"].values()), abs=0.051)
+    assert await get("/api/activity-trend") == {
+        "dates": list(want["activity"]),
+        "activity": list(want["activity"].values()),
+    }
+    weekly = await get("/api/weekly-progress")
+    assert weekly["weeks"] == list(want["weekly"])
+    assert weekly["average_scores"] == pytest.approx(list(want["weekly"].values()), abs=0.051)
+
+
 async def teacher_classrooms(database_url: str) -> set[int]:
     engine = make_engine(database_url)
     try:
@@ -132,33 +165,7 @@ async def test_figures_equal_an_independent_computation(
     want = expected(enrollments, history, keep)
     headers = bearer((await login(loaded, DEMO_ACCOUNTS[role]))["access_token"])
 
-    async def get(path: str) -> dict:
-        response = await loaded.get(path, headers=headers)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    assert await get("/api/total-students") == {"total_students": want["total_students"]}
-    assert await get("/api/active-students") == {"active_students": want["active_students"]}
-    assert (await get("/api/average-score"))["average_score"] == pytest.approx(
-        want["average_score"], abs=0.051
-    )
-    assert (await get("/api/completion-rate"))["completion_rate"] == pytest.approx(
-        want["completion_rate"], abs=1e-4
-    )
-    assert (await get("/api/dropout-rate"))["dropout_rate"] == pytest.approx(
-        want["dropout_rate"], abs=1e-4
-    )
-    trend = await get("/api/score-trend")
-    assert trend["dates"] == list(want["score_trend"])
-    assert trend["scores"] == pytest.approx(list(want["score_trend"].values()), abs=0.051)
-    activity = await get("/api/activity-trend")
-    assert activity == {
-        "dates": list(want["activity"]),
-        "activity": list(want["activity"].values()),
-    }
-    weekly = await get("/api/weekly-progress")
-    assert weekly["weeks"] == list(want["weekly"])
-    assert weekly["average_scores"] == pytest.approx(list(want["weekly"].values()), abs=0.051)
+    await assert_summary_figures(loaded, headers, want)
 
 
 async def test_scopes_differ_and_students_are_refused(loaded: httpx.AsyncClient) -> None:
