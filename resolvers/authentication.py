@@ -11,7 +11,10 @@ from resolvers.context import Context
 from resolvers.tokens import TokenType
 
 _USERS = User.__table__  # type: ignore[attr-defined]
-BY_ID = select(_USERS).where(_USERS.c.id == bindparam("id"))
+# Everything but the password hash, which requests never need and caches should not keep.
+BY_ID = select(*(c for c in _USERS.c if c.name != "password_hash")).where(
+    _USERS.c.id == bindparam("id")
+)
 
 
 async def current_user(context: Context) -> User:
@@ -46,7 +49,7 @@ async def _load(context: Context, user_id: int) -> User | None:
             async with context.state.engine.connect() as connection:
                 autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 row = (await autocommit.execute(BY_ID, {"id": user_id})).first()
-            return User(**row._mapping) if row is not None else None
+            return User(**row._mapping, password_hash="") if row is not None else None
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
