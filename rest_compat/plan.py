@@ -15,6 +15,7 @@ import math
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from weakref import ref
 
 from graphql import (
     DirectiveNode,
@@ -195,6 +196,8 @@ class _Run:
         path = Path(path, field.key, field.parent_type.name)
         definition = field.definition
         if field.attribute is not None:  # no resolver to call, so no resolve info to build
+            if field.flat and _is_list(definition.type):
+                return self._table(field, source, path)
             return self.complete(
                 definition.type, field, getattr(source, field.attribute), None, path
             )
@@ -267,6 +270,20 @@ class _Run:
             return self._flat(field.children, value, path)
         return self.object(field.children, value, path)
 
+    def _table(self, field: FieldPlan, source: Any, path: Path) -> Any:
+        """A list of flat rows held by `source`. Answers served from a cache hand the same
+        source object to many requests; its table is completed once per plan field and kept
+        as long as the source object lives (completed tables are only read, by the JSON
+        encoder)."""
+        tables = _tables_of(source)
+        table = tables.get(id(field))
+        if table is None:
+            value = getattr(source, field.attribute)  # type: ignore[arg-type]
+            table = tables[id(field)] = self.complete(
+                field.definition.type, field, value, None, path
+            )
+        return table
+
     def _rows(self, item_type: Any, field: FieldPlan, values: Iterable[Any], path: Path) -> Any:
         """A list of flat objects (a table, a series): each item read as a row."""
         required = isinstance(item_type, GraphQLNonNull)
@@ -331,6 +348,30 @@ class _Run:
             _close(values.values())
             raise
         return _gather_dict(values) if pending else values
+
+
+# Completed tables (lists of flat rows) by the identity of the object holding them, then by
+# plan field; an entry goes when its object is collected (before its id can be reused).
+_TABLES: dict[int, tuple[ref[Any], dict[int, Any]]] = {}
+
+
+def _tables_of(source: Any) -> dict[int, Any]:
+    key = id(source)
+    entry = _TABLES.get(key)
+    if entry is not None:
+        return entry[1]
+    try:
+        alive = ref(source, lambda _: _TABLES.pop(key, None))
+    except TypeError:  # cannot be weakly referenced: nothing is kept
+        return {}
+    tables: dict[int, Any] = {}
+    _TABLES[key] = (alive, tables)
+    return tables
+
+
+def _is_list(graphql_type: Any) -> bool:
+    named = graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type
+    return isinstance(named, GraphQLList)
 
 
 # Built-in scalars whose serialization of a value of exactly this Python type is the value

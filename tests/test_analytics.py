@@ -539,3 +539,36 @@ async def test_course_and_school_filters_narrow_the_callers_scope(
         422,
         "VALIDATION_ERROR",
     )
+
+
+async def test_cached_profiles_are_each_students_own(
+    loaded: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    """Profiles are cached as objects and their history tables completed once: asking for
+    several students in turn, twice, gives each their own history every time."""
+    engine = make_engine(demo_database_url)
+    try:
+        async with engine.connect() as connection:
+            visits = (
+                await connection.execute(
+                    text(
+                        "SELECT student_id, accessed_at FROM learning_history WHERE student_id IN "
+                        "(SELECT DISTINCT student_id FROM learning_history ORDER BY student_id LIMIT 3)"
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    days: dict[int, set] = defaultdict(set)
+    for student, at in visits:
+        days[student].add(_time(at).date())
+    rows = sorted((student, len(dates)) for student, dates in days.items())
+    headers = bearer((await login(loaded, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    first: dict[int, dict] = {}
+    for _ in range(2):
+        for student, days in rows:
+            body = (await loaded.get(f"/api/student/{student}/profile", headers=headers)).json()
+            assert body["student_id"] == student
+            assert len(body["activity_history"]) == days
+            assert first.setdefault(student, body) == body
+    assert len({str(body["activity_history"]) for body in first.values()}) == len(rows)
