@@ -30,9 +30,16 @@ def _dispatcher(endpoints: dict[str, RestEndpoint]) -> ASGIApp:
     """The route's ASGI app; Starlette has already refused methods not in `endpoints`."""
     if len(endpoints) == 1:
         return next(iter(endpoints.values()))
+    return _ByMethod(endpoints)
 
-    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+
+class _ByMethod:
+    """Several operations on one path (GET, PATCH, DELETE of a school). A class, not a
+    function: Starlette treats plain functions as request handlers, objects as ASGI apps."""
+
+    def __init__(self, endpoints: dict[str, RestEndpoint]) -> None:
+        self._endpoints = endpoints
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        await endpoints[method](scope, receive, send)
-
-    return dispatch
+        await self._endpoints[method](scope, receive, send)

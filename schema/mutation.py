@@ -3,8 +3,9 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, sessions, warehouse
+from resolvers import auth, schools, sessions, warehouse
 from resolvers.context import Context
+from schema.admin import AdminSchool, SchoolInput, SchoolPatch, SchoolRemoval
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.system import DataRefresh
@@ -91,3 +92,26 @@ class Mutation:
         return DataRefresh(
             status="success", rows_added=result.rows_added, last_updated=result.refreshed_at
         )
+
+    @strawberry.mutation(description="Create a school (super admins).")
+    async def create_school(self, info: Info[Context, None], input: SchoolInput) -> AdminSchool:
+        return AdminSchool.of(await schools.create_school(info.context, input.fields()))
+
+    @strawberry.mutation(
+        description="Change a school (super admins; school admins their own, not its country). "
+        "An empty region clears it."
+    )
+    async def update_school(
+        self, info: Info[Context, None], id: int, input: SchoolPatch
+    ) -> AdminSchool:
+        return AdminSchool.of(await schools.update_school(info.context, id, input.fields()))
+
+    @strawberry.mutation(
+        description="Remove a school (super admins). One that still has users or classrooms is "
+        "refused (SCHOOL_NOT_EMPTY) unless `archive` is true, which archives it instead."
+    )
+    async def delete_school(
+        self, info: Info[Context, None], id: int, archive: bool = False
+    ) -> SchoolRemoval:
+        removal = await schools.delete_school(info.context, id, archive)
+        return SchoolRemoval(id=removal.id, deleted=removal.deleted, archived=removal.archived)

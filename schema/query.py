@@ -6,12 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from learnloom.version import app_version
-from resolvers import analytics, at_risk, auth, curriculum, sessions, system
+from resolvers import analytics, at_risk, auth, curriculum, schools, sessions, system
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from resolvers.prediction import Features
 from schema import analytics as analytics_types
 from schema import prediction as prediction_types
+from schema.admin import AdminSchool
 from schema.analytics import (
     ActivityTrend,
     Analytics,
@@ -252,6 +253,35 @@ class Query:
     ) -> list[AtRiskStudent]:
         rows = await at_risk.at_risk(info.context, class_id, limit)
         return [AtRiskStudent.of(row) for row in rows]
+
+    @strawberry.field(
+        description="Schools by name (super admins: all; school admins: their own). Archived "
+        "schools only with `includeArchived`."
+    )
+    async def admin_schools(
+        self,
+        info: Info[Context, None],
+        country: str | None = None,
+        search: str | None = None,
+        include_archived: bool = False,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[AdminSchool]:
+        page = await schools.list_schools(
+            info.context,
+            limit=limit,
+            offset=offset,
+            country=country,
+            search=search,
+            include_archived=include_archived,
+        )
+        return Page(
+            items=[AdminSchool.of(row) for row in page.items], pagination=Pagination.of(page)
+        )
+
+    @strawberry.field(description="One school (super admins; school admins their own).")
+    async def admin_school(self, info: Info[Context, None], id: int) -> AdminSchool:
+        return AdminSchool.of(await schools.get_school(info.context, id))
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:

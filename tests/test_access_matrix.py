@@ -70,6 +70,13 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
             "student/{student_id}/profile",
         )
     },
+    # School admins see and change only their own school; other schools are missing, and
+    # creating or removing schools is for super admins (tests/test_admin_schools.py).
+    ("GET", "/api/v1/admin/schools/"): "own school",
+    ("POST", "/api/v1/admin/schools/"): "super admin only",
+    ("GET", "/api/v1/admin/schools/{id}/"): "own school",
+    ("PATCH", "/api/v1/admin/schools/{id}/"): "own school",
+    ("DELETE", "/api/v1/admin/schools/{id}/"): "super admin only",
     # A teacher asking for a class they do not teach gets 404 (tests/test_prediction.py).
     ("GET", "/api/v1/teachers/me/classes/{id}/at-risk/"): "own classes",
     # The model answers for the numbers it is sent, which name no student or school.
