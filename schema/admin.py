@@ -4,8 +4,8 @@ from datetime import datetime
 
 import strawberry
 
-from models.identity import School
-from resolvers import schools
+from models.identity import School, User
+from resolvers import schools, users
 
 
 @strawberry.type(name="AdminSchool", description="A school, as administrators manage it.")
@@ -59,3 +59,48 @@ class SchoolRemoval:
     id: int
     deleted: bool = strawberry.field(description="The school and its row are gone.")
     archived: bool = strawberry.field(description="It had users or classrooms: archived.")
+
+
+@strawberry.type(name="AdminUser", description="A user, as administrators manage them.")
+class AdminUser:
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    school_id: int | None
+    grade: str | None
+    is_active: bool
+    created_at: datetime
+    last_login: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> "AdminUser":
+        assert user.id is not None
+        return cls(
+            id=user.id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            role=user.role,
+            school_id=user.school_id,
+            grade=user.grade,
+            is_active=user.is_active,
+            created_at=user.created_at,
+            last_login=user.last_login,
+        )
+
+
+@strawberry.input(description="A user to create, or changes to one (left out: unchanged).")
+class UserInput:
+    email: str | None = None
+    password: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    role: str | None = None
+    school_id: int | None = None
+    grade: str | None = None
+    is_active: bool | None = None
+
+    def fields(self) -> users.UserFields:
+        return users.UserFields(**vars(self))

@@ -3,9 +3,9 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, schools, sessions, warehouse
+from resolvers import auth, schools, sessions, users, warehouse
 from resolvers.context import Context
-from schema.admin import AdminSchool, SchoolInput, SchoolPatch, SchoolRemoval
+from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.system import DataRefresh
@@ -115,3 +115,17 @@ class Mutation:
     ) -> SchoolRemoval:
         removal = await schools.delete_school(info.context, id, archive)
         return SchoolRemoval(id=removal.id, deleted=removal.deleted, archived=removal.archived)
+
+    @strawberry.mutation(
+        description="Create a user (super admins; school admins: teachers and students of "
+        "their school). Email unique regardless of case; password at least 10 characters "
+        "with letters and digits."
+    )
+    async def create_user(self, info: Info[Context, None], input: UserInput) -> AdminUser:
+        return AdminUser.of(await users.create_user(info.context, input.fields()))
+
+    @strawberry.mutation(
+        description="Change a user (school admins: their school's teachers and students)."
+    )
+    async def update_user(self, info: Info[Context, None], id: int, input: UserInput) -> AdminUser:
+        return AdminUser.of(await users.update_user(info.context, id, input.fields()))

@@ -6,13 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from learnloom.version import app_version
-from resolvers import analytics, at_risk, auth, curriculum, schools, sessions, system
+from resolvers import analytics, at_risk, auth, curriculum, schools, sessions, system, users
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from resolvers.prediction import Features
 from schema import analytics as analytics_types
 from schema import prediction as prediction_types
-from schema.admin import AdminSchool
+from schema.admin import AdminSchool, AdminUser
 from schema.analytics import (
     ActivityTrend,
     Analytics,
@@ -278,6 +278,28 @@ class Query:
         return Page(
             items=[AdminSchool.of(row) for row in page.items], pagination=Pagination.of(page)
         )
+
+    @strawberry.field(description="Users by id (super admins: all; school admins: their school).")
+    async def admin_users(
+        self,
+        info: Info[Context, None],
+        role: str | None = None,
+        school_id: int | None = None,
+        search: str | None = None,
+        is_active: bool | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[AdminUser]:
+        page = await users.list_users(
+            info.context,
+            limit=limit,
+            offset=offset,
+            role=role,
+            school_id=school_id,
+            search=search,
+            is_active=is_active,
+        )
+        return Page(items=[AdminUser.of(row) for row in page.items], pagination=Pagination.of(page))
 
     @strawberry.field(description="One school (super admins; school admins their own).")
     async def admin_school(self, info: Info[Context, None], id: int) -> AdminSchool:

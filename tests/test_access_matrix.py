@@ -77,6 +77,10 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/admin/schools/{id}/"): "own school",
     ("PATCH", "/api/v1/admin/schools/{id}/"): "own school",
     ("DELETE", "/api/v1/admin/schools/{id}/"): "super admin only",
+    # School admins manage their school's teachers and students only (tests/test_admin_users.py).
+    ("GET", "/api/v1/admin/users/"): "own school",
+    ("POST", "/api/v1/admin/users/"): "own school",
+    ("PATCH", "/api/v1/admin/users/{id}/"): "own school",
     # A teacher asking for a class they do not teach gets 404 (tests/test_prediction.py).
     ("GET", "/api/v1/teachers/me/classes/{id}/at-risk/"): "own classes",
     # The model answers for the numbers it is sent, which name no student or school.
