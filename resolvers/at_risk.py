@@ -9,16 +9,12 @@ from typing import Any
 
 import numpy as np
 from anyio import to_thread
-from sqlmodel import col, select
 
 from analytics import completion
 from analytics.metrics import Scope
-from learnloom.errors import NotFound, PermissionDenied
-from models.classrooms import Classroom, ClassroomTeacher
-from models.enums import Role
-from models.identity import User
-from resolvers.analytics import check_limit, read
-from resolvers.authentication import current_user
+from learnloom.errors import NotFound
+from models.classrooms import Classroom
+from resolvers.analytics import check_limit, read, scope_of
 from resolvers.context import Context
 from resolvers.prediction import ModelNotTrained
 
@@ -52,37 +48,25 @@ def _reason(feature: str, value: float) -> str:
     return "no recent scores" if unknown else f"recent scores below their average ({value:+.0f})"
 
 
-async def _scope(context: Context, user: User, class_id: int | None) -> Scope:
-    """The caller's students, narrowed to one class; a class they cannot see is missing."""
+async def _scope(context: Context, class_id: int | None) -> Scope:
+    """The caller's analytics scope (resolvers.analytics.scope_of), narrowed to one class;
+    a class outside it is missing."""
+    scope = await scope_of(context)
+    if class_id is None:
+        return scope
     missing = NotFound(
         "The requested class does not exist",
         details={"id": [f"Class with ID {class_id} not found"]},
     )
-    async with context.state.sessions() as session:
-        if user.role == Role.TEACHER:
-            taught = tuple(
-                sorted(
-                    await session.exec(
-                        select(ClassroomTeacher.classroom_id).where(
-                            col(ClassroomTeacher.teacher_id) == user.id
-                        )
-                    )
-                )
-            )
-            if class_id is None:
-                return Scope(classroom_ids=taught)
-            if class_id not in taught:
-                raise missing
-            return Scope(classroom_ids=(class_id,))
-        if user.role not in (Role.SCHOOL_ADMIN, Role.SUPER_ADMIN):
-            raise PermissionDenied("At-risk lists are for teachers and administrators")
-        school = user.school_id if user.role == Role.SCHOOL_ADMIN else None
-        if class_id is None:
-            return Scope(school_id=school)
-        classroom = await session.get(Classroom, class_id)
-        if classroom is None or (school is not None and classroom.school_id != school):
+    if scope.classroom_ids is not None:  # a teacher: their classes only
+        if class_id not in scope.classroom_ids:
             raise missing
-        return Scope(school_id=school, classroom_ids=(class_id,))
+        return Scope(classroom_ids=(class_id,))
+    async with context.state.sessions() as session:
+        classroom = await session.get(Classroom, class_id)
+    if classroom is None or scope.school_id not in (None, classroom.school_id):
+        raise missing
+    return Scope(school_id=scope.school_id, classroom_ids=(class_id,))
 
 
 def _ongoing(cursor: Any, scope: Scope) -> list[tuple[Any, ...]]:
@@ -95,9 +79,8 @@ def _ongoing(cursor: Any, scope: Scope) -> list[tuple[Any, ...]]:
 
 
 async def at_risk(context: Context, class_id: int | None, limit: int) -> list[AtRisk]:
-    user = await current_user(context)
+    scope = await _scope(context, class_id)  # authenticates first
     check_limit(limit)
-    scope = await _scope(context, user, class_id)
     # The at-risk model knows more of the enrollment; before it exists, the public one.
     model = await to_thread.run_sync(context.state.risk_models.current) or await to_thread.run_sync(
         context.state.models.current
