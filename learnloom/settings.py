@@ -60,6 +60,24 @@ class Settings(BaseSettings):
     model_retrain_rows: int = Field(default=1000, ge=0)
     # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
     trusted_proxies: list[str] = Field(default_factory=list)
+    # The learners' web app: `resume_url` of /students/me/continue/ points into it.
+    frontend_base_url: str = "http://localhost:3000"
+    # A class's performance (grio-api-v1.txt §7.3): who counts as a top performer, who as
+    # needing support (an average score or progress below the bar), and how many of each.
+    top_performer_score: float = Field(default=80, ge=0, le=100)
+    needs_support_score: float = Field(default=50, ge=0, le=100)
+    needs_support_progress: float = Field(default=25, ge=0, le=100)
+    performance_list_size: int = Field(default=5, ge=1, le=100)
+    # Webhooks (grio-api-v1.txt §9): attempts before an event is dead-lettered; the wait
+    # before attempt n is about base * 2^(n-1) seconds, with jitter, capped.
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(default=10, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=3600, gt=0)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    # How often the dispatcher looks for due deliveries when nothing woke it.
+    webhook_poll_seconds: float = Field(default=2, gt=0)
+    # Endpoints on loopback or private networks are refused unless this is on (tests, labs).
+    webhook_allow_private_urls: bool = False
     log_level: str = "INFO"
     # On PostgreSQL, cache the users behind tokens and drop one when its row changes (see
     # resolvers/user_cache.py); false reads the user on every request.

@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -43,6 +44,14 @@ async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """A session whose work commits together or not at all."""
     async with factory() as session, session.begin():
         yield session
+
+
+def upsert(session: AsyncSession, model: Any) -> Any:
+    """INSERT for `model`'s table with the dialect's ON CONFLICT clauses (SQLite and
+    PostgreSQL spell them alike), for writes that race with themselves."""
+    table: Table = model.__table__
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def sync_url(url: str) -> str:

@@ -3,14 +3,12 @@ lesson content. Any signed-in user may read it; it is common to every school."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from learnloom.errors import NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
-from models.db import transaction
+from models.db import transaction, upsert
 from models.enums import Role
 from models.learning import LearningEvent, LessonProgress
 from resolvers.authentication import current_user
@@ -122,11 +120,8 @@ async def _record_visit(context: Context, student_id: int, lesson_id: int) -> No
                 id=new_id("h"), student_id=student_id, lesson_id=lesson_id, accessed_at=now
             )
         )
-        connection = await session.connection()
-        insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        progress = LessonProgress.__table__  # type: ignore[attr-defined]
-        await connection.execute(
-            insert(progress)
+        await session.exec(
+            upsert(session, LessonProgress)
             .values(
                 student_id=student_id,
                 lesson_id=lesson_id,

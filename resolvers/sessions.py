@@ -101,17 +101,23 @@ async def _classroom(session: AsyncSession, user: User, class_id: int, *, run: b
 
 async def _session(
     session: AsyncSession, user: User, session_id: str, *, run: bool
-) -> tuple[ClassSession, Classroom]:
+) -> tuple[ClassSession, Classroom | None]:
+    """The session, if the caller may see it (and run it, with `run`). A learner's own
+    session (no classroom: "continue learning") is theirs alone."""
     found = await session.get(ClassSession, session_id)
     classroom = (
         await session.get(Classroom, found.classroom_id) if found and found.classroom_id else None
     )
-    if found is None or classroom is None or not await _may_read(session, user, classroom):
+    own = found is not None and found.classroom_id is None and found.owner_id == user.id
+    if not own and (
+        found is None or classroom is None or not await _may_read(session, user, classroom)
+    ):
         raise NotFound(
             "The requested session does not exist",
             details={"session_id": [f"Session {session_id} not found"]},
         )
-    if run and not await _may_run(session, user, classroom):
+    assert found is not None
+    if run and classroom is not None and not await _may_run(session, user, classroom):
         raise PermissionDenied(
             "Only the class's teachers and its school's admins may run this session"
         )
@@ -310,14 +316,14 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
             OutboxEvent(
                 id=event_id,
                 event_type="session.completed",
-                school_id=classroom.school_id,
+                school_id=classroom.school_id if classroom else user.school_id,
                 payload={
                     "event_type": "session.completed",
                     "event_id": event_id,
                     "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "data": {
                         "session_id": session_id,
-                        "class_id": classroom.id,
+                        "class_id": classroom.id if classroom else None,
                         "duration_minutes": duration,
                         "participants": participants,
                         "completed_lessons": completed_lessons,

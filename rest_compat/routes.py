@@ -10,6 +10,7 @@ SESSIONS = "Classroom sessions (/api/v1/sessions)"
 ADMIN = "Administration (/api/v1/admin)"
 AI = "AI service (/api/v1/ai)"
 TEACHER = "Teacher (/api/v1/teachers)"
+STUDENT = "Student (/api/v1/students)"
 
 # fmt: off
 ROUTES: tuple[RestRoute, ...] = (
@@ -28,6 +29,10 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/hardest-courses", "hardest_courses", Envelope.BARE, "Courses by lowest average score", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/student/{student_id}/profile", "student_profile", Envelope.BARE, "One student's learning profile", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/v1/ai/health/", "ai_health", Envelope.DATA, "AI service readiness: the completion model", AI, public=True),
+    RestRoute("GET", "/api/v1/students/me/dashboard/", "student_dashboard", Envelope.DATA, "The signed-in learner's subjects, progress and next lesson", STUDENT),
+    RestRoute("GET", "/api/v1/students/me/progress/", "student_progress", Envelope.DATA, "Progress in one subject, with milestones", STUDENT, errors=(404,)),
+    RestRoute("GET", "/api/v1/students/me/history/", "student_history", Envelope.BARE, "Visits to lessons, newest first", STUDENT),
+    RestRoute("POST", "/api/v1/students/me/continue/", "student_continue", Envelope.DATA, "Resume the last unfinished lesson in a learning session", STUDENT, errors=(404,)),
     RestRoute("GET", "/api/v1/teachers/me/classes/{id}/at-risk/", "at_risk", Envelope.DATA, "A class's students least likely to complete, with reasons", TEACHER, errors=(503,)),
     RestRoute("POST", "/api/predict", "predict", Envelope.BARE, "Completion likelihood from the trained model", ANALYTICS, errors=(503,)),
     RestRoute("POST", "/api/refresh-data", "refresh_data", Envelope.BARE, "Reload the analytics warehouse (super admins)", ANALYTICS, errors=(409,)),

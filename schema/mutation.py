@@ -3,11 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, schools, sessions, users, warehouse
+from resolvers import auth, progress, schools, sessions, students, users, warehouse
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
+from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 
 
@@ -129,3 +130,26 @@ class Mutation:
     )
     async def update_user(self, info: Info[Context, None], id: int, input: UserInput) -> AdminUser:
         return AdminUser.of(await users.update_user(info.context, id, input.fields()))
+
+    @strawberry.mutation(
+        description="Resume the lesson left unfinished most recently (else the next one to "
+        "start) in a learning session of your own."
+    )
+    async def continue_learning(self, info: Info[Context, None]) -> Resumed:
+        return await students.continue_learning(info.context)
+
+    @strawberry.mutation(
+        description="Record a learner's step in a lesson: the block reached, minutes spent, "
+        "completion and quiz score. Unlocks milestones (student.milestone_unlocked)."
+    )
+    async def record_progress(
+        self,
+        info: Info[Context, None],
+        lesson_id: int,
+        block_index: int,
+        completed: bool = False,
+        score: float | None = None,
+        minutes_spent: float = 0,
+    ) -> RecordedProgress:
+        step = progress.Step(lesson_id, block_index, completed, score, minutes_spent)
+        return await progress.record(info.context, step)

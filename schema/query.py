@@ -6,7 +6,17 @@ import strawberry
 from strawberry.types import Info
 
 from learnloom.version import app_version
-from resolvers import analytics, at_risk, auth, curriculum, schools, sessions, system, users
+from resolvers import (
+    analytics,
+    at_risk,
+    auth,
+    curriculum,
+    schools,
+    sessions,
+    students,
+    system,
+    users,
+)
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
 from resolvers.prediction import Features
@@ -31,6 +41,7 @@ from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.pagination import Page, Pagination
 from schema.prediction import AtRiskStudent, CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
+from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
 
 
@@ -316,3 +327,18 @@ class Query:
     @strawberry.field(description="Per-country and per-school figures (super admins).")
     async def national_analytics(self, info: Info[Context, None]) -> NationalAnalytics:
         return await analytics_types.national_analytics(info.context)
+
+    @strawberry.field(description="The signed-in learner's dashboard.")
+    async def student_dashboard(self, info: Info[Context, None]) -> Dashboard:
+        return await students.dashboard(info.context)
+
+    @strawberry.field(description="The signed-in learner's progress in one of their subjects.")
+    async def student_progress(self, info: Info[Context, None], subject_id: int) -> SubjectProgress:
+        return await students.subject_progress(info.context, subject_id)
+
+    @strawberry.field(description="The signed-in learner's visits to lessons, newest first.")
+    async def learning_history(
+        self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[HistoryEntry]:
+        page = await students.history(info.context, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))

@@ -25,10 +25,13 @@ class Participant:
         return f"{user.first_name} {user.last_name}" if user else ""
 
 
-@strawberry.type(description="A classroom or learning session; class_id is the classroom.")
+@strawberry.type(
+    description="A classroom or learning session; class_id is the classroom (none for a "
+    "learner's own session)."
+)
 class ClassSession:
     id: str
-    class_id: int
+    class_id: int | None
     subject_id: int | None
     topic_id: int | None
     lesson_id: int | None
@@ -51,7 +54,6 @@ class ClassSession:
 
     @classmethod
     def of(cls, row: tables.ClassSession) -> "ClassSession":
-        assert row.classroom_id is not None
         return cls(
             id=row.id,
             class_id=row.classroom_id,

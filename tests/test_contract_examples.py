@@ -38,6 +38,9 @@ CHECKED = {
     ("PATCH", "/api/v1/sessions/{id}/mode/"), ("POST", "/api/v1/sessions/{id}/end/"),
     ("GET", "/api/v1/sessions/active/"), ("GET", "/api/v1/admin/analytics/school/{id}/"),
     ("GET", "/api/v1/ai/health/"),
+    # Checked against their examples in tests/test_students.py:
+    ("GET", "/api/v1/students/me/dashboard/"), ("GET", "/api/v1/students/me/progress/"),
+    ("GET", "/api/v1/students/me/history/"), ("POST", "/api/v1/students/me/continue/"),
 }  # fmt: skip
 
 
