@@ -67,7 +67,9 @@ def _check_mode(mode: str) -> str:
     return mode
 
 
-async def _may_run(session: AsyncSession, user: User, classroom: Classroom) -> bool:
+async def may_teach(session: AsyncSession, user: User, classroom: Classroom) -> bool:
+    """The classroom's teachers, its school's admins and super admins run its sessions and
+    see its students' work."""
     if user.role == Role.SUPER_ADMIN:
         return True
     if user.role == Role.SCHOOL_ADMIN:
@@ -79,7 +81,7 @@ async def _may_run(session: AsyncSession, user: User, classroom: Classroom) -> b
 
 
 async def _may_read(session: AsyncSession, user: User, classroom: Classroom) -> bool:
-    if await _may_run(session, user, classroom):
+    if await may_teach(session, user, classroom):
         return True
     return await session.get(ClassroomStudent, (classroom.id, user.id)) is not None
 
@@ -92,7 +94,7 @@ async def _classroom(session: AsyncSession, user: User, class_id: int, *, run: b
             "The requested class does not exist",
             details={"class_id": [f"Class with ID {class_id} not found"]},
         )
-    if run and not await _may_run(session, user, classroom):
+    if run and not await may_teach(session, user, classroom):
         raise PermissionDenied(
             "Only the class's teachers and its school's admins may run its sessions"
         )
@@ -117,7 +119,7 @@ async def _session(
             details={"session_id": [f"Session {session_id} not found"]},
         )
     assert found is not None
-    if run and classroom is not None and not await _may_run(session, user, classroom):
+    if run and classroom is not None and not await may_teach(session, user, classroom):
         raise PermissionDenied(
             "Only the class's teachers and its school's admins may run this session"
         )

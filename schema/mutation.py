@@ -1,15 +1,18 @@
 """The root Mutation type: each field hands off to a resolver."""
 
+from datetime import datetime
+
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth, progress, schools, sessions, students, users, warehouse
+from resolvers import assignments, auth, progress, schools, sessions, students, users, warehouse
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
+from schema.teachers import AssignmentView
 
 
 @strawberry.type
@@ -153,3 +156,19 @@ class Mutation:
     ) -> RecordedProgress:
         step = progress.Step(lesson_id, block_index, completed, score, minutes_spent)
         return await progress.record(info.context, step)
+
+    @strawberry.mutation(
+        description="Set an assignment for one of your classes (teachers): due in the future, "
+        "on topics of the class's subjects."
+    )
+    async def create_assignment(
+        self,
+        info: Info[Context, None],
+        class_id: int,
+        title: str,
+        due_date: datetime,
+        topic_ids: list[int],
+        description: str | None = None,
+    ) -> AssignmentView:
+        new = assignments.NewAssignment(class_id, title, description, due_date, topic_ids)
+        return await assignments.create(info.context, new)

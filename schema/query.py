@@ -8,6 +8,7 @@ from strawberry.types import Info
 from learnloom.version import app_version
 from resolvers import (
     analytics,
+    assignments,
     at_risk,
     auth,
     curriculum,
@@ -15,6 +16,7 @@ from resolvers import (
     sessions,
     students,
     system,
+    teachers,
     users,
 )
 from resolvers.context import Context
@@ -43,6 +45,7 @@ from schema.prediction import AtRiskStudent, CompletionInput, CompletionPredicti
 from schema.sessions import ClassSession
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
+from schema.teachers import AssignmentView, ClassPerformance, ClassStudent, TeacherClass
 
 
 @strawberry.type
@@ -342,3 +345,67 @@ class Query:
     ) -> Page[HistoryEntry]:
         page = await students.history(info.context, limit, offset)
         return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(description="The classrooms the signed-in teacher teaches.")
+    async def my_classes(
+        self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[TeacherClass]:
+        page = await teachers.my_classes(info.context, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(
+        description="A class's students with their subjects and attendance (its teachers, "
+        "its school's admins, super admins)."
+    )
+    async def class_students(
+        self,
+        info: Info[Context, None],
+        class_id: int,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[ClassStudent]:
+        page = await teachers.class_students(info.context, class_id, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(
+        description="How a class is doing: averages, top performers (average score at least "
+        "`topScore`) and students needing support (average below `supportScore` or progress "
+        "below `supportProgress`), at most `size` of each. Defaults come from the settings."
+    )
+    async def class_performance(
+        self,
+        info: Info[Context, None],
+        class_id: int,
+        top_score: float | None = None,
+        support_score: float | None = None,
+        support_progress: float | None = None,
+        size: int | None = None,
+    ) -> ClassPerformance:
+        settings = info.context.state.settings
+        bars = teachers.Thresholds(
+            top_score=settings.top_performer_score if top_score is None else top_score,
+            support_score=settings.needs_support_score if support_score is None else support_score,
+            support_progress=settings.needs_support_progress
+            if support_progress is None
+            else support_progress,
+            size=settings.performance_list_size if size is None else size,
+        )
+        return await teachers.performance(info.context, class_id, bars)
+
+    @strawberry.field(
+        description="Assignments soonest due first: a teacher's classes, a student's "
+        "classrooms, a school admin's school, or one class of theirs (`classId`)."
+    )
+    async def assignments(
+        self,
+        info: Info[Context, None],
+        class_id: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[AssignmentView]:
+        page = await assignments.list_assignments(info.context, class_id, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(description="One assignment of a class the caller sees.")
+    async def assignment(self, info: Info[Context, None], id: str) -> AssignmentView:
+        return await assignments.get_assignment(info.context, id)

@@ -1,8 +1,5 @@
-"""Types of a learner's own screens (grio-api-v1.txt §6). The resolvers' result classes
-become the GraphQL types themselves (decorated here, in place): these screens have no field
-to compute lazily, so a second class per type would only repeat the first."""
-
-import strawberry
+"""Types of a learner's own screens (grio-api-v1.txt §6), made from the resolvers' result
+classes (schema/results.py)."""
 
 from resolvers.milestones import MilestoneEntry
 from resolvers.progress import RecordedProgress
@@ -17,12 +14,7 @@ from resolvers.students import (
     SubjectSummary,
     TopicProgress,
 )
-
-
-def graphql_type(result: type, name: str | None = None) -> None:
-    """Makes a resolver's frozen dataclass a GraphQL object type, described by its docstring."""
-    strawberry.type(result, name=name, description=result.__doc__)
-
+from schema.results import graphql_type
 
 graphql_type(MilestoneEntry, "MilestoneUnlocked")
 graphql_type(SubjectSummary)

@@ -81,6 +81,11 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/admin/users/"): "own school",
     ("POST", "/api/v1/admin/users/"): "own school",
     ("PATCH", "/api/v1/admin/users/{id}/"): "own school",
+    # A class another teacher teaches, or of another school, is missing (tests/test_teachers.py).
+    ("GET", "/api/v1/teachers/me/classes/"): "self",
+    ("GET", "/api/v1/teachers/me/classes/{id}/students/"): "own classes",
+    ("GET", "/api/v1/teachers/me/classes/{id}/performance/"): "own classes",
+    ("POST", "/api/v1/teachers/me/assignments/"): "own classes",
     # A teacher asking for a class they do not teach gets 404 (tests/test_prediction.py).
     ("GET", "/api/v1/teachers/me/classes/{id}/at-risk/"): "own classes",
     # The model answers for the numbers it is sent, which name no student or school.

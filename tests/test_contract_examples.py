@@ -41,6 +41,10 @@ CHECKED = {
     # Checked against their examples in tests/test_students.py:
     ("GET", "/api/v1/students/me/dashboard/"), ("GET", "/api/v1/students/me/progress/"),
     ("GET", "/api/v1/students/me/history/"), ("POST", "/api/v1/students/me/continue/"),
+    # ... and in tests/test_teachers.py:
+    ("GET", "/api/v1/teachers/me/classes/"), ("GET", "/api/v1/teachers/me/classes/{id}/students/"),
+    ("GET", "/api/v1/teachers/me/classes/{id}/performance/"),
+    ("POST", "/api/v1/teachers/me/assignments/"),
 }  # fmt: skip
 
 
