@@ -59,24 +59,25 @@ def worker(
         bool, typer.Option("--once", help="Run what is due now and exit (for cron).")
     ] = False,
 ) -> None:
-    """Run the scheduled jobs (the hourly warehouse refresh) until interrupted."""
+    """Run the background jobs (hourly warehouse refresh, webhook delivery) until interrupted."""
     import logging
 
     import anyio
 
-    from learnloom.worker import WarehouseSchedule, run_jobs
+    from learnloom.worker import run_due_once, run_jobs
 
     settings = get_settings()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if once:
-        ran = anyio.run(WarehouseSchedule(settings).run_if_due)
-        console.print("warehouse refreshed" if ran else "nothing was due")
+        refreshed, attempts = anyio.run(run_due_once, settings)
+        console.print("warehouse refreshed" if refreshed else "no warehouse refresh was due")
+        console.print(f"webhook attempts made: {attempts}")
         return
     console.print(
-        f"worker running: warehouse refresh every {settings.analytics_refresh_seconds} s "
-        "(Ctrl+C stops it)"
+        f"worker running: warehouse refresh every {settings.analytics_refresh_seconds} s, "
+        "webhooks delivered as events arrive (Ctrl+C stops it)"
     )
 
     async def until_interrupted() -> None:

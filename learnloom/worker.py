@@ -1,5 +1,6 @@
-"""Scheduled background work: the hourly warehouse refresh of grio-api-v1.txt §9.3, and
-the completion model's retraining when a refresh changed enough rows.
+"""Background work: the hourly warehouse refresh of grio-api-v1.txt §9.3, the completion
+model's retraining when a refresh changed enough rows, and the webhook dispatcher (§9.1,
+§9.2; learnloom/webhooks/dispatcher.py).
 
 It runs in `learnloom worker`, and inside `learnloom serve` unless `background_jobs` is off.
 Any number of processes may run it: a refresh is due when the published snapshot is older
@@ -10,12 +11,15 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import anyio
+import httpx
 from anyio import to_thread
 
 from analytics.etl import RefreshInProgress, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from learnloom.settings import Settings
+from learnloom.webhooks.dispatcher import Dispatcher, run_dispatcher
+from models.db import make_engine, make_session_factory
 
 log = logging.getLogger("learnloom.worker")
 TICK = 30.0  # seconds between looks at the schedule
@@ -57,8 +61,28 @@ class WarehouseSchedule:
 
 
 async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) -> None:
-    """Run the scheduled jobs until `stop` is set. A failing job is logged and retried
+    """Run the background jobs until `stop` is set. A failing job is logged and retried
     later; it never ends the loop."""
+    async with anyio.create_task_group() as group:
+        group.start_soon(run_dispatcher, settings, stop)
+        await _refresh_on_schedule(settings, stop, tick)
+
+
+async def run_due_once(settings: Settings) -> tuple[bool, int]:
+    """What is due now, once (`learnloom worker --once`, for cron): whether the warehouse was
+    refreshed, and how many webhook attempts were made."""
+    refreshed = await WarehouseSchedule(settings).run_if_due()
+    engine = make_engine(settings.database_url)
+    try:
+        async with httpx.AsyncClient(trust_env=False) as client:
+            dispatcher = Dispatcher(settings, make_session_factory(engine), client)
+            attempts = await dispatcher.run_once()
+    finally:
+        await engine.dispose()
+    return refreshed, attempts
+
+
+async def _refresh_on_schedule(settings: Settings, stop: anyio.Event, tick: float) -> None:
     schedule = WarehouseSchedule(settings)
     if settings.analytics_refresh_seconds == 0:
         log.info("scheduled warehouse refresh is off (analytics_refresh_seconds = 0)")

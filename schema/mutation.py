@@ -5,7 +5,17 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from resolvers import assignments, auth, progress, schools, sessions, students, users, warehouse
+from resolvers import (
+    assignments,
+    auth,
+    progress,
+    schools,
+    sessions,
+    students,
+    users,
+    warehouse,
+    webhooks,
+)
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
@@ -13,6 +23,7 @@ from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 from schema.teachers import AssignmentView
+from schema.webhooks import DeliveryView, EndpointView, WebhookInput, WebhookPatch
 
 
 @strawberry.type
@@ -172,3 +183,28 @@ class Mutation:
     ) -> AssignmentView:
         new = assignments.NewAssignment(class_id, title, description, due_date, topic_ids)
         return await assignments.create(info.context, new)
+
+    @strawberry.mutation(
+        description="Register a webhook endpoint (admins). The secret is shown in this answer only."
+    )
+    async def create_webhook_endpoint(
+        self, info: Info[Context, None], input: WebhookInput
+    ) -> EndpointView:
+        return await webhooks.create_endpoint(info.context, input.fields())
+
+    @strawberry.mutation(description="Change a webhook endpoint; a new secret is shown once.")
+    async def update_webhook_endpoint(
+        self, info: Info[Context, None], id: int, input: WebhookPatch
+    ) -> EndpointView:
+        return await webhooks.update_endpoint(info.context, id, input.fields())
+
+    @strawberry.mutation(description="Remove a webhook endpoint with its deliveries.")
+    async def delete_webhook_endpoint(self, info: Info[Context, None], id: int) -> EndpointView:
+        return await webhooks.delete_endpoint(info.context, id)
+
+    @strawberry.mutation(
+        description="Send a finished delivery (dead-lettered, disabled or delivered) again, "
+        "with the same event id and a fresh attempt budget."
+    )
+    async def replay_webhook_delivery(self, info: Info[Context, None], id: int) -> DeliveryView:
+        return await webhooks.replay(info.context, id)

@@ -18,6 +18,7 @@ from resolvers import (
     system,
     teachers,
     users,
+    webhooks,
 )
 from resolvers.context import Context
 from resolvers.pagination import DEFAULT_LIMIT
@@ -46,6 +47,7 @@ from schema.sessions import ClassSession
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
 from schema.teachers import AssignmentView, ClassPerformance, ClassStudent, TeacherClass
+from schema.webhooks import AttemptView, DeliveryView, EndpointView
 
 
 @strawberry.type
@@ -409,3 +411,37 @@ class Query:
     @strawberry.field(description="One assignment of a class the caller sees.")
     async def assignment(self, info: Info[Context, None], id: str) -> AssignmentView:
         return await assignments.get_assignment(info.context, id)
+
+    @strawberry.field(
+        description="Webhook endpoints (super admins: all; school admins: their school's)."
+    )
+    async def webhook_endpoints(
+        self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[EndpointView]:
+        page = await webhooks.list_endpoints(info.context, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(description="One webhook endpoint.")
+    async def webhook_endpoint(self, info: Info[Context, None], id: int) -> EndpointView:
+        return await webhooks.get_endpoint(info.context, id)
+
+    @strawberry.field(
+        description="Deliveries of events to endpoints, newest first; status `dead` lists the "
+        "dead letters."
+    )
+    async def webhook_deliveries(
+        self,
+        info: Info[Context, None],
+        status: str | None = None,
+        endpoint_id: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[DeliveryView]:
+        page = await webhooks.list_deliveries(info.context, status, endpoint_id, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(description="Every attempt at one delivery, oldest first.")
+    async def webhook_attempts(
+        self, info: Info[Context, None], delivery_id: int
+    ) -> list[AttemptView]:
+        return await webhooks.delivery_attempts(info.context, delivery_id)

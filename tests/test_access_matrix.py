@@ -86,6 +86,14 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/teachers/me/classes/{id}/students/"): "own classes",
     ("GET", "/api/v1/teachers/me/classes/{id}/performance/"): "own classes",
     ("POST", "/api/v1/teachers/me/assignments/"): "own classes",
+    # School admins see and manage their school's webhooks only (tests/test_webhooks.py).
+    ("GET", "/api/v1/admin/webhooks/"): "own school",
+    ("POST", "/api/v1/admin/webhooks/"): "own school",
+    ("GET", "/api/v1/admin/webhooks/{id}/"): "own school",
+    ("PATCH", "/api/v1/admin/webhooks/{id}/"): "own school",
+    ("DELETE", "/api/v1/admin/webhooks/{id}/"): "own school",
+    ("GET", "/api/v1/admin/webhooks/deliveries/"): "own school",
+    ("POST", "/api/v1/admin/webhooks/deliveries/{id}/replay/"): "own school",
     # A teacher asking for a class they do not teach gets 404 (tests/test_prediction.py).
     ("GET", "/api/v1/teachers/me/classes/{id}/at-risk/"): "own classes",
     # The model answers for the numbers it is sent, which name no student or school.

@@ -94,4 +94,4 @@ def test_the_worker_command_runs_what_is_due(demo_database_url: str, tmp_path: P
         return done.stdout + done.stderr
 
     assert "warehouse refreshed" in once()
-    assert "nothing was due" in once()
+    assert "no warehouse refresh was due" in once()

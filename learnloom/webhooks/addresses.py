@@ -1,0 +1,60 @@
+"""Where webhooks may be sent. An endpoint on loopback, a private network, link-local
+(cloud metadata) or another reserved range would let an admin make the server call inside
+its own network, so those are refused unless `webhook_allow_private_urls` is on. Checked
+when an endpoint is registered and again before each attempt, since a name may come to
+resolve elsewhere."""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from anyio import to_thread
+
+
+class AddressRefused(ValueError):
+    """The URL cannot be used as a webhook endpoint; the message says why."""
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    return ip.is_global and not ip.is_multicast
+
+
+def check_url(url: str) -> tuple[str, int]:
+    """The host and port of a well-formed http(s) URL, or AddressRefused."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AddressRefused("Must be an http:// or https:// URL with a host.")
+    if parts.username or parts.password:
+        raise AddressRefused("Must not carry a user name or password.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise AddressRefused("Has an invalid port.") from None
+    return parts.hostname, port
+
+
+async def check_destination(url: str, allow_private: bool, *, must_resolve: bool) -> None:
+    """Refuses a URL whose host is, or resolves to, a non-public address. A name that does
+    not resolve is refused only when `must_resolve` (at delivery; at registration the
+    production DNS may know it)."""
+    host, port = check_url(url)
+    if allow_private:
+        return
+    try:
+        addresses = [ipaddress.ip_address(host).compressed]
+    except ValueError:
+        try:
+            found = await to_thread.run_sync(
+                lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            )
+        except OSError:
+            if must_resolve:
+                raise AddressRefused(f"The host {host!r} does not resolve.") from None
+            return
+        addresses = [str(info[4][0]) for info in found]
+    if not all(_public(address) for address in addresses):
+        raise AddressRefused(
+            "Points to a loopback, private or reserved address; webhooks go to public "
+            "addresses only."
+        )

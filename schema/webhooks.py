@@ -1,0 +1,44 @@
+"""Types of webhook administration (grio-api-v1.txt §9), made from the resolvers' result
+classes (schema/results.py)."""
+
+import strawberry
+
+from resolvers.webhooks import AttemptView, DeliveryView, EndpointFields, EndpointView
+from schema.results import graphql_type
+
+graphql_type(EndpointView, "WebhookEndpoint")
+graphql_type(DeliveryView, "WebhookDelivery")
+graphql_type(AttemptView, "WebhookAttempt")
+
+
+@strawberry.input(description="A new webhook endpoint; without a secret, one is generated.")
+class WebhookInput:
+    url: str
+    events: list[str] = strawberry.field(
+        description="session.completed and/or student.milestone_unlocked"
+    )
+    secret: str | None = strawberry.field(
+        default=None, description='"whsec_" followed by 24 to 64 random bytes in base64'
+    )
+    school_id: int | None = strawberry.field(
+        default=None,
+        description="Super admins: the school whose events it hears (none: every school). "
+        "School admins' endpoints always hear their own school.",
+    )
+
+    def fields(self) -> EndpointFields:
+        return EndpointFields(self.url, self.events, self.secret, self.school_id)
+
+
+@strawberry.input(description="Changes to a webhook endpoint; fields left out stay as they are.")
+class WebhookPatch:
+    url: str | None = None
+    events: list[str] | None = None
+    secret: str | None = strawberry.field(default=None, description="a replacement secret")
+    is_active: bool | None = None
+
+    def fields(self) -> EndpointFields:
+        return EndpointFields(self.url, self.events, self.secret, None, self.is_active)
+
+
+__all__ = ["AttemptView", "DeliveryView", "EndpointView", "WebhookInput", "WebhookPatch"]

@@ -1,0 +1,431 @@
+"""Webhooks (grio-api-v1.txt §9) end to end on SQLite and PostgreSQL: endpoints registered
+over REST, outbox events delivered by the dispatcher to a real HTTP receiver on loopback
+that checks the Standard Webhooks signatures with the `standardwebhooks` package, retries
+after 500s, each event once after a 200, dead letters and their replay, two dispatchers at
+once, and a dispatcher killed mid-delivery losing nothing."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from learnloom.demo import DEMO_ACCOUNTS
+from learnloom.settings import Settings
+from learnloom.webhooks.dispatcher import Dispatcher
+from models.base import new_id
+from models.db import make_engine, make_session_factory, transaction
+from models.events import OutboxEvent
+from tests.conftest import client_for, make_settings
+from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
+from tests.test_error_paths import assert_error
+from tests.test_students import rows
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.anyio
+HOOKS = "/api/v1/admin/webhooks/"
+# Fast retries, for tests: the backoff doubles from 50 ms.
+FAST = {
+    "webhook_allow_private_urls": True,
+    "webhook_backoff_seconds": 0.05,
+    "webhook_backoff_max_seconds": 0.2,
+    "webhook_timeout_seconds": 1.0,
+    "webhook_poll_seconds": 0.1,
+}
+
+
+class Receiver:
+    """A webhook receiver on loopback: records each request and answers with the next of
+    `statuses` (then `default`). With `hold`, the first request waits until it is set."""
+
+    def __init__(self, statuses: list[int] | None = None, default: int = 200) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.statuses, self.default = list(statuses or []), default
+        self.hold: threading.Event | None = None
+        self.arrived = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                receiver.arrived.set()
+                if receiver.hold is not None and len(receiver.requests) == 1:
+                    receiver.hold.wait(30)
+                status = receiver.statuses.pop(0) if receiver.statuses else receiver.default
+                self.send_response(status)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    @contextmanager
+    def running(self) -> Iterator["Receiver"]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            if self.hold is not None:
+                self.hold.set()
+            self.server.shutdown()
+            self.server.server_close()
+
+    def verified(self, secret: str) -> list[dict]:
+        """Every request's payload, after checking its signature as a receiver would."""
+        return [Webhook(secret).verify(body, headers) for headers, body in self.requests]
+
+    def ids(self) -> list[str]:
+        return [headers["webhook-id"] for headers, _ in self.requests]
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:  # noqa: F811
+    return make_settings(database_url, tmp_path, **FAST)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in client_for(settings):
+        yield c
+
+
+async def dispatch_until(settings: Settings, done: object, seconds: float = 20) -> None:
+    """Runs dispatcher passes until `done()` is true."""
+    engine = make_engine(settings.database_url)
+    try:
+        async with httpx.AsyncClient() as client:
+            dispatcher = Dispatcher(settings, make_session_factory(engine), client)
+            with anyio.fail_after(seconds):
+                while not done():  # type: ignore[operator]
+                    if not await dispatcher.run_once():
+                        await anyio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+async def register(
+    client: httpx.AsyncClient, headers: dict[str, str], url: str, **extra: object
+) -> dict:
+    response = await client.post(
+        HOOKS,
+        json={"url": url, "events": ["session.completed", "student.milestone_unlocked"], **extra},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+async def end_a_session(client: httpx.AsyncClient, database_url: str) -> str:  # noqa: F811
+    """A teacher runs and ends a session: session.completed enters the outbox."""
+    teacher = await headers_of(client, "TEACHER")
+    [(class_id,)] = await rows(
+        database_url,
+        "SELECT min(classroom_id) FROM classroom_teachers WHERE teacher_id = "
+        "(SELECT id FROM users WHERE email = :e)",
+        e=DEMO_ACCOUNTS["TEACHER"],
+    )
+    started = await client.post(
+        "/api/v1/sessions/start/", json={"class_id": class_id}, headers=teacher
+    )
+    assert started.status_code == 201, started.text
+    session_id = started.json()["data"]["id"]
+    ended = await client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
+    assert ended.status_code == 200, ended.text
+    return session_id
+
+
+async def add_events(database_url: str, count: int, school_id: int | None = 1) -> list[str]:  # noqa: F811
+    engine = make_engine(database_url)
+    ids = [new_id("evt") for _ in range(count)]
+    try:
+        async with transaction(make_session_factory(engine)) as session:
+            for event_id in ids:
+                session.add(
+                    OutboxEvent(
+                        id=event_id,
+                        event_type="session.completed",
+                        school_id=school_id,
+                        payload={"event_type": "session.completed", "event_id": event_id},
+                        created_at=datetime.now(UTC),
+                    )
+                )
+    finally:
+        await engine.dispose()
+    return ids
+
+
+async def test_retries_after_500s_then_delivers_once_signed(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    database_url: str,  # noqa: F811
+) -> None:
+    admin = await headers_of(client, "SUPER_ADMIN")
+    with Receiver(statuses=[500, 500]).running() as receiver:
+        endpoint = await register(client, admin, receiver.url)
+        assert endpoint["secret"].startswith("whsec_")
+        session_id = await end_a_session(client, database_url)
+        await dispatch_until(settings, lambda: len(receiver.requests) >= 3)
+        payloads = receiver.verified(endpoint["secret"])  # raises on a bad signature
+        # A few more passes: a delivered event is not sent again.
+        await dispatch_until(settings, lambda: True)
+        for _ in range(3):
+            await dispatch_until(settings, lambda: True)
+    assert len(receiver.requests) == 3
+    assert len(set(receiver.ids())) == 1  # the same event id on every retry
+    payload = payloads[0]
+    assert payload["event_type"] == "session.completed"
+    assert payload["event_id"] == receiver.ids()[0]
+    assert set(payload) == {"event_type", "event_id", "timestamp", "data"}
+    assert payload["data"]["session_id"] == session_id
+    assert set(payload["data"]) == {
+        "session_id",
+        "class_id",
+        "duration_minutes",
+        "participants",
+        "completed_lessons",
+    }
+    listed = (await client.get(f"{HOOKS}deliveries/", headers=admin)).json()
+    [delivery] = listed["data"]
+    assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == (
+        "delivered",
+        3,
+        200,
+    )
+    attempts = (
+        await client.post(
+            "/graphql",
+            json={
+                "query": "query($d: Int!) { webhookAttempts(deliveryId: $d) { statusCode error } }",
+                "variables": {"d": delivery["id"]},
+            },
+            headers=admin,
+        )
+    ).json()["data"]["webhookAttempts"]
+    assert [(a["statusCode"], a["error"]) for a in attempts] == [
+        (500, "HTTP 500"),
+        (500, "HTTP 500"),
+        (200, None),
+    ]
+
+
+async def test_dead_letters_are_listed_and_replayed_with_the_same_event_id(
+    client: httpx.AsyncClient,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path, **FAST, webhook_max_attempts=2)
+    admin = await headers_of(client, "SUPER_ADMIN")
+    with Receiver(default=503).running() as receiver:
+        endpoint = await register(client, admin, receiver.url)
+        await end_a_session(client, database_url)
+        await dispatch_until(settings, lambda: len(receiver.requests) >= 2)
+        dead = (await client.get(f"{HOOKS}deliveries/?status=dead", headers=admin)).json()
+        assert [d["attempts"] for d in dead["data"]] == [2]
+        assert dead["data"][0]["last_error"] == "HTTP 503"
+        assert dead["data"][0]["next_attempt_at"] is None
+        await dispatch_until(settings, lambda: True)
+        assert len(receiver.requests) == 2  # given up: no third attempt
+
+        receiver.default = 200
+        replayed = await client.post(
+            f"{HOOKS}deliveries/{dead['data'][0]['id']}/replay/", headers=admin
+        )
+        assert replayed.status_code == 200, replayed.text
+        assert replayed.json()["data"]["status"] == "pending"
+        assert_error(
+            await client.post(f"{HOOKS}deliveries/{dead['data'][0]['id']}/replay/", headers=admin),
+            409,
+            "DELIVERY_IN_PROGRESS",
+        )
+        await dispatch_until(settings, lambda: len(receiver.requests) >= 3)
+        receiver.verified(endpoint["secret"])
+    assert len(set(receiver.ids())) == 1
+    after = (await client.get(f"{HOOKS}deliveries/?status=delivered", headers=admin)).json()
+    assert after["pagination"]["total"] == 1
+    [(action,)] = await rows(
+        database_url, "SELECT action FROM audit_log WHERE action = 'webhook_replayed'"
+    )
+    assert action == "webhook_replayed"
+
+
+async def test_two_dispatchers_at_once_deliver_each_event_once(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    database_url: str,  # noqa: F811
+) -> None:
+    admin = await headers_of(client, "SUPER_ADMIN")
+    with Receiver().running() as receiver:
+        await register(client, admin, receiver.url)
+        events = await add_events(database_url, 30)
+
+        async def dispatcher() -> None:
+            await dispatch_until(settings, lambda: len(receiver.requests) >= len(events))
+
+        async with anyio.create_task_group() as group:
+            for _ in range(3):
+                group.start_soon(dispatcher)
+        for _ in range(3):
+            await dispatch_until(settings, lambda: True)
+    assert sorted(receiver.ids()) == sorted(events)  # each exactly once
+
+
+async def test_a_dispatcher_killed_mid_delivery_loses_nothing(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    admin = await headers_of(client, "SUPER_ADMIN")
+    receiver = Receiver()
+    receiver.hold = threading.Event()
+    with receiver.running():
+        endpoint = await register(client, admin, receiver.url)
+        await end_a_session(client, database_url)
+        env = {
+            **os.environ,
+            "LEARNLOOM_ENV": "test",
+            "LEARNLOOM_DATA_DIR": str(tmp_path),
+            "LEARNLOOM_DATABASE_URL": database_url,
+            "LEARNLOOM_ANALYTICS_REFRESH_SECONDS": "0",
+            **{f"LEARNLOOM_{name.upper()}": str(value) for name, value in FAST.items()},
+        }
+        worker = await anyio.open_process(
+            [sys.executable, "-m", "learnloom", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert await anyio.to_thread.run_sync(receiver.arrived.wait, 60), "never delivered"
+        finally:
+            worker.kill()  # SIGKILL, mid-delivery: the receiver is holding the request
+            await worker.wait()
+        receiver.hold.set()
+        [(status,)] = await rows(database_url, "SELECT status FROM webhook_deliveries")
+        assert status == "sending"  # claimed by the dead worker, not lost, not delivered
+        # Once the dead worker's claim expires, another dispatcher delivers the event.
+        await dispatch_until(settings, lambda: len(receiver.requests) >= 2)
+        await eventually(lambda: _delivered(database_url), 10)
+        payloads = receiver.verified(endpoint["secret"])
+    assert len(set(receiver.ids())) == 1 and payloads[0] == payloads[1]
+
+
+async def _delivered(database_url: str) -> bool:  # noqa: F811
+    return await rows(database_url, "SELECT status FROM webhook_deliveries") == [("delivered",)]
+
+
+async def test_endpoints_are_validated_and_confined_to_their_school(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    admin = await headers_of(client, "SUPER_ADMIN")
+    school_admin = await headers_of(client, "SCHOOL_ADMIN")
+    bad = assert_error(
+        await client.post(
+            HOOKS,
+            json={"url": "ftp://example.org/x", "events": ["lesson.eaten"], "secret": "nope"},
+            headers=admin,
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(bad["details"]) == {"url", "events", "secret"}
+    # Without the setting, loopback and private addresses are refused.
+    async for strict in client_for(make_settings(database_url, tmp_path / "strict")):
+        strict_admin = await headers_of(strict, "SUPER_ADMIN")
+        for url in (
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "http://10.1.2.3/x",
+            "http://169.254.169.254/latest",
+            "http://[::1]/x",
+        ):
+            refused = assert_error(
+                await strict.post(
+                    HOOKS, json={"url": url, "events": ["session.completed"]}, headers=strict_admin
+                ),
+                422,
+                "VALIDATION_ERROR",
+            )
+            assert "public addresses only" in refused["details"]["url"][0], url
+
+    everywhere = await register(client, admin, "http://127.0.0.1:9/all")
+    [(own_school,)] = await rows(
+        database_url,
+        "SELECT school_id FROM users WHERE email = :e",
+        e=DEMO_ACCOUNTS["SCHOOL_ADMIN"],
+    )
+    mine = await register(client, school_admin, "http://127.0.0.1:9/mine", school_id=None)
+    assert (everywhere["school_id"], mine["school_id"]) == (None, own_school)
+    assert_error(
+        await client.post(
+            HOOKS,
+            json={"url": "http://127.0.0.1:9/x", "events": ["session.completed"], "school_id": 999},
+            headers=school_admin,
+        ),
+        403,
+        "PERMISSION_DENIED",
+    )
+    listed = (await client.get(HOOKS, headers=school_admin)).json()
+    assert [e["id"] for e in listed["data"]] == [mine["id"]]
+    assert listed["data"][0]["secret"] is None  # shown once, at creation
+    for method in ("GET", "PATCH", "DELETE"):
+        assert_error(
+            await client.request(
+                method, f"{HOOKS}{everywhere['id']}/", json={}, headers=school_admin
+            ),
+            404,
+            "RESOURCE_NOT_FOUND",
+        )
+    # Another school's event reaches the everywhere endpoint only.
+    await add_events(database_url, 1, school_id=own_school + 1)
+    engine = make_engine(database_url)
+    try:
+        async with httpx.AsyncClient() as http:
+            await Dispatcher(settings, make_session_factory(engine), http).fan_out()
+    finally:
+        await engine.dispose()
+    fanned = await rows(database_url, "SELECT endpoint_id FROM webhook_deliveries")
+    assert fanned == [(everywhere["id"],)]
+    assert (await client.get(f"{HOOKS}deliveries/", headers=school_admin)).json()["data"] == []
+
+    changed = await client.patch(
+        f"{HOOKS}{mine['id']}/", json={"is_active": False}, headers=school_admin
+    )
+    assert changed.status_code == 200 and changed.json()["data"]["is_active"] is False
+    removed = await client.delete(f"{HOOKS}{mine['id']}/", headers=school_admin)
+    assert removed.status_code == 200
+    assert_error(
+        await client.get(f"{HOOKS}{mine['id']}/", headers=school_admin), 404, "RESOURCE_NOT_FOUND"
+    )
+    actions = await rows(
+        database_url,
+        "SELECT action, details FROM audit_log WHERE target_type = 'webhook_endpoint' ORDER BY id",
+    )
+    assert [a for a, _ in actions] == [
+        "webhook_created",
+        "webhook_created",
+        "webhook_updated",
+        "webhook_deleted",
+    ]
+    assert all("whsec_" not in json.dumps(details, default=str) for _, details in actions)
+    teacher = await headers_of(client, "TEACHER")
+    assert_error(await client.get(HOOKS, headers=teacher), 403, "PERMISSION_DENIED")
