@@ -37,6 +37,9 @@ class User(SQLModel, table=True):
     token_version: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     last_login: datetime | None = None
+    # Set when a learner's personal data was erased (resolvers/privacy.py); the row stays,
+    # anonymous, so the school's figures keep their history.
+    erased_at: datetime | None = None
 
 
 class RefreshToken(SQLModel, table=True):

@@ -63,6 +63,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/v1/admin/users/", "admin_users", Envelope.BARE, "List users (super admins; school admins their school's)", ADMIN),
     RestRoute("POST", "/api/v1/admin/users/", "admin_user_create", Envelope.DATA, "Create a user", ADMIN, status=201, errors=(409,)),
     RestRoute("PATCH", "/api/v1/admin/users/{id}/", "admin_user_update", Envelope.DATA, "Change a user", ADMIN, errors=(409,)),
+    RestRoute("GET", "/api/v1/admin/students/{id}/export/", "student_export", Envelope.DATA, "Everything held about one learner, as JSON", ADMIN),
+    RestRoute("POST", "/api/v1/admin/students/{id}/erase/", "student_erase", Envelope.DATA, "Erase a learner's personal data", ADMIN),
     # The deliveries paths come before /webhooks/{id}/, which would take "deliveries" for an id.
     RestRoute("GET", "/api/v1/admin/webhooks/deliveries/", "webhook_deliveries", Envelope.BARE, "Webhook deliveries, newest first (status=dead: the dead letters)", ADMIN),
     RestRoute("POST", "/api/v1/admin/webhooks/deliveries/{id}/replay/", "webhook_replay", Envelope.DATA, "Send a finished delivery again", ADMIN, errors=(409,)),

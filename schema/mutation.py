@@ -8,6 +8,7 @@ from strawberry.types import Info
 from resolvers import (
     assignments,
     auth,
+    privacy,
     progress,
     schools,
     sessions,
@@ -19,6 +20,7 @@ from resolvers import (
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
+from schema.privacy import Erasure
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
@@ -208,3 +210,11 @@ class Mutation:
     )
     async def replay_webhook_delivery(self, info: Info[Context, None], id: int) -> DeliveryView:
         return await webhooks.replay(info.context, id)
+
+    @strawberry.mutation(
+        description="Erase a learner's personal data (super admins; school admins their "
+        "school's learners): name, email, avatar, password, tokens, tutor messages and "
+        "memberships go; learning rows stay under the anonymous id. Audit-logged."
+    )
+    async def erase_student(self, info: Info[Context, None], student_id: int) -> Erasure:
+        return await privacy.erase(info.context, student_id)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from learnloom.version import app_version
@@ -12,6 +13,7 @@ from resolvers import (
     at_risk,
     auth,
     curriculum,
+    privacy,
     schools,
     sessions,
     students,
@@ -445,3 +447,10 @@ class Query:
         self, info: Info[Context, None], delivery_id: int
     ) -> list[AttemptView]:
         return await webhooks.delivery_attempts(info.context, delivery_id)
+
+    @strawberry.field(
+        description="Everything held about one learner, as JSON (super admins; school admins "
+        "their school's learners). Audit-logged."
+    )
+    async def student_data_export(self, info: Info[Context, None], student_id: int) -> JSON:
+        return JSON(await privacy.export(info.context, student_id))

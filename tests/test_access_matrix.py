@@ -86,6 +86,9 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/teachers/me/classes/{id}/students/"): "own classes",
     ("GET", "/api/v1/teachers/me/classes/{id}/performance/"): "own classes",
     ("POST", "/api/v1/teachers/me/assignments/"): "own classes",
+    # School admins export and erase their school's learners only (tests/test_privacy.py).
+    ("GET", "/api/v1/admin/students/{id}/export/"): "own school",
+    ("POST", "/api/v1/admin/students/{id}/erase/"): "own school",
     # School admins see and manage their school's webhooks only (tests/test_webhooks.py).
     ("GET", "/api/v1/admin/webhooks/"): "own school",
     ("POST", "/api/v1/admin/webhooks/"): "own school",
