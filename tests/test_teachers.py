@@ -10,6 +10,7 @@ import pytest
 
 from learnloom.demo import DEMO_ACCOUNTS
 from tests.contract_examples import assert_shape, examples
+from tests.sql_counter import count_statements
 from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
@@ -36,7 +37,7 @@ async def teacher_classes(database_url: str) -> list[int]:  # noqa: F811
 
 
 async def test_classes_and_students_match_the_contract_and_the_rows(
-    client: httpx.AsyncClient,  # noqa: F811
+    client: httpx.AsyncClient,
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -113,7 +114,7 @@ async def test_classes_and_students_match_the_contract_and_the_rows(
 
 
 async def test_other_classes_are_missing_and_learners_are_refused(
-    client: httpx.AsyncClient,  # noqa: F811
+    client: httpx.AsyncClient,
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -155,7 +156,7 @@ async def test_other_classes_are_missing_and_learners_are_refused(
 
 
 async def test_performance_follows_the_rows_and_the_thresholds(
-    client: httpx.AsyncClient,  # noqa: F811
+    client: httpx.AsyncClient,
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -203,7 +204,7 @@ async def test_performance_follows_the_rows_and_the_thresholds(
 
 
 async def test_assignments_are_validated_and_seen_by_the_class_only(
-    client: httpx.AsyncClient,  # noqa: F811
+    client: httpx.AsyncClient,
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -303,3 +304,37 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         404,
         "RESOURCE_NOT_FOUND",
     )
+
+
+LISTS = {
+    "TEACHER": (
+        "myClasses(limit: SIZE) { items { id subjectIds studentCount } }",
+        "classStudents(classId: CLASS, limit: SIZE) { items { id subjects attendancePercent } }",
+        "assignments(limit: SIZE) { items { id topicIds } }",
+    ),
+    "STUDENT": ("learningHistory(limit: SIZE) { items { id lessonTitle subject className } }",),
+}
+
+
+@pytest.mark.parametrize("role", list(LISTS))
+async def test_lists_take_the_same_statements_whatever_their_length(
+    app_client: tuple, role: str
+) -> None:
+    http, app = app_client
+    engine = app.state.learnloom.engine
+    headers = bearer((await login(http, DEMO_ACCOUNTS[role]))["access_token"])
+    teacher = bearer((await login(http, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    first_class = (await http.get(CLASSES, headers=teacher)).json()["data"][0]["id"]
+    for field in LISTS[role]:
+        counts, lengths = [], []
+        for size in (1, 50):
+            query = "{ " + field.replace("SIZE", str(size)).replace("CLASS", str(first_class)) + " }"
+            with count_statements(engine) as statements:
+                body = (
+                    await http.post("/graphql", json={"query": query}, headers=headers)
+                ).json()
+            assert "errors" not in body, body
+            counts.append(len(statements))
+            lengths.append(len(next(iter(body["data"].values()))["items"]))
+        assert lengths[0] == 1 and lengths[1] > 1, (field, lengths)
+        assert counts[0] == counts[1], (field, counts)
