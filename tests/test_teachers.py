@@ -37,7 +37,7 @@ async def teacher_classes(database_url: str) -> list[int]:  # noqa: F811
 
 
 async def test_classes_and_students_match_the_contract_and_the_rows(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -114,7 +114,7 @@ async def test_classes_and_students_match_the_contract_and_the_rows(
 
 
 async def test_other_classes_are_missing_and_learners_are_refused(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -156,7 +156,7 @@ async def test_other_classes_are_missing_and_learners_are_refused(
 
 
 async def test_performance_follows_the_rows_and_the_thresholds(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -204,7 +204,7 @@ async def test_performance_follows_the_rows_and_the_thresholds(
 
 
 async def test_assignments_are_validated_and_seen_by_the_class_only(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
 ) -> None:
     teacher = await headers_of(client, "TEACHER")
@@ -328,11 +328,11 @@ async def test_lists_take_the_same_statements_whatever_their_length(
     for field in LISTS[role]:
         counts, lengths = [], []
         for size in (1, 50):
-            query = "{ " + field.replace("SIZE", str(size)).replace("CLASS", str(first_class)) + " }"
+            query = (
+                "{ " + field.replace("SIZE", str(size)).replace("CLASS", str(first_class)) + " }"
+            )
             with count_statements(engine) as statements:
-                body = (
-                    await http.post("/graphql", json={"query": query}, headers=headers)
-                ).json()
+                body = (await http.post("/graphql", json={"query": query}, headers=headers)).json()
             assert "errors" not in body, body
             counts.append(len(statements))
             lengths.append(len(next(iter(body["data"].values()))["items"]))
