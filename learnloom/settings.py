@@ -78,6 +78,17 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(default=2, gt=0)
     # Endpoints on loopback or private networks are refused unless this is on (tests, labs).
     webhook_allow_private_urls: bool = False
+    # The AI tutor (grio-api-v1.txt §5). Without a model, the offline tutor answers from the
+    # lessons themselves. With one (any LiteLLM model name, e.g. "openai/gpt-4o-mini" or
+    # "ollama/llama3"), the model answers and the offline tutor steps in when it fails.
+    llm_model: str | None = None
+    llm_api_base: str | None = Field(default=None, description="e.g. http://localhost:11434")
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=30, gt=0)
+    llm_retries: int = Field(default=1, ge=0, le=5)
+    llm_fallback_models: list[str] = Field(default_factory=list)
+    # Messages of the session given to the tutor as the conversation so far.
+    tutor_history_messages: int = Field(default=8, ge=0, le=50)
     log_level: str = "INFO"
     # On PostgreSQL, cache the users behind tokens and drop one when its row changes (see
     # resolvers/user_cache.py); false reads the user on every request.

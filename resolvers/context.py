@@ -28,6 +28,8 @@ from resolvers.loaders.by_id import ByIdLoader, Row
 from resolvers.loaders.children import ChildrenLoader, CountLoader
 from resolvers.tokens import TokenService
 from resolvers.user_cache import UserCache
+from tutor.gateway import build_tutor
+from tutor.types import Tutor
 
 
 @dataclass
@@ -43,6 +45,7 @@ class AppState:
     models: ModelStore  # the model of /api/predict
     risk_models: ModelStore  # the at-risk list's model, with more features
     users: UserCache
+    tutor: Tutor  # the AI tutor's provider (tutor/gateway.py)
 
     @classmethod
     def create(cls, settings: Settings) -> "AppState":
@@ -57,6 +60,7 @@ class AppState:
             models=ModelStore(settings.model_dir),
             risk_models=ModelStore(risk_dir(settings.model_dir)),
             users=UserCache(settings.database_url, settings.user_cache),
+            tutor=build_tutor(settings),
         )
 
     async def close(self) -> None:

@@ -101,7 +101,7 @@ async def _classroom(session: AsyncSession, user: User, class_id: int, *, run: b
     return classroom
 
 
-async def _session(
+async def visible_session(
     session: AsyncSession, user: User, session_id: str, *, run: bool
 ) -> tuple[ClassSession, Classroom | None]:
     """The session, if the caller may see it (and run it, with `run`). A learner's own
@@ -199,7 +199,7 @@ async def _check_content(
 async def get(context: Context, *, session_id: str) -> ClassSession:
     user = await current_user(context)
     async with context.state.sessions() as session:
-        found, _ = await _session(session, user, session_id, run=False)
+        found, _ = await visible_session(session, user, session_id, run=False)
     return found
 
 
@@ -225,7 +225,7 @@ async def active(context: Context, *, class_id: int) -> ClassSession:
 async def join(context: Context, *, session_id: str) -> ClassSession:
     user = await current_user(context)
     async with transaction(context.state.sessions) as session:
-        found, _ = await _session(session, user, session_id, run=False)
+        found, _ = await visible_session(session, user, session_id, run=False)
         if found.status != "active":
             raise SessionNotActive()
         existing = (
@@ -248,7 +248,7 @@ async def switch_mode(context: Context, *, session_id: str, mode: str) -> ModeSw
     _check_mode(mode)
     now = datetime.now(UTC)
     async with transaction(context.state.sessions) as session:
-        found, _ = await _session(session, user, session_id, run=True)
+        found, _ = await visible_session(session, user, session_id, run=True)
         switched = await session.exec(
             update(ClassSession)
             .where(col(ClassSession.id) == session_id, col(ClassSession.status) == "active")
@@ -274,7 +274,7 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
     user = await current_user(context)
     now = datetime.now(UTC)
     async with transaction(context.state.sessions) as session:
-        found, classroom = await _session(session, user, session_id, run=True)
+        found, classroom = await visible_session(session, user, session_id, run=True)
         ended = await session.exec(
             update(ClassSession)
             .where(col(ClassSession.id) == session_id, col(ClassSession.status) == "active")

@@ -3,7 +3,7 @@ A document that does not fit the schema or its route fails start-up, not a reque
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graphql import (
@@ -52,6 +52,7 @@ class CompiledRoute:
     root_type: GraphQLOutputType  # that field's type, for the OpenAPI response schema
     variables: tuple[Variable, ...]
     plan: Plan | None  # None: the document runs through graphql-core's executor
+    stream: DocumentNode | None = None  # the route's subscription, for text/event-stream
 
     @property
     def path_params(self) -> list[str]:
@@ -71,8 +72,31 @@ def compile_routes(
         if (route.method, route.path) in seen:
             raise DocumentError(f"{route.method} {route.path} is listed twice")
         seen.add((route.method, route.path))
-        compiled.append(compile_route(schema, route, load(route.operation)))
+        item = compile_route(schema, route, load(route.operation))
+        if route.stream is not None:
+            item = replace(item, stream=compile_stream(schema, item, load(route.stream)))
+        compiled.append(item)
     return compiled
+
+
+def compile_stream(schema: GraphQLSchema, compiled: CompiledRoute, source: str) -> DocumentNode:
+    """A route's subscription: one root field, and the variables of its operation, so one
+    reading of the request serves both."""
+    route = compiled.route
+    where = f"{route.method} {route.path} ({route.stream}.graphql)"
+    try:
+        document = parse(source)
+    except Exception as exc:
+        raise DocumentError(f"{where}: {exc}") from exc
+    if errors := validate(schema, document):
+        raise DocumentError(f"{where}: " + "; ".join(error.message for error in errors))
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation != OperationType.SUBSCRIPTION:
+        raise DocumentError(f"{where}: needs exactly one subscription")
+    names = {d.variable.name.value for d in operations[0].variable_definitions or ()}
+    if names != {v.name for v in compiled.variables}:
+        raise DocumentError(f"{where}: needs the same variables as {route.operation}.graphql")
+    return document
 
 
 def load_document(name: str) -> str:

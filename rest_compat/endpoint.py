@@ -7,34 +7,25 @@ from typing import Any
 
 import strawberry
 from graphql import ExecutionResult, execute
-from graphql.execution import Executor
 from graphql.execution.values import VariableValues
 from starlette.requests import HTTPConnection, Request
 from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from learnloom.asgi import send_json, send_not_modified
 from learnloom.errors import AppError, InternalError, NotModified
 from rest_compat.compile import BODY_METHODS, CompiledRoute
+from rest_compat.executor import FacadeExecutor
 from rest_compat.inputs import NO_VARIABLES, read_variables
 from rest_compat.plan import execute_plan
 from rest_compat.route import Envelope
+from rest_compat.stream import serve_stream, wants_stream
 from schema.errors import app_error, is_unexpected, log_unexpected
 
 log = logging.getLogger(__name__)
 
 ContextFactory = Callable[[HTTPConnection], Any]
 Authenticate = Callable[[Any], Awaitable[Any]]
-
-
-class FacadeExecutor(Executor):
-    """graphql-core's plain executor (facade documents use no @defer or @stream, so the
-    incremental one is not needed and costs more) with Strawberry's resolve info, which
-    Strawberry's resolvers expect."""
-
-    operation_extensions = None
-    build_resolve_info = StrawberryGraphQLCoreExecutionContext.build_resolve_info
 
 
 class RestEndpoint:
@@ -69,6 +60,9 @@ class RestEndpoint:
                 if self._has_inputs
                 else NO_VARIABLES
             )
+            if self.compiled.stream is not None and wants_stream(scope["headers"]):
+                await serve_stream(send, self.compiled, self._schema, context, variables)
+                return
             if self.compiled.plan is not None:
                 data = await execute_plan(self.compiled.plan, context, variables)
             else:

@@ -30,3 +30,6 @@ class RestRoute:
     # Answers without a token. The resolvers enforce access; this flag documents it in
     # OpenAPI and drives the authorization tests, so a new route cannot slip past them.
     public: bool = False
+    # A subscription document with the same variables: with `Accept: text/event-stream`, the
+    # answer is streamed as Server-Sent Events (rest_compat/stream.py).
+    stream: str | None = None

@@ -17,6 +17,7 @@ from resolvers import (
     warehouse,
     webhooks,
 )
+from resolvers.chat import chat as ask_tutor
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
@@ -25,6 +26,7 @@ from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 from schema.teachers import AssignmentView
+from schema.tutor import ChatAnswer, ChatContext, question
 from schema.webhooks import DeliveryView, EndpointView, WebhookInput, WebhookPatch
 
 
@@ -218,3 +220,17 @@ class Mutation:
     )
     async def erase_student(self, info: Info[Context, None], student_id: int) -> Erasure:
         return await privacy.erase(info.context, student_id)
+
+    @strawberry.mutation(
+        description="Ask the AI tutor inside an active session; answered within the session's "
+        "lesson, topic and mode (or those given), and stored in the session."
+    )
+    async def chat(
+        self,
+        info: Info[Context, None],
+        session_id: str,
+        message: str,
+        mode: str | None = None,
+        context: ChatContext | None = None,
+    ) -> ChatAnswer:
+        return await ask_tutor(info.context, question(session_id, message, mode, context))

@@ -19,6 +19,7 @@ from schema.limits import QueryLimits, limits_rule
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
+from schema.subscription import Subscription
 
 
 class LearnLoomSchema(Schema):
@@ -47,6 +48,7 @@ def build_schema(settings: Settings) -> LearnLoomSchema:
     return LearnLoomSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(
             auto_camel_case=True, disable_field_suggestions=settings.env != "dev"
         ),

@@ -1,0 +1,177 @@
+"""Chat with the AI tutor (grio-api-v1.txt §5.1): a question inside an active session,
+answered within its lesson and topic and mode by the configured tutor (tutor/gateway.py).
+The question and the answer are stored in the session (they feed its summary counts); the
+learner's last messages are given to the tutor as the conversation. Limited to
+LEARNLOOM_RATE_LIMIT_AI_CHAT per user."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from learnloom.errors import ValidationFailed
+from models.base import new_id
+from models.db import transaction
+from models.enums import Role, SessionMode
+from models.identity import User
+from models.sessions import ChatMessage
+from resolvers import tutor_context
+from resolvers.authentication import current_user
+from resolvers.context import Context
+from resolvers.permissions import require_role
+from resolvers.throttle import throttle
+from tutor.types import TutorReply, TutorRequest
+
+MAX_MESSAGE = 2000
+CHATTERS = {Role.STUDENT, Role.INDEPENDENT_LEARNER, Role.TEACHER}
+
+
+@dataclass(frozen=True)
+class Question:
+    session_id: str
+    message: str
+    mode: str | None
+    lesson_id: int | None
+    topic_id: int | None
+
+
+@dataclass(frozen=True)
+class ChatMetadata:
+    """Where the answer comes from (lesson and content segment ids), what to ask next, and
+    which model answered ("offline": the offline tutor)."""
+
+    sources: list[str]
+    follow_up_suggestions: list[str]
+    model: str
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    """The tutor's stored answer."""
+
+    id: str
+    session_id: str
+    role: str
+    message: str
+    type: str
+    confidence: float
+    metadata: ChatMetadata
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class ChatPiece:
+    """One event of a streamed answer: a piece of its text, or at the end the whole answer."""
+
+    delta: str | None = None
+    message: ChatAnswer | None = None
+
+
+def _check(question: Question) -> str:
+    details: dict[str, list[str]] = {}
+    text = question.message.strip()
+    if not 1 <= len(text) <= MAX_MESSAGE:
+        details["message"] = [f"Must be 1 to {MAX_MESSAGE} characters."]
+    modes = [mode.value for mode in SessionMode]
+    if question.mode is not None and question.mode not in modes:
+        details["mode"] = [f"Must be one of {', '.join(modes)}."]
+    if details:
+        raise ValidationFailed(details=details)
+    return text
+
+
+async def _prepare(context: Context, question: Question) -> tuple[User, TutorRequest]:
+    user = await current_user(context)
+    require_role(user, CHATTERS)
+    text = _check(question)
+    await throttle(context, "ai_chat", f"user:{user.id}")
+    assert user.id is not None
+    async with context.state.sessions() as session:
+        where = await tutor_context.place(
+            session, user, question.session_id, question.lesson_id, question.topic_id
+        )
+        mode = question.mode or where.session.mode
+        withheld = (
+            await tutor_context.withheld_answers(session, user.id, where.topic.id)  # type: ignore[arg-type]
+            if mode == "practice" and where.topic is not None
+            else []
+        )
+        request = TutorRequest(
+            message=text,
+            mode=mode,  # type: ignore[arg-type]
+            grade=where.grade,
+            lesson_title=where.lesson.title if where.lesson else None,
+            topic_name=where.topic.name if where.topic else None,
+            passages=await tutor_context.passages(session, where),
+            history=await tutor_context.history(
+                session,
+                question.session_id,
+                user.id,
+                context.state.settings.tutor_history_messages,
+            ),
+            lesson_id=where.lesson.id if where.lesson else None,
+            withheld_answers=withheld,
+        )
+    return user, request
+
+
+async def _store(
+    context: Context, user: User, question: Question, text: str, reply: TutorReply
+) -> ChatAnswer:
+    now = datetime.now(UTC)
+    assert user.id is not None
+    answer_id = new_id("msg")
+    async with transaction(context.state.sessions) as session:
+        session.add(
+            ChatMessage(
+                id=new_id("msg"),
+                session_id=question.session_id,
+                user_id=user.id,
+                role="user",
+                message=text,
+                type="question",
+                created_at=now,
+            )
+        )
+        session.add(
+            ChatMessage(
+                id=answer_id,
+                session_id=question.session_id,
+                user_id=user.id,
+                role="assistant",
+                message=reply.message,
+                type=reply.type,
+                confidence=reply.confidence,
+                meta={
+                    "sources": reply.sources,
+                    "follow_up_suggestions": reply.follow_up_suggestions,
+                },
+                model=reply.model,
+                created_at=now,
+            )
+        )
+    return ChatAnswer(
+        id=answer_id,
+        session_id=question.session_id,
+        role="assistant",
+        message=reply.message,
+        type=reply.type,
+        confidence=reply.confidence,
+        metadata=ChatMetadata(reply.sources, reply.follow_up_suggestions, reply.model),
+        timestamp=now,
+    )
+
+
+async def chat(context: Context, question: Question) -> ChatAnswer:
+    user, request = await _prepare(context, question)
+    reply = await context.state.tutor.reply(request)
+    return await _store(context, user, question, request.message, reply)
+
+
+async def chat_stream(context: Context, question: Question) -> AsyncIterator[ChatPiece]:
+    """The answer's text as the tutor produces it, then the stored answer."""
+    user, request = await _prepare(context, question)
+    async for piece in context.state.tutor.stream(request):
+        if isinstance(piece, str):
+            yield ChatPiece(delta=piece)
+        else:
+            yield ChatPiece(message=await _store(context, user, question, request.message, piece))

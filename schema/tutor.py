@@ -1,0 +1,27 @@
+"""Types of the AI tutor (grio-api-v1.txt §5), made from the resolvers' result classes
+(schema/results.py)."""
+
+import strawberry
+
+from resolvers.chat import ChatAnswer, ChatMetadata, ChatPiece, Question
+from schema.results import graphql_type
+
+graphql_type(ChatMetadata, "TutorMessageMetadata")
+graphql_type(ChatAnswer, "TutorMessage")
+graphql_type(ChatPiece, "TutorStreamEvent")
+
+
+@strawberry.input(description="The lesson or topic a question is about (the session's by default).")
+class ChatContext:
+    lesson_id: int | None = None
+    topic_id: int | None = None
+
+
+def question(
+    session_id: str, message: str, mode: str | None, context: ChatContext | None
+) -> Question:
+    where = context or ChatContext()
+    return Question(session_id, message, mode, where.lesson_id, where.topic_id)
+
+
+__all__ = ["ChatAnswer", "ChatContext", "ChatPiece", "question"]

@@ -1,0 +1,48 @@
+"""Finding the passages of a lesson that answer a question: BM25 over stems, the ranking
+search engines have long used for short texts. Passages are few (one lesson and its topic),
+so the index is built per question."""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from tutor.text import terms
+from tutor.types import Passage
+
+K1, B = 1.2, 0.75
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    matched: frozenset[str]  # the question's stems found in the passage
+
+
+def rank(passages: list[Passage], question: str, *, boost_lesson: int | None = None) -> list[Hit]:
+    """Passages by relevance to `question`, best first; those sharing no stem are left out.
+    Passages of `boost_lesson` (the lesson being studied) win close calls."""
+    query = set(terms(question))
+    if not query or not passages:
+        return []
+    documents = [Counter(terms(p.text)) for p in passages]
+    average = sum(sum(d.values()) for d in documents) / len(documents) or 1.0
+    frequency = Counter(term for d in documents for term in set(d))
+    hits = []
+    for passage, counts in zip(passages, documents, strict=True):
+        matched = frozenset(query & set(counts))
+        if not matched:
+            continue
+        length = sum(counts.values())
+        score = 0.0
+        for term in matched:
+            idf = math.log(1 + (len(documents) - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            tf = counts[term]
+            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+        if boost_lesson is not None and passage.lesson_id == boost_lesson:
+            score *= 1.5  # the lesson being studied is the likeliest meaning of a question
+        if passage.kind != "text":
+            score *= 0.9  # a transcript retells the lesson's text: the text itself first
+        hits.append(Hit(passage, score, matched))
+    hits.sort(key=lambda hit: (-hit.score, hit.passage.kind != "text", hit.passage.id))
+    return hits
