@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy import text
 from analytics.model_store import LoadedModel
 from resolvers import warehouse
 from resolvers.context import Context
+from tutor import gateway as tutor_gateway
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +66,16 @@ async def current_model(context: Context) -> LoadedModel | None:
 
 
 async def ai_health(context: Context, version: str) -> AiHealth:
-    """grio-api-v1.txt §5.6. The completion model is the AI service's part that exists so
-    far; `response_time_ms` is how long this check took."""
-    started = time.perf_counter()
+    """grio-api-v1.txt §5.6: whether the tutor's provider answers (the offline tutor always
+    does; a model server is asked for its model list) and how long that took, with the
+    completion model's state. Unreachable tutor: unhealthy; no completion model: degraded."""
+    reachable, took_ms = await tutor_gateway.reachable(context.state.settings)
     model = await current_model(context)
+    status = "healthy" if model is not None else "degraded"
     return AiHealth(
-        status="healthy" if model is not None else "degraded",
+        status=status if reachable else "unhealthy",
         version=version,
-        response_time_ms=round((time.perf_counter() - started) * 1000),
+        response_time_ms=round(took_ms),
         model_loaded=model is not None,
         last_training=model.info.trained if model is not None else None,
     )

@@ -134,11 +134,12 @@ def answer(request: TutorRequest) -> TutorReply:
             safety.redirect(concern, request.lesson_title), "redirect", 1.0, [], [], request
         )
     question = _question_of(request)
-    hits = rank(request.passages, question, boost_lesson=request.lesson_id)
-    if not hits and GENERIC.search(request.message) and request.passages:
+    usable = [p for p in request.passages if _safe_sentences(p)]
+    hits = rank(usable, question, boost_lesson=request.lesson_id)
+    if not hits and GENERIC.search(request.message) and usable:
         # "I don't understand": start again from the lesson's first passage.
-        first = [p for p in request.passages if p.lesson_id == request.lesson_id]
-        passage = (first or request.passages)[0]
+        first = [p for p in usable if p.lesson_id == request.lesson_id]
+        passage = (first or usable)[0]
         hits = [Hit(passage, 0.0, frozenset(terms(passage.text)))]
     if not hits:
         back = request.lesson_title or request.topic_name

@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words that carry no meaning of their own in a question about a lesson.
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before
