@@ -29,6 +29,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/hardest-courses", "hardest_courses", Envelope.BARE, "Courses by lowest average score", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/student/{student_id}/profile", "student_profile", Envelope.BARE, "One student's learning profile", ANALYTICS, errors=(304, 503)),
     RestRoute("POST", "/api/v1/ai/chat/", "ai_chat", Envelope.DATA, "Ask the AI tutor inside a session (Accept: text/event-stream streams the answer)", AI, errors=(404, 409, 429), stream="ai_chat_stream"),
+    RestRoute("POST", "/api/v1/ai/practice/question/", "ai_practice_question", Envelope.DATA, "A practice question on a topic, at the learner's level", AI, errors=(404, 409)),
+    RestRoute("POST", "/api/v1/ai/practice/validate/", "ai_practice_validate", Envelope.DATA, "Check a practice answer; adapts the next difficulty", AI, errors=(404,)),
     RestRoute("GET", "/api/v1/ai/health/", "ai_health", Envelope.DATA, "AI service readiness: the completion model", AI, public=True),
     RestRoute("GET", "/api/v1/students/me/dashboard/", "student_dashboard", Envelope.DATA, "The signed-in learner's subjects, progress and next lesson", STUDENT),
     RestRoute("GET", "/api/v1/students/me/progress/", "student_progress", Envelope.DATA, "Progress in one subject, with milestones", STUDENT, errors=(404,)),

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from resolvers import (
     assignments,
     auth,
+    practice,
     privacy,
     progress,
     schools,
@@ -26,7 +27,7 @@ from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 from schema.teachers import AssignmentView
-from schema.tutor import ChatAnswer, ChatContext, question
+from schema.tutor import ChatAnswer, ChatContext, PracticeQuestionView, Validation, question
 from schema.webhooks import DeliveryView, EndpointView, WebhookInput, WebhookPatch
 
 
@@ -234,3 +235,32 @@ class Mutation:
         context: ChatContext | None = None,
     ) -> ChatAnswer:
         return await ask_tutor(info.context, question(session_id, message, mode, context))
+
+    @strawberry.mutation(
+        description="A practice question on a topic (learners), from its quiz bank or its "
+        "lessons; without a difficulty, the learner's rating on the topic chooses one."
+    )
+    async def practice_question(
+        self,
+        info: Info[Context, None],
+        session_id: str,
+        topic_id: int,
+        difficulty: str | None = None,
+        question_type: str = "multiple_choice",
+    ) -> PracticeQuestionView:
+        return await practice.question(
+            info.context, session_id, topic_id, difficulty, question_type
+        )
+
+    @strawberry.mutation(
+        description="Check an answer (the option's letter or text, or a short answer); the "
+        "first validation of a question scores points and moves the learner's rating."
+    )
+    async def validate_practice_answer(
+        self,
+        info: Info[Context, None],
+        question_id: str,
+        student_answer: str,
+        session_id: str | None = None,
+    ) -> Validation:
+        return await practice.validate(info.context, question_id, student_answer, session_id)

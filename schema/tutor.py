@@ -4,11 +4,14 @@
 import strawberry
 
 from resolvers.chat import ChatAnswer, ChatMetadata, ChatPiece, Question
+from resolvers.practice import PracticeQuestionView, Validation
 from schema.results import graphql_type
 
 graphql_type(ChatMetadata, "TutorMessageMetadata")
 graphql_type(ChatAnswer, "TutorMessage")
 graphql_type(ChatPiece, "TutorStreamEvent")
+graphql_type(PracticeQuestionView, "PracticeQuestion")
+graphql_type(Validation, "PracticeValidation")
 
 
 @strawberry.input(description="The lesson or topic a question is about (the session's by default).")
@@ -24,4 +27,11 @@ def question(
     return Question(session_id, message, mode, where.lesson_id, where.topic_id)
 
 
-__all__ = ["ChatAnswer", "ChatContext", "ChatPiece", "question"]
+__all__ = [
+    "ChatAnswer",
+    "ChatContext",
+    "ChatPiece",
+    "PracticeQuestionView",
+    "Validation",
+    "question",
+]

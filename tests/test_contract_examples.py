@@ -47,6 +47,8 @@ CHECKED = {
     ("POST", "/api/v1/teachers/me/assignments/"),
     # ... and in tests/test_tutor.py:
     ("POST", "/api/v1/ai/chat/"),
+    # ... and in tests/test_practice.py:
+    ("POST", "/api/v1/ai/practice/question/"), ("POST", "/api/v1/ai/practice/validate/"),
 }  # fmt: skip
 
 

@@ -1,0 +1,281 @@
+"""Adaptive practice (grio-api-v1.txt §5.4, §5.5) over REST on SQLite and PostgreSQL: questions
+from the quiz bank and the lessons with the answer key kept on the server, answers accepted
+by letter or text, points by difficulty once per question, an Elo-style rating per topic
+that raises the difficulty, and the tutor never giving away an open question's answer."""
+
+import json
+
+import httpx
+import pytest
+
+from learnloom.demo import DEMO_ACCOUNTS
+from resolvers.practice import elo
+from tests.contract_examples import assert_shape, examples
+from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
+from tests.test_auth import bearer, login
+from tests.test_error_paths import assert_error
+from tests.test_students import rows
+from tests.test_tutor import ask, client, start_lesson  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.anyio
+QUESTION = "/api/v1/ai/practice/question/"
+VALIDATE = "/api/v1/ai/practice/validate/"
+
+
+async def key_of(database_url: str, question_id: str) -> tuple[str, list]:  # noqa: F811
+    [(answer, options)] = await rows(
+        database_url,
+        "SELECT answer_key, options FROM practice_questions WHERE id = :q",
+        q=question_id,
+    )
+    return answer, options if isinstance(options, list) else json.loads(options)
+
+
+async def rating(database_url: str, topic_id: int) -> float | None:  # noqa: F811
+    found = await rows(
+        database_url,
+        "SELECT rating FROM topic_ratings WHERE topic_id = :t AND student_id = "
+        "(SELECT id FROM users WHERE email = :e)",
+        t=topic_id,
+        e=DEMO_ACCOUNTS["STUDENT"],
+    )
+    return float(found[0][0]) if found else None
+
+
+async def test_questions_keep_their_key_and_answers_score_once(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    asked = await client.post(
+        QUESTION,
+        json={
+            "session_id": lesson.session_id,
+            "topic_id": lesson.topic_id,
+            "difficulty": "medium",
+            "question_type": "multiple_choice",
+        },
+        headers=student,
+    )
+    assert asked.status_code == 200, asked.text
+    assert_shape(asked.json(), examples()[("POST", QUESTION)])
+    question = asked.json()["data"]
+    key, options = await key_of(database_url, question["question_id"])
+    assert question["options"] == options and key in options
+    assert "answer" not in str(list(question)) and question["difficulty"] == "medium"
+    assert question["question"].endswith(
+        ", ".join(f"{'ABCD'[i]}) {o}" for i, o in enumerate(options))
+    )
+
+    letter = "ABCD"[options.index(key)]
+    right = await client.post(
+        VALIDATE,
+        json={
+            "question_id": question["question_id"],
+            "student_answer": letter.lower(),
+            "session_id": lesson.session_id,
+        },
+        headers=student,
+    )
+    assert right.status_code == 200, right.text
+    assert_shape(right.json(), examples()[("POST", VALIDATE)])
+    first = right.json()["data"]
+    assert first["is_correct"] is True and first["points_awarded"] == 10
+    assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
+    # Again, by the option's text in another case and spacing: right, but no more points.
+    again = (
+        await client.post(
+            VALIDATE,
+            json={"question_id": question["question_id"], "student_answer": f"  {key.upper()} "},
+            headers=student,
+        )
+    ).json()["data"]
+    assert again["is_correct"] is True and again["points_awarded"] == 0
+    assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
+
+    wrong_option = next(o for o in options if o != key)
+    other = (
+        await client.post(
+            QUESTION,
+            json={
+                "session_id": lesson.session_id,
+                "topic_id": lesson.topic_id,
+                "difficulty": "easy",
+            },
+            headers=student,
+        )
+    ).json()["data"]
+    other_key, other_options = await key_of(database_url, other["question_id"])
+    wrong = (
+        await client.post(
+            VALIDATE,
+            json={
+                "question_id": other["question_id"],
+                "student_answer": next(o for o in other_options if o != other_key),
+            },
+            headers=student,
+        )
+    ).json()["data"]
+    assert wrong["is_correct"] is False and wrong["points_awarded"] == 0
+    assert other_key in wrong["feedback"] and wrong_option  # the key is told after the attempt
+    expected = elo(elo(1000.0, "medium", True), "easy", False)
+    assert await rating(database_url, lesson.topic_id) == expected
+
+
+async def test_right_answers_raise_the_difficulty(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Verbs and Actions")
+    student = await headers_of(client, "STUDENT")
+    seen = []
+    for _ in range(12):
+        question = (
+            await client.post(
+                QUESTION,
+                json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
+                headers=student,
+            )
+        ).json()["data"]
+        key, _ = await key_of(database_url, question["question_id"])
+        outcome = (
+            await client.post(
+                VALIDATE,
+                json={"question_id": question["question_id"], "student_answer": key},
+                headers=student,
+            )
+        ).json()["data"]
+        seen.append(
+            (
+                question["difficulty"],
+                outcome["difficulty_adjustment"],
+                outcome["next_question_difficulty"],
+            )
+        )
+        if outcome["next_question_difficulty"] == "hard":
+            break
+    assert seen[0][0] == "medium" and seen[-1][1:] == ("increase", "hard"), seen
+    assert all(adjustment == "maintain" for _, adjustment, _ in seen[:-1]), seen
+
+
+async def test_short_answers_from_the_lessons_and_no_answers_given_away(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    blanks = []
+    for _ in range(8):
+        question = (
+            await client.post(
+                QUESTION,
+                json={
+                    "session_id": lesson.session_id,
+                    "topic_id": lesson.topic_id,
+                    "question_type": "short_answer",
+                },
+                headers=student,
+            )
+        ).json()["data"]
+        assert question["options"] == [] and question["estimated_time_seconds"] >= 45
+        if question["question"].startswith("Fill in the blank"):
+            blanks.append(question)
+    assert blanks, "a question made from a lesson's definition"
+    key, _ = await key_of(database_url, blanks[0]["question_id"])
+    assert key.lower() not in blanks[0]["question"].lower().replace("fill in the blank", "")
+    checked = (
+        await client.post(
+            VALIDATE,
+            json={"question_id": blanks[0]["question_id"], "student_answer": f"{key.upper()}."},
+            headers=student,
+        )
+    ).json()["data"]
+    assert checked["is_correct"] is True and key in checked["explanation"]
+
+    # An open multiple-choice question: the tutor guides without saying its answer.
+    open_question = (
+        await client.post(
+            QUESTION,
+            json={
+                "session_id": lesson.session_id,
+                "topic_id": lesson.topic_id,
+                "difficulty": "hard",
+            },
+            headers=student,
+        )
+    ).json()["data"]
+    open_key, _ = await key_of(database_url, open_question["question_id"])
+    hint = await ask(client, student, lesson.session_id, open_question["question"], mode="practice")
+    assert hint["type"] == "hint" and "?" in hint["message"]
+    assert open_key.lower() not in hint["message"].lower()
+    assert all(open_key.lower() not in s.lower() for s in hint["metadata"]["follow_up_suggestions"])
+
+
+async def test_practice_is_for_the_learner_who_was_asked(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    bad = assert_error(
+        await client.post(
+            QUESTION,
+            json={
+                "session_id": lesson.session_id,
+                "topic_id": lesson.topic_id,
+                "difficulty": "extreme",
+                "question_type": "essay",
+            },
+            headers=student,
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(bad["details"]) == {"difficulty", "question_type"}
+    question = (
+        await client.post(
+            QUESTION,
+            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
+            headers=student,
+        )
+    ).json()["data"]
+    [(classmate,)] = await rows(
+        database_url,
+        "SELECT min(u.email) FROM users u JOIN classroom_students cs ON cs.student_id = u.id "
+        "WHERE cs.classroom_id = :c AND u.email <> :e",
+        c=lesson.class_id,
+        e=DEMO_ACCOUNTS["STUDENT"],
+    )
+    other = bearer((await login(client, classmate))["access_token"])
+    assert_error(
+        await client.post(
+            VALIDATE,
+            json={"question_id": question["question_id"], "student_answer": "A"},
+            headers=other,
+        ),
+        404,
+        "RESOURCE_NOT_FOUND",
+    )
+    teacher = await headers_of(client, "TEACHER")
+    assert_error(
+        await client.post(
+            QUESTION,
+            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
+            headers=teacher,
+        ),
+        403,
+        "PERMISSION_DENIED",
+    )
+    assert (
+        await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
+    ).is_success
+    assert_error(
+        await client.post(
+            QUESTION,
+            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
+            headers=student,
+        ),
+        409,
+        "SESSION_NOT_ACTIVE",
+    )
