@@ -29,6 +29,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/hardest-courses", "hardest_courses", Envelope.BARE, "Courses by lowest average score", ANALYTICS, errors=(304, 503)),
     RestRoute("GET", "/api/student/{student_id}/profile", "student_profile", Envelope.BARE, "One student's learning profile", ANALYTICS, errors=(304, 503)),
     RestRoute("POST", "/api/v1/ai/chat/", "ai_chat", Envelope.DATA, "Ask the AI tutor inside a session (Accept: text/event-stream streams the answer)", AI, errors=(404, 409, 429), stream="ai_chat_stream"),
+    RestRoute("POST", "/api/v1/ai/lesson/start/", "ai_lesson_start", Envelope.DATA, "Begin an AI-led lesson", AI, status=201, errors=(404, 409)),
+    RestRoute("POST", "/api/v1/ai/lesson/next/", "ai_lesson_next", Envelope.DATA, "The AI-led lesson's next step", AI, errors=(404, 409)),
     RestRoute("POST", "/api/v1/ai/practice/question/", "ai_practice_question", Envelope.DATA, "A practice question on a topic, at the learner's level", AI, errors=(404, 409)),
     RestRoute("POST", "/api/v1/ai/practice/validate/", "ai_practice_validate", Envelope.DATA, "Check a practice answer; adapts the next difficulty", AI, errors=(404,)),
     RestRoute("GET", "/api/v1/ai/health/", "ai_health", Envelope.DATA, "AI service readiness: the completion model", AI, public=True),

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from resolvers import (
     assignments,
     auth,
+    guided_lessons,
     practice,
     privacy,
     progress,
@@ -27,7 +28,15 @@ from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 from schema.teachers import AssignmentView
-from schema.tutor import ChatAnswer, ChatContext, PracticeQuestionView, Validation, question
+from schema.tutor import (
+    ChatAnswer,
+    ChatContext,
+    LessonStart,
+    LessonStep,
+    PracticeQuestionView,
+    Validation,
+    question,
+)
 from schema.webhooks import DeliveryView, EndpointView, WebhookInput, WebhookPatch
 
 
@@ -264,3 +273,27 @@ class Mutation:
         session_id: str | None = None,
     ) -> Validation:
         return await practice.validate(info.context, question_id, student_answer, session_id)
+
+    @strawberry.mutation(
+        description="Begin an AI-led lesson (learners): introduction, content, questions, "
+        "feedback, summary. teaching_style: direct, socratic, story or example."
+    )
+    async def start_guided_lesson(
+        self,
+        info: Info[Context, None],
+        session_id: str,
+        lesson_id: int,
+        teaching_style: str = "direct",
+    ) -> LessonStart:
+        return await guided_lessons.start(info.context, session_id, lesson_id, teaching_style)
+
+    @strawberry.mutation(
+        description="The guided lesson's next step; a question's step needs the learner's answer."
+    )
+    async def next_guided_lesson_step(
+        self,
+        info: Info[Context, None],
+        lesson_delivery_id: str,
+        student_response: str | None = None,
+    ) -> LessonStep:
+        return await guided_lessons.advance(info.context, lesson_delivery_id, student_response)

@@ -4,6 +4,7 @@
 import strawberry
 
 from resolvers.chat import ChatAnswer, ChatMetadata, ChatPiece, Question
+from resolvers.guided_lessons import LessonStart, LessonStep
 from resolvers.practice import PracticeQuestionView, Validation
 from schema.results import graphql_type
 
@@ -12,6 +13,8 @@ graphql_type(ChatAnswer, "TutorMessage")
 graphql_type(ChatPiece, "TutorStreamEvent")
 graphql_type(PracticeQuestionView, "PracticeQuestion")
 graphql_type(Validation, "PracticeValidation")
+graphql_type(LessonStart, "GuidedLessonStart")
+graphql_type(LessonStep, "GuidedLessonStep")
 
 
 @strawberry.input(description="The lesson or topic a question is about (the session's by default).")
@@ -31,6 +34,8 @@ __all__ = [
     "ChatAnswer",
     "ChatContext",
     "ChatPiece",
+    "LessonStart",
+    "LessonStep",
     "PracticeQuestionView",
     "Validation",
     "question",

@@ -104,6 +104,8 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/auth/me/"): "self",
     # The tutor answers in sessions the caller may read (tests/test_tutor.py).
     ("POST", "/api/v1/ai/chat/"): "test_tutor",
+    ("POST", "/api/v1/ai/lesson/start/"): "test_guided_lessons",
+    ("POST", "/api/v1/ai/lesson/next/"): "test_guided_lessons",
     ("POST", "/api/v1/ai/practice/question/"): "test_practice",
     ("POST", "/api/v1/ai/practice/validate/"): "test_practice",
     # A learner's own screens take no student id (tests/test_students.py).

@@ -49,6 +49,8 @@ CHECKED = {
     ("POST", "/api/v1/ai/chat/"),
     # ... and in tests/test_practice.py:
     ("POST", "/api/v1/ai/practice/question/"), ("POST", "/api/v1/ai/practice/validate/"),
+    # ... and in tests/test_guided_lessons.py:
+    ("POST", "/api/v1/ai/lesson/start/"), ("POST", "/api/v1/ai/lesson/next/"),
 }  # fmt: skip
 
 
