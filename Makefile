@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint bench bench-facade bench-analytics clean
+.PHONY: install demo serve test lint bench bench-facade bench-analytics eval-tutor clean
 
 install: $(INSTALLED)
 
@@ -44,6 +44,10 @@ bench-facade: install
 # 10,000 students and 10 million activities in the local PostgreSQL (generated once, reused)
 bench-analytics: install
 	$(BIN)/python -m bench.analytics
+
+# The offline tutor's score on the demo lessons' questions
+eval-tutor: install
+	$(BIN)/learnloom evaluate-tutor
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

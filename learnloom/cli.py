@@ -231,6 +231,19 @@ def etl_oulad_sample(
     console.print(f"OULAD sample with {students} students written to {folder}")
 
 
+@cli.command(name="evaluate-tutor")
+def evaluate_tutor() -> None:
+    """Score the offline tutor on the demo lessons' questions (grounding, answers, leaks)."""
+    import anyio
+
+    from tutor.evaluation import evaluate, report
+
+    scores = anyio.run(evaluate)
+    console.print(report(scores), markup=False, highlight=False)
+    if any(score.leaks for score in scores.values()):
+        raise typer.Exit(1)
+
+
 @cli.command()
 def train(
     report: Annotated[

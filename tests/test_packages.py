@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "name", ["learnloom", "schema", "resolvers", "rest_compat", "models", "analytics"]
+    "name", ["learnloom", "schema", "resolvers", "rest_compat", "models", "analytics", "tutor"]
 )
 def test_package_imports_from_this_repository(name: str) -> None:
     module = importlib.import_module(name)
@@ -18,7 +18,7 @@ def test_package_imports_from_this_repository(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["learnloom", "schema", "resolvers", "rest_compat", "models", "analytics"]
+    "name", ["learnloom", "schema", "resolvers", "rest_compat", "models", "analytics", "tutor"]
 )
 def test_package_init_holds_no_logic(name: str) -> None:
     assert (REPO / name / "__init__.py").read_text().strip() == ""

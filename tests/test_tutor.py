@@ -5,6 +5,8 @@ lesson content), streaming as Server-Sent Events, errors and the per-user rate l
 
 import copy
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,3 +293,15 @@ async def test_errors_access_and_the_rate_limit(
         CHAT, json={"session_id": lesson.session_id, "message": "What is a noun?"}, headers=teacher
     )
     assert_error(teacher_asks, 409, "SESSION_NOT_ACTIVE")
+
+
+def test_litellm_is_not_imported_without_a_model(tmp_path: Path) -> None:
+    """It takes seconds and tens of megabytes to import: the offline default never does."""
+    script = (
+        "import sys\n"
+        "from learnloom.app import create_app\n"
+        "from learnloom.settings import Settings\n"
+        f"create_app(Settings(env='test', data_dir={str(tmp_path)!r}))\n"
+        "assert 'litellm' not in sys.modules, 'litellm was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)

@@ -1,4 +1,8 @@
-"""Which tutor answers, chosen once per process from the settings, and how healthy it is."""
+"""The AI tutor (grio-api-v1.txt §5): one interface (tutor/types.py), two providers. The
+offline tutor (tutor/offline.py, the default) answers from the lesson's own passages; the
+LiteLLM provider (tutor/llm.py) asks a language model for the same structured answer and
+falls back to the offline tutor when the model fails. Here: which one answers, chosen once
+per process from the settings, and how healthy it is."""
 
 import time
 

@@ -50,10 +50,32 @@ def _best_sentences(hit: Hit, count: int) -> list[str]:
     return [sentence for _, sentence in chosen]
 
 
-def mask(text: str, answers: list[str]) -> str:
+def _occurrences(text: str, answer: str) -> list[re.Match[str]]:
+    answer = answer.strip()
+    if len(answer) < 2 and not answer.isdigit():
+        return []  # a one-letter answer would blank every "a" of the text
+    return list(re.finditer(rf"(?i)(?<!\w){re.escape(answer)}(?!\w)", text))
+
+
+def _allowed(question: str, answer: str) -> int:
+    """Mentions of a numeric answer that the question itself makes (in "the average of 2, 4
+    and 6 is 4", the first 4 is the question's); a word answer has none, since a question
+    listing the options names every one of them."""
+    if not re.fullmatch(r"[\d\s./,:-]+", answer.strip()):
+        return 0
+    return len(_occurrences(question, answer))
+
+
+def reveals(text: str, answers: list[str], question: str = "") -> bool:
+    """Whether `text` says an answer (beyond a number the learner's question gave)."""
+    return any(len(_occurrences(text, answer)) > _allowed(question, answer) for answer in answers)
+
+
+def mask(text: str, answers: list[str], question: str = "") -> str:
+    """Blanks the answers in `text`, but for the mentions the question itself makes."""
     for answer in answers:
-        if len(answer.strip()) >= 2:
-            text = re.sub(rf"(?i)\b{re.escape(answer.strip())}\b", BLANK, text)
+        for match in reversed(_occurrences(text, answer)[_allowed(question, answer) :]):
+            text = text[: match.start()] + BLANK + text[match.end() :]
     return text
 
 
@@ -174,7 +196,7 @@ def answer(request: TutorRequest) -> TutorReply:
 
 def _hint(request: TutorRequest, hits: list[Hit], confidence: float) -> TutorReply:
     """Practice: a clue and a question back, never the answer itself."""
-    clue = mask(" ".join(_best_sentences(hits[0], 1)), request.withheld_answers)
+    clue = mask(" ".join(_best_sentences(hits[0], 1)), request.withheld_answers, request.message)
     text = (
         f"Let's work it out together rather than me telling you. Here's a clue from the "
         f'lesson: "{clue}" What do you think the answer is, and why?'
@@ -193,6 +215,6 @@ def _reply(
     request: TutorRequest,
 ) -> TutorReply:
     if request.mode == "practice":
-        text = mask(text, request.withheld_answers)
-        suggestions = [mask(s, request.withheld_answers) for s in suggestions]
+        text = mask(text, request.withheld_answers, request.message)
+        suggestions = [mask(s, request.withheld_answers, request.message) for s in suggestions]
     return TutorReply(text, kind, confidence, sources, suggestions, NAME)

@@ -1,0 +1,124 @@
+"""Scores the offline tutor on a fixed set of learner questions drawn from the demo lessons
+(learnloom/demo_content.py): each lesson's check question, asked within its topic.
+
+- grounded: the first passage the answer cites belongs to the lesson that holds the answer;
+- answered: the answer's text contains the right option;
+- leaks (practice mode, the question's answer withheld): answers that say it anyway (more
+  often than the question itself does), which must be none.
+
+`learnloom evaluate-tutor` (`make eval-tutor`) prints the table; tests/test_tutor_evaluation.py holds the bars."""
+
+import re
+from dataclasses import dataclass, field
+
+from learnloom.demo_content import SUBJECTS
+from tutor.offline import OfflineTutor, reveals
+from tutor.types import Passage, TutorRequest
+
+
+@dataclass
+class Score:
+    questions: int = 0
+    grounded: int = 0
+    answered: int = 0
+    leaks: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        self.questions += other.questions
+        self.grounded += other.grounded
+        self.answered += other.answered
+        self.leaks += other.leaks
+        self.misses += other.misses
+
+    @property
+    def grounded_rate(self) -> float:
+        return self.grounded / self.questions if self.questions else 0.0
+
+    @property
+    def answered_rate(self) -> float:
+        return self.answered / self.questions if self.questions else 0.0
+
+
+def _contains(text: str, answer: str) -> bool:
+    return re.search(rf"(?i)\b{re.escape(answer)}\b", text) is not None
+
+
+def topic_passages(code: str, topic_index: int) -> list[Passage]:
+    """A demo topic's passages as the platform builds them: each lesson's text, and its
+    video transcript that retells it."""
+    _, _, topics = SUBJECTS[code]
+    passages, block = [], topic_index * 100
+    for lesson_index, lesson in enumerate(topics[topic_index].lessons):
+        lesson_id = topic_index * 10 + lesson_index + 1
+        transcript = f"In this video we explore {lesson.title.lower()}. {lesson.text}"
+        for kind, text in (("text", lesson.text), ("video", transcript)):
+            block += 1
+            passages.append(
+                Passage(f"content_segment_{block}", lesson_id, lesson.title, kind, text)
+            )
+    return passages
+
+
+async def evaluate_subject(code: str, grade: str = "P6") -> Score:
+    tutor = OfflineTutor()
+    name, _, topics = SUBJECTS[code]
+    score = Score()
+    for topic_index, topic in enumerate(topics):
+        passages = topic_passages(code, topic_index)
+        by_id = {p.id: p for p in passages}
+        for lesson_index, lesson in enumerate(topic.lessons):
+            lesson_id = topic_index * 10 + lesson_index + 1
+            answer = lesson.options[0]
+            asked = TutorRequest(
+                message=lesson.question,
+                mode="teach",
+                grade=grade,
+                lesson_title=None,  # asked within the topic, not from inside the lesson
+                topic_name=topic.name,
+                passages=passages,
+            )
+            reply = await tutor.reply(asked)
+            segments = [s for s in reply.sources if s in by_id]
+            score.questions += 1
+            if segments and by_id[segments[0]].lesson_id == lesson_id:
+                score.grounded += 1
+            else:
+                score.misses.append(f"{name}: {lesson.question}")
+            score.answered += _contains(reply.message, answer)
+            practice = await tutor.reply(
+                TutorRequest(
+                    message=lesson.question,
+                    mode="practice",
+                    grade=grade,
+                    lesson_title=None,
+                    topic_name=topic.name,
+                    passages=passages,
+                    withheld_answers=[answer],
+                )
+            )
+            text = " ".join([practice.message, *practice.follow_up_suggestions])
+            score.leaks += reveals(text, [answer], lesson.question)
+    return score
+
+
+async def evaluate() -> dict[str, Score]:
+    return {SUBJECTS[code][0]: await evaluate_subject(code) for code in SUBJECTS}
+
+
+def report(scores: dict[str, Score]) -> str:
+    total = Score()
+    lines = [f"{'subject':<20} {'questions':>9} {'grounded':>9} {'answered':>9} {'leaks':>6}"]
+    for name, score in scores.items():
+        total.add(score)
+        lines.append(
+            f"{name:<20} {score.questions:>9} {score.grounded_rate:>9.0%} "
+            f"{score.answered_rate:>9.0%} {score.leaks:>6}"
+        )
+    lines.append(
+        f"{'all':<20} {total.questions:>9} {total.grounded_rate:>9.0%} "
+        f"{total.answered_rate:>9.0%} {total.leaks:>6}"
+    )
+    if total.misses:
+        lines.append("not grounded: " + "; ".join(total.misses))
+    return "\n".join(lines)
