@@ -286,9 +286,11 @@ async def test_errors_access_and_the_rate_limit(
     assert response.headers["x-ratelimit-limit"] == "6"
     # An ended session takes no more questions.
     teacher = await headers_of(client, "TEACHER")
-    assert (
-        await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
-    ).is_success
+    ended = await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
+    # The stored questions and answers are the session's summary counts.
+    asked = statuses.count(200)
+    assert ended.json()["data"]["summary"]["questions_asked"] == asked
+    assert ended.json()["data"]["summary"]["interactions"] == 2 * asked
     teacher_asks = await client.post(
         CHAT, json={"session_id": lesson.session_id, "message": "What is a noun?"}, headers=teacher
     )

@@ -1,0 +1,73 @@
+"""The offline tutor on passages made here (no database): the level of language follows the
+grade, follow-ups take their meaning from the conversation, and answers are never given
+away in practice, even where the question repeats numbers of the answer."""
+
+import pytest
+
+from tutor.offline import answer, level, mask, reveals
+from tutor.types import Passage, Turn, TutorRequest
+
+PASSAGES = [
+    Passage(
+        "content_segment_1",
+        1,
+        "Plants Make Food",
+        "text",
+        "Green plants make their own food by photosynthesis. They use sunlight, water and "
+        "carbon dioxide. The food is made in the leaves.",
+    ),
+    Passage(
+        "content_segment_2",
+        2,
+        "The Water Cycle",
+        "text",
+        "Water evaporates from rivers and lakes. The vapour cools and forms clouds. Rain "
+        "falls back to the ground.",
+    ),
+]
+
+
+def ask(message: str, grade: str | None = "P5", **extra: object) -> TutorRequest:
+    fields: dict[str, object] = {
+        "message": message,
+        "mode": "teach",
+        "grade": grade,
+        "lesson_title": "Plants Make Food",
+        "topic_name": "Living Things",
+        "passages": PASSAGES,
+        "lesson_id": 1,
+        **extra,
+    }
+    return TutorRequest(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("grade", "sentences"), [("P2", 1), ("P5", 2), ("S2", 3)])
+def test_younger_learners_get_shorter_answers(grade: str, sentences: int) -> None:
+    reply = answer(ask("How do plants make food in their leaves?", grade))
+    assert level(grade) == sentences
+    assert reply.message.count(".") == sentences, reply.message
+    assert reply.sources == ["lesson_1", "content_segment_1"]
+
+
+def test_a_follow_up_means_the_question_before_it() -> None:
+    history = [Turn("user", "How do clouds form?"), Turn("assistant", "...")]
+    reply = answer(ask("Why?", history=history))
+    assert "cloud" in reply.message.lower() and reply.sources[0] == "lesson_2"
+
+
+def test_practice_clues_blank_the_answer_but_keep_the_questions_numbers() -> None:
+    assert mask("The average of 2, 4 and 6 is 12 / 3 = 4.", ["4"], "average of 2, 4 and 6?") == (
+        "The average of 2, 4 and 6 is 12 / 3 = ____."
+    )
+    assert reveals("such as dog", ["dog"], "Which is a noun? A) dog, B) run")
+    assert not reveals("such as ____", ["dog"], "Which is a noun? A) dog, B) run")
+    reply = answer(
+        ask(
+            "What do plants use to make food?",
+            mode="practice",
+            withheld_answers=["sunlight", "photosynthesis"],
+        )
+    )
+    assert reply.type == "hint" and "?" in reply.message
+    assert "sunlight" not in reply.message and "photosynthesis" not in reply.message
+    assert "____" in reply.message
