@@ -84,16 +84,10 @@ def compile_stream(schema: GraphQLSchema, compiled: CompiledRoute, source: str) 
     reading of the request serves both."""
     route = compiled.route
     where = f"{route.method} {route.path} ({route.stream}.graphql)"
-    try:
-        document = parse(source)
-    except Exception as exc:
-        raise DocumentError(f"{where}: {exc}") from exc
-    if errors := validate(schema, document):
-        raise DocumentError(f"{where}: " + "; ".join(error.message for error in errors))
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) != 1 or operations[0].operation != OperationType.SUBSCRIPTION:
-        raise DocumentError(f"{where}: needs exactly one subscription")
-    names = {d.variable.name.value for d in operations[0].variable_definitions or ()}
+    document, operation = _parsed(schema, source, where)
+    if operation.operation != OperationType.SUBSCRIPTION:
+        raise DocumentError(f"{where}: needs a subscription")
+    names = {d.variable.name.value for d in operation.variable_definitions or ()}
     if names != {v.name for v in compiled.variables}:
         raise DocumentError(f"{where}: needs the same variables as {route.operation}.graphql")
     return document
@@ -106,8 +100,10 @@ def load_document(name: str) -> str:
     return path.read_text()
 
 
-def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> CompiledRoute:
-    where = f"{route.method} {route.path} ({route.operation}.graphql)"
+def _parsed(
+    schema: GraphQLSchema, source: str, where: str
+) -> tuple[DocumentNode, OperationDefinitionNode]:
+    """The document, valid against the schema, and its one operation."""
     try:
         document = parse(source)
     except Exception as exc:
@@ -117,7 +113,12 @@ def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> Compi
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1:
         raise DocumentError(f"{where}: needs exactly one operation, found {len(operations)}")
-    operation = operations[0]
+    return document, operations[0]
+
+
+def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> CompiledRoute:
+    where = f"{route.method} {route.path} ({route.operation}.graphql)"
+    document, operation = _parsed(schema, source, where)
     # A read may come by POST when its inputs are a JSON body (a prediction); nothing that
     # writes may come by GET.
     reads = operation.operation == OperationType.QUERY

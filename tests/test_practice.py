@@ -15,7 +15,7 @@ from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fi
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 from tests.test_students import rows
-from tests.test_tutor import ask, client, start_lesson  # noqa: F401  (fixture)
+from tests.test_tutor import Lesson, ask, client, start_lesson  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 QUESTION = "/api/v1/ai/practice/question/"
@@ -29,6 +29,32 @@ async def key_of(database_url: str, question_id: str) -> tuple[str, list]:  # no
         q=question_id,
     )
     return answer, options if isinstance(options, list) else json.loads(options)
+
+
+async def new_question(
+    client: httpx.AsyncClient,  # noqa: F811
+    headers: dict[str, str],
+    lesson: Lesson,
+    **fields: object,
+) -> httpx.Response:
+    body = {"session_id": lesson.session_id, "topic_id": lesson.topic_id, **fields}
+    return await client.post(QUESTION, json=body, headers=headers)
+
+
+async def check(
+    client: httpx.AsyncClient,  # noqa: F811
+    headers: dict[str, str],
+    question_id: str,
+    answer: str,
+    **fields: object,
+) -> httpx.Response:
+    body = {"question_id": question_id, "student_answer": answer, **fields}
+    return await client.post(VALIDATE, json=body, headers=headers)
+
+
+def data(response: httpx.Response) -> dict:
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
 
 
 async def rating(database_url: str, topic_id: int) -> float | None:  # noqa: F811
@@ -48,19 +74,11 @@ async def test_questions_keep_their_key_and_answers_score_once(
 ) -> None:
     lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
     student = await headers_of(client, "STUDENT")
-    asked = await client.post(
-        QUESTION,
-        json={
-            "session_id": lesson.session_id,
-            "topic_id": lesson.topic_id,
-            "difficulty": "medium",
-            "question_type": "multiple_choice",
-        },
-        headers=student,
+    asked = await new_question(
+        client, student, lesson, difficulty="medium", question_type="multiple_choice"
     )
-    assert asked.status_code == 200, asked.text
     assert_shape(asked.json(), examples()[("POST", QUESTION)])
-    question = asked.json()["data"]
+    question = data(asked)
     key, options = await key_of(database_url, question["question_id"])
     assert question["options"] == options and key in options
     assert "answer" not in str(list(question)) and question["difficulty"] == "medium"
@@ -69,56 +87,24 @@ async def test_questions_keep_their_key_and_answers_score_once(
     )
 
     letter = "ABCD"[options.index(key)]
-    right = await client.post(
-        VALIDATE,
-        json={
-            "question_id": question["question_id"],
-            "student_answer": letter.lower(),
-            "session_id": lesson.session_id,
-        },
-        headers=student,
+    right = await check(
+        client, student, question["question_id"], letter.lower(), session_id=lesson.session_id
     )
-    assert right.status_code == 200, right.text
     assert_shape(right.json(), examples()[("POST", VALIDATE)])
-    first = right.json()["data"]
+    first = data(right)
     assert first["is_correct"] is True and first["points_awarded"] == 10
     assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
     # Again, by the option's text in another case and spacing: right, but no more points.
-    again = (
-        await client.post(
-            VALIDATE,
-            json={"question_id": question["question_id"], "student_answer": f"  {key.upper()} "},
-            headers=student,
-        )
-    ).json()["data"]
+    again = data(await check(client, student, question["question_id"], f"  {key.upper()} "))
     assert again["is_correct"] is True and again["points_awarded"] == 0
     assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
 
-    wrong_option = next(o for o in options if o != key)
-    other = (
-        await client.post(
-            QUESTION,
-            json={
-                "session_id": lesson.session_id,
-                "topic_id": lesson.topic_id,
-                "difficulty": "easy",
-            },
-            headers=student,
-        )
-    ).json()["data"]
+    other = data(await new_question(client, student, lesson, difficulty="easy"))
     other_key, other_options = await key_of(database_url, other["question_id"])
-    wrong = (
-        await client.post(
-            VALIDATE,
-            json={
-                "question_id": other["question_id"],
-                "student_answer": next(o for o in other_options if o != other_key),
-            },
-            headers=student,
-        )
-    ).json()["data"]
+    wrong_option = next(o for o in other_options if o != other_key)
+    wrong = data(await check(client, student, other["question_id"], wrong_option))
     assert wrong["is_correct"] is False and wrong["points_awarded"] == 0
-    assert other_key in wrong["feedback"] and wrong_option  # the key is told after the attempt
+    assert other_key in wrong["feedback"]  # the key is told once the attempt is made
     expected = elo(elo(1000.0, "medium", True), "easy", False)
     assert await rating(database_url, lesson.topic_id) == expected
 
@@ -131,21 +117,9 @@ async def test_right_answers_raise_the_difficulty(
     student = await headers_of(client, "STUDENT")
     seen = []
     for _ in range(12):
-        question = (
-            await client.post(
-                QUESTION,
-                json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
-                headers=student,
-            )
-        ).json()["data"]
+        question = data(await new_question(client, student, lesson))
         key, _ = await key_of(database_url, question["question_id"])
-        outcome = (
-            await client.post(
-                VALIDATE,
-                json={"question_id": question["question_id"], "student_answer": key},
-                headers=student,
-            )
-        ).json()["data"]
+        outcome = data(await check(client, student, question["question_id"], key))
         seen.append(
             (
                 question["difficulty"],
@@ -167,44 +141,18 @@ async def test_short_answers_from_the_lessons_and_no_answers_given_away(
     student = await headers_of(client, "STUDENT")
     blanks = []
     for _ in range(8):
-        question = (
-            await client.post(
-                QUESTION,
-                json={
-                    "session_id": lesson.session_id,
-                    "topic_id": lesson.topic_id,
-                    "question_type": "short_answer",
-                },
-                headers=student,
-            )
-        ).json()["data"]
+        question = data(await new_question(client, student, lesson, question_type="short_answer"))
         assert question["options"] == [] and question["estimated_time_seconds"] >= 45
         if question["question"].startswith("Fill in the blank"):
             blanks.append(question)
     assert blanks, "a question made from a lesson's definition"
     key, _ = await key_of(database_url, blanks[0]["question_id"])
     assert key.lower() not in blanks[0]["question"].lower().replace("fill in the blank", "")
-    checked = (
-        await client.post(
-            VALIDATE,
-            json={"question_id": blanks[0]["question_id"], "student_answer": f"{key.upper()}."},
-            headers=student,
-        )
-    ).json()["data"]
+    checked = data(await check(client, student, blanks[0]["question_id"], f"{key.upper()}."))
     assert checked["is_correct"] is True and key in checked["explanation"]
 
     # An open multiple-choice question: the tutor guides without saying its answer.
-    open_question = (
-        await client.post(
-            QUESTION,
-            json={
-                "session_id": lesson.session_id,
-                "topic_id": lesson.topic_id,
-                "difficulty": "hard",
-            },
-            headers=student,
-        )
-    ).json()["data"]
+    open_question = data(await new_question(client, student, lesson, difficulty="hard"))
     open_key, _ = await key_of(database_url, open_question["question_id"])
     hint = await ask(client, student, lesson.session_id, open_question["question"], mode="practice")
     assert hint["type"] == "hint" and "?" in hint["message"]
@@ -219,27 +167,12 @@ async def test_practice_is_for_the_learner_who_was_asked(
     lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
     student = await headers_of(client, "STUDENT")
     bad = assert_error(
-        await client.post(
-            QUESTION,
-            json={
-                "session_id": lesson.session_id,
-                "topic_id": lesson.topic_id,
-                "difficulty": "extreme",
-                "question_type": "essay",
-            },
-            headers=student,
-        ),
+        await new_question(client, student, lesson, difficulty="extreme", question_type="essay"),
         422,
         "VALIDATION_ERROR",
     )
     assert set(bad["details"]) == {"difficulty", "question_type"}
-    question = (
-        await client.post(
-            QUESTION,
-            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
-            headers=student,
-        )
-    ).json()["data"]
+    question = data(await new_question(client, student, lesson))
     [(classmate,)] = await rows(
         database_url,
         "SELECT min(u.email) FROM users u JOIN classroom_students cs ON cs.student_id = u.id "
@@ -248,34 +181,11 @@ async def test_practice_is_for_the_learner_who_was_asked(
         e=DEMO_ACCOUNTS["STUDENT"],
     )
     other = bearer((await login(client, classmate))["access_token"])
-    assert_error(
-        await client.post(
-            VALIDATE,
-            json={"question_id": question["question_id"], "student_answer": "A"},
-            headers=other,
-        ),
-        404,
-        "RESOURCE_NOT_FOUND",
-    )
+    refused = await check(client, other, question["question_id"], "A")
+    assert_error(refused, 404, "RESOURCE_NOT_FOUND")
     teacher = await headers_of(client, "TEACHER")
-    assert_error(
-        await client.post(
-            QUESTION,
-            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
-            headers=teacher,
-        ),
-        403,
-        "PERMISSION_DENIED",
-    )
+    assert_error(await new_question(client, teacher, lesson), 403, "PERMISSION_DENIED")
     assert (
         await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
     ).is_success
-    assert_error(
-        await client.post(
-            QUESTION,
-            json={"session_id": lesson.session_id, "topic_id": lesson.topic_id},
-            headers=student,
-        ),
-        409,
-        "SESSION_NOT_ACTIVE",
-    )
+    assert_error(await new_question(client, student, lesson), 409, "SESSION_NOT_ACTIVE")

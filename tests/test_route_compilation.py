@@ -6,7 +6,7 @@ import pytest
 
 import learnloom.app
 from learnloom.app import create_app
-from rest_compat.compile import DocumentError, compile_route, compile_routes
+from rest_compat.compile import DocumentError, compile_route, compile_routes, load_document
 from rest_compat.route import Envelope, RestRoute
 from rest_compat.routes import ROUTES
 from schema.root import default_schema
@@ -63,3 +63,21 @@ def test_a_bad_route_table_fails_application_start_up(
 def test_every_row_of_the_real_table_compiles() -> None:
     compiled = compile_routes(default_schema()._schema, ROUTES)
     assert [c.route for c in compiled] == list(ROUTES)
+
+
+@pytest.mark.parametrize(
+    ("stream", "message"),
+    [
+        ("query { health { status } }", "needs a subscription"),
+        (
+            "subscription($other: String!) { chatStream(sessionId: $other, message: $other) "
+            "{ delta } }",
+            "same variables",
+        ),
+    ],
+)
+def test_a_bad_stream_document_is_refused(stream: str, message: str) -> None:
+    chat = next(r for r in ROUTES if r.stream is not None)
+    documents = {chat.operation: load_document(chat.operation), str(chat.stream): stream}
+    with pytest.raises(DocumentError, match=message):
+        compile_routes(default_schema()._schema, (chat,), documents.__getitem__)
