@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -52,6 +52,15 @@ def upsert(session: AsyncSession, model: Any) -> Any:
     table: Table = model.__table__
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def lock_rows(session: AsyncSession, model: Any, *where: Any) -> None:
+    """Takes the write lock of the rows matching `where` before they are read: a row lock
+    on PostgreSQL, the database's write lock on SQLite (where SELECT ... FOR UPDATE does
+    nothing). Concurrent transactions on those rows then run one after the other, each
+    reading what the one before wrote."""
+    key = model.__table__.primary_key.columns.values()[0]
+    await session.exec(update(model).where(*where).values({key.name: key}))
 
 
 def sync_url(url: str) -> str:

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from learnloom.errors import Conflict, NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, QuizQuestion
-from models.db import transaction
+from models.db import lock_rows, transaction
 from models.sessions import LessonDelivery
 from resolvers import progress, tutor_context
 from resolvers.authentication import current_user
@@ -168,15 +168,12 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
     if student_response is not None and len(student_response) > 2000:
         raise ValidationFailed(details={"student_response": ["Must be at most 2000 characters."]})
     async with transaction(context.state.sessions) as session:
-        delivery = (
-            await session.exec(
-                select(LessonDelivery)
-                .where(
-                    col(LessonDelivery.id) == delivery_id, col(LessonDelivery.student_id) == user.id
-                )
-                .with_for_update()  # one step at a time, even from two tabs
-            )
-        ).first()
+        mine = (
+            col(LessonDelivery.id) == delivery_id,
+            col(LessonDelivery.student_id) == user.id,
+        )
+        await lock_rows(session, LessonDelivery, *mine)  # one step at a time, even from two tabs
+        delivery = (await session.exec(select(LessonDelivery).where(*mine))).first()
         if delivery is None:
             raise NotFound(
                 "The requested lesson delivery does not exist",

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from learnloom.errors import NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
-from models.db import transaction, upsert
+from models.db import lock_rows, transaction, upsert
 from models.identity import User
 from models.sessions import PracticeAttempt, PracticeQuestion, TopicRating
 from resolvers import tutor_context
@@ -264,16 +264,12 @@ async def validate(
         raise ValidationFailed(details={"student_answer": ["Must be 1 to 500 characters."]})
     assert user.id is not None
     async with transaction(context.state.sessions) as session:
-        asked = (
-            await session.exec(
-                select(PracticeQuestion)
-                .where(
-                    col(PracticeQuestion.id) == question_id,
-                    col(PracticeQuestion.student_id) == user.id,
-                )
-                .with_for_update()  # one validation of a question at a time
-            )
-        ).first()
+        mine = (
+            col(PracticeQuestion.id) == question_id,
+            col(PracticeQuestion.student_id) == user.id,
+        )
+        await lock_rows(session, PracticeQuestion, *mine)  # one validation of it at a time
+        asked = (await session.exec(select(PracticeQuestion).where(*mine))).first()
         if asked is None:
             raise NotFound(
                 "The requested question does not exist",

@@ -3,6 +3,7 @@ from the quiz bank and the lessons with the answer key kept on the server, answe
 by letter or text, points by difficulty once per question, an Elo-style rating per topic
 that raises the difficulty, and the tutor never giving away an open question's answer."""
 
+import asyncio
 import json
 
 import httpx
@@ -189,3 +190,19 @@ async def test_practice_is_for_the_learner_who_was_asked(
         await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
     ).is_success
     assert_error(await new_question(client, student, lesson), 409, "SESSION_NOT_ACTIVE")
+
+
+async def test_validating_at_once_from_two_tabs_scores_once(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Adjectives Describe Nouns")
+    student = await headers_of(client, "STUDENT")
+    question = data(await new_question(client, student, lesson, difficulty="hard"))
+    key, _ = await key_of(database_url, question["question_id"])
+    answers = await asyncio.gather(
+        *(check(client, student, question["question_id"], key) for _ in range(5))
+    )
+    awarded = [data(answer)["points_awarded"] for answer in answers]
+    assert sorted(awarded) == [0, 0, 0, 0, 20]
+    assert await rating(database_url, lesson.topic_id) == elo(1000.0, "hard", True)
