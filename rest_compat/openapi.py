@@ -135,6 +135,15 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
         },
         **{str(status): _error_response(status) for status in _error_statuses(compiled)},
     }
+    if compiled.stream is not None:  # Accept: text/event-stream (rest_compat/stream.py)
+        operation["responses"][str(route.status)]["content"]["text/event-stream"] = {
+            "schema": {
+                "type": "string",
+                "description": "Server-Sent Events: `delta` events with pieces of the answer "
+                '({"data": text}), then one `message` event with the whole answer as JSON '
+                '({"data": {...}}); an `error` event in the error format if it fails midway.',
+            }
+        }
     if 304 in route.errors:  # answers read from a warehouse snapshot carry its ETag
         operation["responses"][str(route.status)]["headers"] = {
             "ETag": {

@@ -17,6 +17,19 @@ async def test_openapi_document_is_valid_and_complete(client: httpx.AsyncClient)
     assert document["openapi"] == "3.1.0"
     listed = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     assert listed == {(r.method, r.path) for r in ROUTES}
+    # A route with a subscription also answers as Server-Sent Events.
+    streamed = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for status, answer in operation["responses"].items()
+        if status.startswith("2") and "text/event-stream" in answer.get("content", {})
+    }
+    assert (
+        streamed
+        == {(r.method, r.path) for r in ROUTES if r.stream}
+        == {("POST", "/api/v1/ai/chat/")}
+    )
 
 
 async def test_health_response_schema_matches_the_contract(client: httpx.AsyncClient) -> None:
