@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from learnloom.errors import Conflict, NotFound, ValidationFailed
 from models.base import new_id
-from models.curriculum import ContentBlock, Lesson, QuizQuestion
+from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
 from models.sessions import LessonDelivery
 from resolvers import progress, tutor_context
@@ -111,6 +111,10 @@ async def start(
                 "The requested lesson does not exist",
                 details={"lesson_id": [f"Lesson with ID {lesson_id} not found"]},
             )
+        # Refused now rather than at its end, when the finished lesson is recorded.
+        topic = await session.get(Topic, lesson.topic_id)
+        assert topic is not None
+        await progress.enrollment_for(session, user, topic.subject_id)
         blocks = (
             await session.exec(
                 select(ContentBlock)

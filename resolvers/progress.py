@@ -15,6 +15,7 @@ from models.classrooms import SubjectEnrollment
 from models.curriculum import ContentBlock, Lesson, Subject, Topic
 from models.db import transaction, upsert
 from models.enums import Role
+from models.identity import User
 from models.learning import LearningEvent, LessonProgress
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -58,6 +59,27 @@ def _check(step: Step, blocks: int) -> None:
         raise ValidationFailed(details=details)
 
 
+async def enrollment_for(
+    session: AsyncSession, user: User, subject_id: int
+) -> SubjectEnrollment | None:
+    """The learner's enrollment in the subject, if they may record progress in it: a school's
+    student studies their own subjects only; an independent learner any (None: not yet)."""
+    enrollment = (
+        await session.exec(
+            select(SubjectEnrollment).where(
+                col(SubjectEnrollment.student_id) == user.id,
+                col(SubjectEnrollment.subject_id) == subject_id,
+            )
+        )
+    ).first()
+    taking = enrollment is not None and enrollment.status != "withdrawn"
+    if not taking and user.role != Role.INDEPENDENT_LEARNER:
+        raise ValidationFailed(
+            details={"lesson_id": ["This lesson is not in one of your subjects."]}
+        )
+    return enrollment
+
+
 async def record(context: Context, step: Step) -> RecordedProgress:
     user = await current_user(context)
     require_role(user, LEARNERS)
@@ -87,19 +109,8 @@ async def record(context: Context, step: Step) -> RecordedProgress:
             )
         ).one()
         _check(step, int(blocks))
-        enrollment = (
-            await session.exec(
-                select(SubjectEnrollment).where(
-                    col(SubjectEnrollment.student_id) == user.id,
-                    col(SubjectEnrollment.subject_id) == subject.id,
-                )
-            )
-        ).first()
+        enrollment = await enrollment_for(session, user, subject.id)
         if enrollment is None or enrollment.status == "withdrawn":
-            if user.role != Role.INDEPENDENT_LEARNER:
-                raise ValidationFailed(
-                    details={"lesson_id": ["This lesson is not in one of your subjects."]}
-                )
             # Independent learners choose what to study: studying a subject takes it up.
             enrollment = enrollment or SubjectEnrollment(student_id=user.id, subject_id=subject.id)
             enrollment.status, enrollment.status_changed_at = "active", now

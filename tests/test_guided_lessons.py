@@ -144,3 +144,27 @@ async def test_styles_shape_the_wording_and_wrong_answers_are_corrected(
         403,
         "PERMISSION_DENIED",
     )
+
+
+async def test_a_lesson_outside_the_students_subjects_is_refused_at_the_start(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    [(foreign,)] = await rows(
+        database_url,
+        "SELECT min(l.id) FROM lessons l JOIN topics t ON t.id = l.topic_id "
+        "WHERE t.subject_id NOT IN (SELECT subject_id FROM subject_enrollments "
+        "WHERE student_id = (SELECT id FROM users WHERE email = :e))",
+        e=DEMO_ACCOUNTS["STUDENT"],
+    )
+    refused = assert_error(
+        await client.post(
+            START, json={"session_id": lesson.session_id, "lesson_id": foreign}, headers=student
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(refused["details"]) == {"lesson_id"}
+    assert await rows(database_url, "SELECT count(*) FROM lesson_deliveries") == [(0,)]
