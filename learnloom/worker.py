@@ -11,14 +11,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import anyio
-import httpx
 from anyio import to_thread
 
 from analytics.etl import RefreshInProgress, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from learnloom.settings import Settings
-from learnloom.webhooks.dispatcher import Dispatcher, run_dispatcher
 from models.db import make_engine, make_session_factory
 
 log = logging.getLogger("learnloom.worker")
@@ -63,6 +61,8 @@ class WarehouseSchedule:
 async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) -> None:
     """Run the background jobs until `stop` is set. A failing job is logged and retried
     later; it never ends the loop."""
+    from learnloom.webhooks.dispatcher import run_dispatcher  # with httpx, when jobs run
+
     async with anyio.create_task_group() as group:
         group.start_soon(run_dispatcher, settings, stop)
         await _refresh_on_schedule(settings, stop, tick)
@@ -71,6 +71,10 @@ async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) ->
 async def run_due_once(settings: Settings) -> tuple[bool, int]:
     """What is due now, once (`learnloom worker --once`, for cron): whether the warehouse was
     refreshed, and how many webhook attempts were made."""
+    import httpx
+
+    from learnloom.webhooks.dispatcher import Dispatcher
+
     refreshed = await WarehouseSchedule(settings).run_if_due()
     engine = make_engine(settings.database_url)
     try:

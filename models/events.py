@@ -8,6 +8,9 @@ from sqlmodel import Field, SQLModel
 
 from models.base import json_column, utcnow
 
+# The events webhooks may subscribe to (grio-api-v1.txt §9.1, §9.2).
+EVENT_TYPES = ("session.completed", "student.milestone_unlocked")
+
 
 class OutboxEvent(SQLModel, table=True):
     __tablename__ = "outbox_events"

@@ -12,10 +12,15 @@ from sqlmodel import col, delete, select
 from learnloom.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from learnloom.webhooks import signing
 from learnloom.webhooks.addresses import AddressRefused, check_destination
-from learnloom.webhooks.dispatcher import EVENT_TYPES
 from models.db import transaction
 from models.enums import Role
-from models.events import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from models.events import (
+    EVENT_TYPES,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from models.identity import School, User
 from resolvers import audit
 from resolvers.authentication import current_user

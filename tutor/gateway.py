@@ -6,8 +6,6 @@ per process from the settings, and how healthy it is."""
 
 import time
 
-import httpx
-
 from learnloom.settings import Settings
 from tutor.llm import LiteLLMTutor, LlmSettings
 from tutor.offline import OfflineTutor
@@ -35,6 +33,8 @@ async def reachable(settings: Settings) -> tuple[bool, float]:
     """Whether the tutor can answer, and how long finding out took (ms). The offline tutor
     always can; a model server with an API base is asked for its model list, which costs no
     tokens. A hosted provider without an API base is taken as reachable."""
+    import httpx  # only when asked: it adds to every process's start-up otherwise
+
     started = time.perf_counter()
     ok = True
     if settings.llm_model and settings.llm_api_base:

@@ -36,7 +36,6 @@ from models.db import SessionFactory, make_engine, make_session_factory, transac
 from models.events import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("learnloom.webhooks")
-EVENT_TYPES = ("session.completed", "student.milestone_unlocked")
 BATCH = 100  # events fanned out, or deliveries claimed, per transaction
 PARALLEL = 10  # attempts in flight per dispatcher
 DUE = ("pending", "retrying", "sending")  # `sending` is due again once its lease has passed
