@@ -20,7 +20,8 @@ class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (the timeout test) closed its socket: nothing to report."""
+        """A client that gave up (a timeout, a killed dispatcher) closed its socket: nothing
+        to report."""
 
 
 class OpenAIStub:

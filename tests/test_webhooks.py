@@ -12,7 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import anyio
@@ -27,6 +27,7 @@ from models.base import new_id
 from models.db import make_engine, make_session_factory, transaction
 from models.events import OutboxEvent
 from tests.conftest import client_for, make_settings
+from tests.openai_stub import QuietServer
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
 from tests.test_error_paths import assert_error
 from tests.test_students import rows
@@ -71,7 +72,7 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
     @contextmanager
