@@ -3,6 +3,7 @@ search engines have long used for short texts. Passages are few (one lesson and 
 so the index is built per question."""
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from tutor.text import terms
 from tutor.types import Passage
 
 K1, B = 1.2, 0.75
+DEFINITION = re.compile(r"\b(?:an?|the)\s+(\w+)\s+(?:is|are|means|describes|shows)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,15 @@ def rank(passages: list[Passage], question: str, *, boost_lesson: int | None = N
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
         if boost_lesson is not None and passage.lesson_id == boost_lesson:
             score *= 1.5  # the lesson being studied is the likeliest meaning of a question
+        if _defines(passage.text, matched):
+            score *= 1.5  # "A noun is a word that...": the passage that says what it is
         if passage.kind != "text":
             score *= 0.9  # a transcript retells the lesson's text: the text itself first
         hits.append(Hit(passage, score, matched))
     hits.sort(key=lambda hit: (-hit.score, hit.passage.kind != "text", hit.passage.id))
     return hits
+
+
+def _defines(text: str, stems: frozenset[str]) -> bool:
+    """Whether the passage defines one of the question's words ("A noun is ...")."""
+    return any(terms(word) and terms(word)[0] in stems for word in DEFINITION.findall(text))
