@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
@@ -22,10 +22,12 @@ from standardwebhooks.webhooks import Webhook
 
 from learnloom.demo import DEMO_ACCOUNTS
 from learnloom.settings import Settings
+from learnloom.webhooks.addresses import pinned
 from learnloom.webhooks.dispatcher import Dispatcher
+from learnloom.webhooks.signing import new_secret
 from models.base import new_id
 from models.db import make_engine, make_session_factory, transaction
-from models.events import OutboxEvent
+from models.events import OutboxEvent, WebhookEndpoint
 from tests.conftest import client_for, make_settings
 from tests.openai_stub import QuietServer
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
@@ -106,15 +108,20 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-async def dispatch_until(settings: Settings, done: object, seconds: float = 20) -> None:
-    """Runs dispatcher passes until `done()` is true."""
+async def dispatch_until(
+    settings: Settings, done: Callable[[], bool] = lambda: True, seconds: float = 20
+) -> None:
+    """Runs dispatcher passes, at least one, until `done()` is true."""
     engine = make_engine(settings.database_url)
     try:
         async with httpx.AsyncClient() as client:
             dispatcher = Dispatcher(settings, make_session_factory(engine), client)
             with anyio.fail_after(seconds):
-                while not done():  # type: ignore[operator]
-                    if not await dispatcher.run_once():
+                for _ in iter(int, 1):  # until returned from
+                    attempts = await dispatcher.run_once()
+                    if done():
+                        return
+                    if not attempts:
                         await anyio.sleep(0.05)
     finally:
         await engine.dispose()
@@ -184,9 +191,9 @@ async def test_retries_after_500s_then_delivers_once_signed(
         await dispatch_until(settings, lambda: len(receiver.requests) >= 3)
         payloads = receiver.verified(endpoint["secret"])  # raises on a bad signature
         # A few more passes: a delivered event is not sent again.
-        await dispatch_until(settings, lambda: True)
+        await dispatch_until(settings)
         for _ in range(3):
-            await dispatch_until(settings, lambda: True)
+            await dispatch_until(settings)
     assert len(receiver.requests) == 3
     assert len(set(receiver.ids())) == 1  # the same event id on every retry
     payload = payloads[0]
@@ -240,7 +247,7 @@ async def test_dead_letters_are_listed_and_replayed_with_the_same_event_id(
         assert [d["attempts"] for d in dead["data"]] == [2]
         assert dead["data"][0]["last_error"] == "HTTP 503"
         assert dead["data"][0]["next_attempt_at"] is None
-        await dispatch_until(settings, lambda: True)
+        await dispatch_until(settings)
         assert len(receiver.requests) == 2  # given up: no third attempt
 
         receiver.default = 200
@@ -282,7 +289,7 @@ async def test_two_dispatchers_at_once_deliver_each_event_once(
             for _ in range(3):
                 group.start_soon(dispatcher)
         for _ in range(3):
-            await dispatch_until(settings, lambda: True)
+            await dispatch_until(settings)
     assert sorted(receiver.ids()) == sorted(events)  # each exactly once
 
 
@@ -430,3 +437,52 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
     assert all("whsec_" not in json.dumps(details, default=str) for _, details in actions)
     teacher = await headers_of(client, "TEACHER")
     assert_error(await client.get(HOOKS, headers=teacher), 403, "PERMISSION_DENIED")
+
+
+def test_a_pinned_request_goes_to_the_checked_address_under_the_original_name() -> None:
+    assert pinned("https://hooks.example.org:8443/in?x=1", "93.184.216.34") == (
+        "https://93.184.216.34:8443/in?x=1",
+        {"host": "hooks.example.org:8443"},
+        {"sni_hostname": "hooks.example.org"},
+    )
+    assert pinned("http://hooks.example.org/in", "2606:2800:220:1::25") == (
+        "http://[2606:2800:220:1::25]/in",
+        {"host": "hooks.example.org"},
+        {},
+    )
+    with Receiver().running() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        target, host, extensions = pinned(f"http://localhost:{port}/hooks", "127.0.0.1")
+        with httpx.Client() as http:
+            sent = http.post(target, content=b"{}", headers=host, extensions=extensions)
+        assert sent.is_success
+    [(headers, _)] = receiver.requests
+    assert headers["host"] == f"localhost:{port}"
+
+
+async def test_an_endpoint_that_has_come_to_point_inside_is_not_called(
+    client: httpx.AsyncClient,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Registered while it was public (here: written straight into the table), an endpoint
+    whose address is now loopback is refused at the attempt, and the refusal recorded."""
+    strict = make_settings(database_url, tmp_path, **{**FAST, "webhook_allow_private_urls": False})
+    with Receiver().running() as receiver:
+        engine = make_engine(database_url)
+        try:
+            async with transaction(make_session_factory(engine)) as session:
+                session.add(
+                    WebhookEndpoint(
+                        url=receiver.url, secret=new_secret(), events=["session.completed"]
+                    )
+                )
+        finally:
+            await engine.dispose()
+        await add_events(database_url, 1)
+        await dispatch_until(strict)
+    assert receiver.requests == []
+    [(status, error)] = await rows(
+        database_url, "SELECT status, last_error FROM webhook_deliveries"
+    )
+    assert status == "retrying" and "public addresses only" in error

@@ -1,8 +1,9 @@
 """Where webhooks may be sent. An endpoint on loopback, a private network, link-local
 (cloud metadata) or another reserved range would let an admin make the server call inside
 its own network, so those are refused unless `webhook_allow_private_urls` is on. Checked
-when an endpoint is registered and again before each attempt, since a name may come to
-resolve elsewhere."""
+when an endpoint is registered and again at each attempt, which then connects to the very
+address that was checked (`pinned`): a name that resolves elsewhere a moment later (DNS
+rebinding) cannot send the request inside."""
 
 import ipaddress
 import socket
@@ -34,13 +35,14 @@ def check_url(url: str) -> tuple[str, int]:
     return parts.hostname, port
 
 
-async def check_destination(url: str, allow_private: bool, *, must_resolve: bool) -> None:
-    """Refuses a URL whose host is, or resolves to, a non-public address. A name that does
-    not resolve is refused only when `must_resolve` (at delivery; at registration the
-    production DNS may know it)."""
+async def check_destination(url: str, allow_private: bool, *, must_resolve: bool) -> list[str]:
+    """The public addresses the URL's host resolves to, or AddressRefused if any is not
+    public. A name that does not resolve is refused only when `must_resolve` (at delivery;
+    at registration the production DNS may know it). With `allow_private`, nothing is
+    resolved and the list is empty."""
     host, port = check_url(url)
     if allow_private:
-        return
+        return []
     try:
         addresses = [ipaddress.ip_address(host).compressed]
     except ValueError:
@@ -51,10 +53,23 @@ async def check_destination(url: str, allow_private: bool, *, must_resolve: bool
         except OSError:
             if must_resolve:
                 raise AddressRefused(f"The host {host!r} does not resolve.") from None
-            return
+            return []
         addresses = [str(info[4][0]) for info in found]
     if not all(_public(address) for address in addresses):
         raise AddressRefused(
             "Points to a loopback, private or reserved address; webhooks go to public "
             "addresses only."
         )
+    return addresses
+
+
+def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL aimed at `address` itself, with the Host header and the TLS server name of
+    the original host, so the receiver and its certificate see the name they expect."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    headers = {"host": parts.netloc.rpartition("@")[2]}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), headers, extensions

@@ -31,7 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from learnloom.settings import Settings
 from learnloom.version import app_version
 from learnloom.webhooks import signing
-from learnloom.webhooks.addresses import AddressRefused, check_destination
+from learnloom.webhooks.addresses import AddressRefused, check_destination, pinned
 from models.db import SessionFactory, make_engine, make_session_factory, transaction, upsert
 from models.events import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -194,17 +194,22 @@ class Dispatcher:
         started = time.perf_counter()
         code, error = None, None
         try:
-            await check_destination(
+            addresses = await check_destination(
                 claim.url, self.settings.webhook_allow_private_urls, must_resolve=True
             )
+            target, extensions = claim.url, dict[str, str]()
+            if addresses:  # connect to the address just checked, not to a new lookup
+                target, host, extensions = pinned(claim.url, addresses[0])
+                headers |= host
             # Streamed and not read: what the receiver answers beyond its status is not ours.
             async with self.client.stream(
                 "POST",
-                claim.url,
+                target,
                 content=body,
                 headers=headers,
                 timeout=self.settings.webhook_timeout_seconds,
                 follow_redirects=False,
+                extensions=extensions,
             ) as response:
                 code = response.status_code
             if not 200 <= code < 300:
