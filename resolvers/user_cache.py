@@ -12,7 +12,6 @@ cache is emptied and every request reads the database until listening resumes. S
 import asyncio
 import logging
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from models.identity import User
@@ -69,6 +68,8 @@ class UserCache:
         self._listening = False
 
     async def _listen(self) -> None:
+        import psycopg  # PostgreSQL only: a SQLite deployment never pays for the import
+
         attempt = 0
         while True:
             try:
