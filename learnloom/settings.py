@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     # How often the dispatcher looks for due deliveries when nothing woke it.
     webhook_poll_seconds: float = Field(default=2, gt=0)
+    # Delivered deliveries (with their attempts) and their events are kept this long; dead
+    # letters until replayed. 0 keeps everything.
+    webhook_retention_days: int = Field(default=30, ge=0)
     # Endpoints on loopback or private networks are refused unless this is on (tests, labs).
     webhook_allow_private_urls: bool = False
     # The AI tutor (grio-api-v1.txt §5). Without a model, the offline tutor answers from the

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -486,3 +486,39 @@ async def test_an_endpoint_that_has_come_to_point_inside_is_not_called(
         database_url, "SELECT status, last_error FROM webhook_deliveries"
     )
     assert status == "retrying" and "public addresses only" in error
+
+
+async def test_settled_deliveries_and_their_events_are_pruned_after_the_retention(
+    client: httpx.AsyncClient,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path, **FAST, webhook_max_attempts=1)
+    admin = await headers_of(client, "SUPER_ADMIN")
+    with Receiver().running() as good, Receiver(default=500).running() as bad:
+        await register(client, admin, good.url)
+        await add_events(database_url, 2)
+        await dispatch_until(settings, lambda: len(good.requests) == 2)
+        failing = await register(client, admin, bad.url)
+        [late] = await add_events(database_url, 1)
+        await dispatch_until(settings, lambda: len(bad.requests) == 1 and len(good.requests) == 3)
+    statuses = await rows(
+        database_url, "SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY 1"
+    )
+    assert statuses == [("dead", 1), ("delivered", 3)]
+
+    engine = make_engine(database_url)
+    try:
+        async with httpx.AsyncClient() as http:
+            dispatcher = Dispatcher(settings, make_session_factory(engine), http)
+            soon = datetime.now(UTC) + timedelta(days=29)
+            assert await dispatcher.prune(soon) == 0  # within the 30 days kept
+            later = datetime.now(UTC) + timedelta(days=31)
+            assert await dispatcher.prune(later) == 3
+    finally:
+        await engine.dispose()
+    left = await rows(database_url, "SELECT endpoint_id, event_id, status FROM webhook_deliveries")
+    assert left == [(failing["id"], late, "dead")]  # the dead letter stays, for replay
+    assert await rows(database_url, "SELECT id FROM outbox_events") == [(late,)]
+    [(attempts,)] = await rows(database_url, "SELECT count(*) FROM webhook_attempts")
+    assert attempts == 1  # the dead letter's

@@ -14,7 +14,8 @@ losing an event:
 
 Failed attempts are retried with exponential backoff and jitter until `webhook_max_attempts`,
 then the delivery is dead-lettered (`dead`) for an admin to replay. Every attempt is a row in
-`webhook_attempts`."""
+`webhook_attempts`. Delivered deliveries and their events are pruned after
+`webhook_retention_days`."""
 
 import json
 import logging
@@ -25,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import httpx
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from learnloom.settings import Settings
@@ -39,6 +40,7 @@ log = logging.getLogger("learnloom.webhooks")
 BATCH = 100  # events fanned out, or deliveries claimed, per transaction
 PARALLEL = 10  # attempts in flight per dispatcher
 DUE = ("pending", "retrying", "sending")  # `sending` is due again once its lease has passed
+PRUNE_EVERY = 3600.0  # seconds between prunings of settled deliveries and old events
 
 
 @dataclass(frozen=True)
@@ -277,11 +279,46 @@ class Dispatcher:
                 group.start_soon(one, claim)
         return len(claims)
 
+    async def prune(self, now: datetime | None = None) -> int:
+        """Forgets what is settled and older than `webhook_retention_days`: delivered
+        deliveries with their attempts, then fanned-out events with no delivery left. Dead
+        letters stay until an admin replays them or removes their endpoint. The number of
+        deliveries removed."""
+        days = self.settings.webhook_retention_days
+        if days == 0:
+            return 0
+        before = (now or datetime.now(UTC)) - timedelta(days=days)
+        async with transaction(self.sessions) as session:
+            settled = select(WebhookDelivery.id).where(
+                col(WebhookDelivery.status) == "delivered",
+                col(WebhookDelivery.updated_at) < before,
+            )
+            await session.exec(
+                delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(settled))
+            )
+            removed = await session.exec(
+                delete(WebhookDelivery).where(col(WebhookDelivery.id).in_(settled))
+            )
+            remaining = select(WebhookDelivery.event_id)
+            await session.exec(
+                delete(OutboxEvent).where(
+                    col(OutboxEvent.fanned_out_at).is_not(None),
+                    col(OutboxEvent.created_at) < before,
+                    col(OutboxEvent.id).not_in(remaining),
+                )
+            )
+        return int(removed.rowcount or 0)
+
     async def run(self, stop: anyio.Event) -> None:
-        """Until `stop`: deliver what is due, then wait a poll interval when idle. A failing
-        pass (the database away) is logged and tried again after the interval."""
+        """Until `stop`: deliver what is due, then wait a poll interval when idle; prune
+        once an hour. A failing pass (the database away) is logged and tried again after
+        the interval."""
+        pruned_at = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() - pruned_at > PRUNE_EVERY:
+                    await self.prune()
+                    pruned_at = time.monotonic()
                 busy = await self.run_once()
             except Exception:
                 log.exception("webhook dispatch failed; trying again shortly")
