@@ -20,10 +20,10 @@ from resolvers import progress, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import LEARNERS, require_role
-from tutor.text import normalise_answer, sentences
+from tutor.answers import is_right, lettered
+from tutor.text import sentences
 
 STYLES = ("direct", "socratic", "story", "example")
-LETTERS = "ABCDEFGH"
 
 
 class LessonCompleted(Conflict):
@@ -71,19 +71,6 @@ def _content(style: str, text: str) -> tuple[str, str | None]:
     if style == "example":
         return f"{text} Try to think of one example of this from your own day.", None
     return text, None
-
-
-def _lettered(step: dict[str, Any]) -> str:
-    options = ", ".join(f"{LETTERS[i]}) {o}" for i, o in enumerate(step["options"]))
-    return f"{step['prompt']} {options}".strip()
-
-
-def _right(step: dict[str, Any], response: str) -> bool:
-    given = normalise_answer(response)
-    options = step["options"]
-    if options and len(given) == 1 and given.upper() in LETTERS[: len(options)]:
-        given = normalise_answer(options[LETTERS.index(given.upper())])
-    return given == normalise_answer(step["answer"])
 
 
 def _action(steps: list[dict[str, Any]], position: int) -> str:
@@ -235,7 +222,10 @@ def _present(
         return LessonStep("content", text, action, reflective)
     if step["phase"] == "question":
         return LessonStep(
-            "question", "Let's check your understanding.", "submit_answer", _lettered(step)
+            "question",
+            "Let's check your understanding.",
+            "submit_answer",
+            lettered(step["prompt"], step["options"]),
         )
     title = delivery.state.get("title", "this lesson")
     points = [sentences(s["text"])[-1] for s in steps if s["phase"] == "content"][:3]
@@ -255,7 +245,7 @@ def _answer(
     if response is None or not response.strip():
         raise ValidationFailed(details={"student_response": ["Answer the question to go on."]})
     asked = steps[delivery.step - 1]
-    correct = _right(asked, response)
+    correct = is_right(response, asked["answer"], asked["options"])
     answers.append(correct)
     delivery.phase = "feedback"
     if correct:

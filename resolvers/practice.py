@@ -22,7 +22,8 @@ from resolvers import tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import LEARNERS, require_role
-from tutor.text import normalise_answer, sentences
+from tutor.answers import is_right, lettered
+from tutor.text import sentences
 
 DIFFICULTIES = ("easy", "medium", "hard")
 TYPES = ("multiple_choice", "short_answer")
@@ -32,7 +33,6 @@ K_FACTOR = 32.0
 START_RATING = 1000.0
 POINTS = {"easy": 5, "medium": 10, "hard": 20}
 SECONDS = {"easy": 30, "medium": 45, "hard": 60}
-LETTERS = "ABCDEFGH"
 # "A noun is ...", "An adjective describes ...": the second word is the one to find.
 DEFINITION = re.compile(r"^(An?|The) ([A-Za-z]{3,}) (is|are|describes|shows|means)\b")
 
@@ -162,13 +162,6 @@ def _pick(candidates: list[_Candidate], difficulty: str, solved: set[int]) -> _C
     return random.choice([c for c in candidates if distance(c) == best])
 
 
-def _question_text(candidate: _Candidate) -> str:
-    if not candidate.options:
-        return candidate.prompt
-    lettered = ", ".join(f"{LETTERS[i]}) {option}" for i, option in enumerate(candidate.options))
-    return f"{candidate.prompt} {lettered}"
-
-
 async def question(
     context: Context,
     session_id: str,
@@ -211,7 +204,7 @@ async def question(
             student_id=user.id,
             topic_id=topic_id,
             quiz_question_id=chosen.quiz_question_id,
-            question=_question_text(chosen),
+            question=lettered(chosen.prompt, chosen.options),
             question_type=question_type,
             options=chosen.options,
             answer_key=chosen.answer,
@@ -226,27 +219,6 @@ async def question(
         difficulty=level,
         estimated_time_seconds=SECONDS[level] + (15 if question_type == "short_answer" else 0),
     )
-
-
-def is_right(asked: PracticeQuestion, answer: str) -> bool:
-    """The letter or the text of the right option; for short answers the text, ignoring case,
-    spacing and outer punctuation, with one slip allowed in words of five letters or more."""
-    given = normalise_answer(answer)
-    key = normalise_answer(asked.answer_key)
-    if asked.options and len(given) == 1 and given.upper() in LETTERS[: len(asked.options)]:
-        given = normalise_answer(asked.options[LETTERS.index(given.upper())])
-    if given == key:
-        return True
-    return not asked.options and len(key) >= 5 and _one_slip(given, key)
-
-
-def _one_slip(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _feedback(asked: PracticeQuestion, correct: bool) -> str:
@@ -279,7 +251,7 @@ async def validate(
             raise ValidationFailed(
                 details={"session_id": ["The question was asked in another session."]}
             )
-        correct = is_right(asked, student_answer)
+        correct = is_right(student_answer, asked.answer_key, asked.options)
         first = (
             await session.exec(
                 select(PracticeAttempt.id).where(col(PracticeAttempt.question_id) == question_id)

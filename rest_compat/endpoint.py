@@ -15,12 +15,11 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from learnloom.asgi import send_json, send_not_modified
 from learnloom.errors import AppError, InternalError, NotModified
 from rest_compat.compile import BODY_METHODS, CompiledRoute
-from rest_compat.executor import FacadeExecutor
+from rest_compat.executor import FacadeExecutor, error_of
 from rest_compat.inputs import NO_VARIABLES, read_variables
 from rest_compat.plan import execute_plan
 from rest_compat.route import Envelope
 from rest_compat.stream import serve_stream, wants_stream
-from schema.errors import app_error, is_unexpected, log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +99,7 @@ class RestEndpoint:
 
     def _data(self, result: ExecutionResult, request_id: str) -> dict[str, Any]:
         if result.errors:
-            error = result.errors[0]
-            if is_unexpected(error):
-                log_unexpected(error, request_id)
-            raise app_error(error) or InternalError()
+            raise error_of(result, request_id)
         assert result.data is not None
         return result.data
 

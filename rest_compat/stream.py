@@ -16,10 +16,8 @@ from graphql.execution.values import VariableValues
 from starlette.types import Send
 
 from learnloom.asgi import send_json
-from learnloom.errors import AppError, InternalError
 from rest_compat.compile import CompiledRoute
-from rest_compat.executor import FacadeExecutor
-from schema.errors import app_error, is_unexpected, log_unexpected
+from rest_compat.executor import FacadeExecutor, error_of
 
 log = logging.getLogger(__name__)
 EVENT_STREAM = "text/event-stream"
@@ -31,13 +29,6 @@ def wants_stream(headers: list[tuple[bytes, bytes]]) -> bool:
 
 def _event(name: str, data: Any) -> bytes:
     return b"event: " + name.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
-
-
-def _error_of(result: ExecutionResult, request_id: str) -> AppError:
-    error = result.errors[0] if result.errors else None
-    if error is not None and is_unexpected(error):
-        log_unexpected(error, request_id)
-    return (app_error(error) if error is not None else None) or InternalError()
 
 
 async def serve_stream(
@@ -59,14 +50,14 @@ async def serve_stream(
     if inspect.isawaitable(outcome):
         outcome = await outcome
     if isinstance(outcome, ExecutionResult):  # refused before it began: a plain error
-        error = _error_of(outcome, context.request_id)
+        error = error_of(outcome, context.request_id)
         await send_json(send, error.status, error.body())
         return
     started = False
     try:
         async for result in outcome:
             if result.errors or result.data is None:
-                error = _error_of(result, context.request_id)
+                error = error_of(result, context.request_id)
                 if not started:
                     await send_json(send, error.status, error.body())
                     return
