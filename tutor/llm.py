@@ -19,13 +19,13 @@ import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from tutor import offline, safety
 from tutor.offline import StreamPiece, stream_whole
-from tutor.types import TutorReply, TutorRequest
+from tutor.types import ReplyType, TutorReply, TutorRequest
 
 log = logging.getLogger("learnloom.tutor")
 
@@ -42,9 +42,7 @@ class LlmSettings:
 
 class ModelAnswer(BaseModel):
     message: str = Field(min_length=1, max_length=4000)
-    type: Literal[
-        "explanation", "hint", "question", "summary", "redirect", "clarification", "encouragement"
-    ]
+    type: ReplyType
     confidence: float = Field(ge=0, le=1)
     sources: list[str] = Field(default_factory=list, max_length=10)
     follow_up_suggestions: list[str] = Field(default_factory=list, max_length=5)

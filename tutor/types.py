@@ -8,7 +8,6 @@ Mode = Literal["teach", "explore", "practice", "revision"]
 ReplyType = Literal[
     "explanation", "hint", "question", "summary", "redirect", "clarification", "encouragement"
 ]
-REPLY_TYPES: tuple[str, ...] = ReplyType.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
