@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from learnloom.errors import ValidationFailed
 from models.base import new_id
 from models.db import transaction
-from models.enums import Role, SessionMode
+from models.enums import Role
 from models.identity import User
 from models.sessions import ChatMessage
 from resolvers import tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import require_role
+from resolvers.sessions import MODES
 from resolvers.throttle import throttle
 from tutor.types import TutorReply, TutorRequest
 
@@ -71,9 +72,8 @@ def _check(question: Question) -> str:
     text = question.message.strip()
     if not 1 <= len(text) <= MAX_MESSAGE:
         details["message"] = [f"Must be 1 to {MAX_MESSAGE} characters."]
-    modes = [mode.value for mode in SessionMode]
-    if question.mode is not None and question.mode not in modes:
-        details["mode"] = [f"Must be one of {', '.join(modes)}."]
+    if question.mode is not None and question.mode not in MODES:
+        details["mode"] = [f"Must be one of {', '.join(MODES)}."]
     if details:
         raise ValidationFailed(details=details)
     return text
