@@ -38,8 +38,10 @@ lint: install
 
 bench: bench-facade bench-analytics
 
+# The facade's ratios on SQLite, then on the local PostgreSQL (a database made for it)
 bench-facade: install
 	$(BIN)/python -m bench.facade
+	$(BIN)/python -m bench.facade --postgres
 
 # 10,000 students and 10 million activities in the local PostgreSQL (generated once, reused)
 bench-analytics: install

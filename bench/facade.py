@@ -1,7 +1,10 @@
 """`make bench`: the REST facade against a bare Starlette endpoint and against Strawberry's
 own /graphql view, one server process, one run, printed as ratios against DESIGN.md §7.
 
-Also measures start-up to the first 200 on /api/health and the idle RSS."""
+Also an authenticated one-row read (`/api/v1/auth/me/`: token, user, rate-limit
+bookkeeping) against /api/health in the same run (issue 18: at least 0.3 of its
+requests/s), the start-up to the first 200 on /api/health and the idle RSS. SQLite by
+default; `--database-url` runs the same against PostgreSQL."""
 
 import argparse
 import json
@@ -18,10 +21,11 @@ from pathlib import Path
 
 import httpx
 
-from bench import load, wrk
+from bench import analytics, analytics_data, load, wrk
 from bench.load import Result, Target
 
 HOST = "127.0.0.1"
+ME = "authenticated one-row read GET /api/v1/auth/me/"
 TARGETS = (
     Target("bare Starlette JSON endpoint", "GET", "/bench/bare"),
     Target("REST facade GET /api/health", "GET", "/api/health"),
@@ -32,6 +36,7 @@ TARGETS = (
         json.dumps({"query": "query Health { health { status message } }"}).encode(),
     ),
 )
+ACCOUNT = {"email": "teacher@demo.learnloom.test", "password": "learnloom-demo"}
 
 
 def free_port() -> int:
@@ -40,17 +45,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+def start_server(
+    data_dir: Path, port: int, database_url: str | None
+) -> tuple[subprocess.Popen[bytes], float]:
     env = {
         **os.environ,
         "LEARNLOOM_DATA_DIR": str(data_dir),
         "LEARNLOOM_ENV": "test",
         "LEARNLOOM_LOG_LEVEL": "WARNING",
         "LEARNLOOM_BACKGROUND_JOBS": "false",
+        # The per-user limit is still counted on every request; it just never refuses one.
+        "LEARNLOOM_RATE_LIMIT_DEFAULT": "100000000/minute",
     }
-    subprocess.run(
-        [sys.executable, "-m", "learnloom", "migrate"], env=env, check=True, capture_output=True
-    )
+    if database_url:
+        env["LEARNLOOM_DATABASE_URL"] = database_url
+    for step in (["migrate"], ["seed", "--demo", "--students", "12"]):
+        subprocess.run(
+            [sys.executable, "-m", "learnloom", *step], env=env, check=True, capture_output=True
+        )
     command = [
         sys.executable,
         "-m",
@@ -86,18 +98,30 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def signed_in_target(port: int) -> Target:
+    answer = httpx.post(f"http://{HOST}:{port}/api/v1/auth/login/", json=ACCOUNT, timeout=10)
+    answer.raise_for_status()
+    token = answer.json()["data"]["access_token"]
+    return Target(ME, "GET", "/api/v1/auth/me/", headers=(("Authorization", f"Bearer {token}"),))
+
+
 def measure(
-    port: int, concurrency: int, seconds: float, rounds: int, use_wrk: bool
+    targets: tuple[Target, ...],
+    port: int,
+    concurrency: int,
+    seconds: float,
+    rounds: int,
+    use_wrk: bool,
 ) -> dict[str, list[Result]]:
     """Rounds alternate between the targets so drift on a shared machine hits all alike.
     The load runs in a child process so its CPU never counts against the server's."""
-    results: dict[str, list[Result]] = {t.name: [] for t in TARGETS}
+    results: dict[str, list[Result]] = {t.name: [] for t in targets}
     run = wrk.run if use_wrk else load.run
     with Pool(1) as pool:
-        for target in TARGETS:  # warm-up
+        for target in targets:  # warm-up
             pool.apply(run, (target, HOST, port, concurrency, 1.0))
         for _ in range(rounds):
-            for target in TARGETS:
+            for target in targets:
                 results[target.name].append(
                     pool.apply(run, (target, HOST, port, concurrency, seconds))
                 )
@@ -110,16 +134,27 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="per target per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run on a new PostgreSQL database made in LEARNLOOM_BENCH_DATABASE_URL's "
+        "server (default: the local one) instead of a new SQLite file",
+    )
     args = parser.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and wrk.available())
+    database_url = None
+    if args.postgres:
+        admin = os.environ.get("LEARNLOOM_BENCH_DATABASE_URL", analytics.ADMIN_URL)
+        database_url = analytics_data.create(admin, "learnloom_bench_facade")
 
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
-        server, startup = start_server(Path(data_dir), port)
+        server, startup = start_server(Path(data_dir), port, database_url)
         try:
             time.sleep(0.5)
             idle_rss = rss_mb(server.pid)
-            results = measure(port, args.concurrency, args.seconds, args.rounds, use_wrk)
+            targets = (*TARGETS, signed_in_target(port))
+            results = measure(targets, port, args.concurrency, args.seconds, args.rounds, use_wrk)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -129,6 +164,8 @@ def main() -> int:
         f"{platform.python_version()}, {platform.platform()}"
     )
     generator = "wrk" if use_wrk else "bench/load.py (install wrk for a lighter client)"
+    database = "PostgreSQL" if database_url else "SQLite"
+    print(f"database: {database}")
     print(
         f"load: {generator}, {args.concurrency} keep-alive connections, {args.rounds} rounds x "
         f"{args.seconds:.0f} s per target, medians of the rounds\n"
@@ -145,6 +182,7 @@ def main() -> int:
     checks = [
         ("REST facade / bare Starlette endpoint", facade / bare, ">=", 0.6),
         ("REST facade / Strawberry /graphql view", facade / graphql, ">=", 1.5),
+        ("authenticated read / /api/health", rps[ME] / facade, ">=", 0.3),
         ("start to first 200 on /api/health (s)", startup, "<=", 2.0),
         ("idle server RSS (MB)", idle_rss, "<=", 250.0),
     ]

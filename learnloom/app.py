@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's generations makes every later collection cheaper.
         gc.collect()
         gc.freeze()
-        state.users.start()
+        state.users.start(state.engine)
         # Load the completion model (and import xgboost) now, in the background, rather
         # than in the first prediction request of this process.
         asyncio.get_running_loop().run_in_executor(None, preload_models, state)

@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # Messages of the session given to the tutor as the conversation so far.
     tutor_history_messages: int = Field(default=8, ge=0, le=50)
     log_level: str = "INFO"
-    # On PostgreSQL, cache the users behind tokens and drop one when its row changes (see
+    # Cache the users behind tokens and drop one when its row changes (see
     # resolvers/user_cache.py); false reads the user on every request.
     user_cache: bool = True
     # Seconds to wait for the database in /api/system-status before reporting it down.

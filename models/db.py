@@ -5,20 +5,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Table, event, update
+from sqlalchemy import Table, event, make_url, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
+SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 16, 16
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30}, poolclass=NullPool
+        # A bounded pool of open connections: opening one costs a thread and the PRAGMAs
+        # below, several milliseconds that every request used to pay. Writers still queue
+        # for SQLite's one write lock (`timeout` is how long one waits for it).
+        in_memory = make_url(url).database in (None, "", ":memory:")  # one shared connection
+        pool = (
+            {}
+            if in_memory
+            else {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_OVERFLOW}
         )
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: it cost a round trip per checkout. Connections a restarted server dropped
@@ -27,9 +34,10 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Once per pooled connection. WAL, which lets readers run while a writer commits, is a
+    property of the file, set by the migrations (models/migrations/env.py)."""
     cursor = dbapi_connection.cursor()
-    # WAL lets readers run while a writer commits; foreign keys are off by default in SQLite.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Foreign keys are off by default in SQLite, for each connection.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -68,3 +68,14 @@ class AuditLog(SQLModel, table=True):
     ip: str | None = Field(default=None, max_length=64)
     details: dict = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class UserChange(SQLModel, table=True):
+    """On SQLite, a trigger (migration 0005) appends the id of every user row changed or
+    deleted, so each web process can drop that user from its cache (resolvers/user_cache.py);
+    PostgreSQL sends a notification instead and leaves this table empty."""
+
+    __tablename__ = "user_changes"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    user_id: int

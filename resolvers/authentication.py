@@ -47,8 +47,9 @@ async def _load(context: Context, user_id: int) -> User | None:
     for attempt in (1, 2):
         try:
             async with context.state.engine.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                row = (await autocommit.execute(BY_ID, {"id": user_id})).first()
+                if connection.dialect.name == "postgresql":  # SQLite's reads never BEGIN
+                    connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                row = (await connection.execute(BY_ID, {"id": user_id})).first()
             return User(**row._mapping, password_hash="") if row is not None else None
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:

@@ -14,6 +14,11 @@ def run() -> None:
     url = sync_url(config.get_main_option("sqlalchemy.url") or "")
     engine = create_engine(url, poolclass=NullPool)
     with engine.connect() as connection:
+        if url.startswith("sqlite"):
+            # Write-ahead logging lets readers run while a writer commits. It is a property of
+            # the database file, so it is set here once rather than on every connection.
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            connection.commit()  # else the migrations below join this transaction, uncommitted
         context.configure(
             connection=connection,
             target_metadata=metadata,
