@@ -233,13 +233,22 @@ def etl_oulad_sample(
 
 @cli.command(name="evaluate-tutor")
 def evaluate_tutor() -> None:
-    """Score the offline tutor on the demo lessons' questions (grounding, answers, leaks)."""
+    """Score the offline tutor: the demo lessons' questions (grounding, answers, leaks), then
+    the held-out sets' development and held-out halves (safety, factual answers)."""
     import anyio
 
-    from tutor.evaluation import evaluate, report
+    from tutor.evaluation import (
+        evaluate,
+        evaluate_factual,
+        evaluate_safety,
+        held_out_report,
+        report,
+    )
 
     scores = anyio.run(evaluate)
     console.print(report(scores), markup=False, highlight=False)
+    factual = anyio.run(evaluate_factual)
+    console.print(held_out_report(evaluate_safety(), factual), markup=False, highlight=False)
     if any(score.leaks for score in scores.values()):
         raise typer.Exit(1)
 

@@ -11,6 +11,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_JWT_SECRET = "learnloom-dev-only-secret-do-not-use-in-production"
 
 
+# All three countries' child helplines answer on the toll-free 116.
+HELPLINES = {
+    "UG": {"name": "the Sauti child helpline", "number": "116"},
+    "ZM": {"name": "Childline Zambia", "number": "116"},
+    "KE": {"name": "Childline Kenya", "number": "116"},
+}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEARNLOOM_", env_file=".env", extra="ignore")
 
@@ -92,6 +100,10 @@ class Settings(BaseSettings):
     llm_fallback_models: list[str] = Field(default_factory=list)
     # Messages of the session given to the tutor as the conversation so far.
     tutor_history_messages: int = Field(default=8, ge=0, le=50)
+    # The child helplines that safeguarding answers name, by the school's country (ISO code),
+    # as JSON: {"UG": {"name": "...", "number": "116"}, ...}. A country left out, or a
+    # learner without a school, is told of "a child helpline in your country".
+    child_helplines: dict[str, dict[str, str]] = Field(default_factory=lambda: dict(HELPLINES))
     log_level: str = "INFO"
     # Cache the users behind tokens and drop one when its row changes (see
     # resolvers/user_cache.py); false reads the user on every request.

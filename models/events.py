@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utcnow
 
 # The events webhooks may subscribe to (grio-api-v1.txt §9.1, §9.2).
-EVENT_TYPES = ("session.completed", "student.milestone_unlocked")
+EVENT_TYPES = ("session.completed", "student.milestone_unlocked", "tutor.message_flagged")
 
 
 class OutboxEvent(SQLModel, table=True):

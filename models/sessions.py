@@ -125,3 +125,25 @@ class TopicRating(SQLModel, table=True):
     topic_id: int = Field(foreign_key="topics.id", primary_key=True)
     rating: float = 1000.0
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TutorFlag(SQLModel, table=True):
+    """A child's message the safeguarding classifier raised (tutor/safety.py), for the adults
+    responsible for them: the classroom's teachers and the school's admins. Written in the
+    transaction of the message it flags."""
+
+    __tablename__ = "tutor_flags"
+
+    id: str = Field(primary_key=True, max_length=40, description="flag_...")
+    student_id: int = Field(foreign_key="users.id", index=True)
+    session_id: str | None = Field(default=None, foreign_key="class_sessions.id", max_length=40)
+    classroom_id: int | None = Field(default=None, foreign_key="classrooms.id", index=True)
+    school_id: int | None = Field(default=None, foreign_key="schools.id", index=True)
+    source: str = Field(max_length=20, description="chat, guided_lesson or practice")
+    chat_message_id: str | None = Field(default=None, max_length=40)
+    category: str = Field(max_length=20)
+    severity: str = Field(max_length=10)
+    message: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    acknowledged_at: datetime | None = None
+    acknowledged_by: int | None = Field(default=None, foreign_key="users.id")

@@ -13,13 +13,15 @@ from models.base import new_id
 from models.db import transaction
 from models.enums import Role
 from models.identity import User
-from models.sessions import ChatMessage
-from resolvers import tutor_context
+from models.sessions import ChatMessage, ClassSession
+from resolvers import safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import require_role
 from resolvers.sessions import MODES
 from resolvers.throttle import throttle
+from tutor import safety
+from tutor.safety import Screening
 from tutor.types import TutorReply, TutorRequest
 
 MAX_MESSAGE = 2000
@@ -79,7 +81,24 @@ def _check(question: Question) -> str:
     return text
 
 
-async def _prepare(context: Context, question: Question) -> tuple[User, TutorRequest]:
+def _mode(question: Question, user: User, place: ClassSession) -> str:
+    """The session's mode is the teacher's: a request may only narrow it to practice. In a
+    learning session of their own, the learner chooses."""
+    own = place.classroom_id is None and place.owner_id == user.id
+    if question.mode is not None and (own or question.mode == "practice"):
+        return question.mode
+    return place.mode
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    user: User
+    request: TutorRequest
+    screening: Screening
+    place: ClassSession
+
+
+async def _prepare(context: Context, question: Question) -> _Prepared:
     user = await current_user(context)
     require_role(user, CHATTERS)
     text = _check(question)
@@ -89,12 +108,8 @@ async def _prepare(context: Context, question: Question) -> tuple[User, TutorReq
         where = await tutor_context.place(
             session, user, question.session_id, question.lesson_id, question.topic_id
         )
-        mode = question.mode or where.session.mode
-        withheld = (
-            await tutor_context.withheld_answers(session, user.id, where.topic.id)  # type: ignore[arg-type]
-            if mode == "practice" and where.topic is not None
-            else []
-        )
+        mode = _mode(question, user, where.session)
+        withheld = await tutor_context.withheld_answers(session, user.id)
         request = TutorRequest(
             message=text,
             mode=mode,  # type: ignore[arg-type]
@@ -110,21 +125,23 @@ async def _prepare(context: Context, question: Question) -> tuple[User, TutorReq
             ),
             lesson_id=where.lesson.id if where.lesson else None,
             withheld_answers=withheld,
+            helpline=await safeguarding.helpline_for(session, context, user),
         )
-    return user, request
+    return _Prepared(user, request, safety.screen(text), where.session)
 
 
-async def _store(
-    context: Context, user: User, question: Question, text: str, reply: TutorReply
-) -> ChatAnswer:
+async def _store(context: Context, prepared: _Prepared, reply: TutorReply) -> ChatAnswer:
+    """The question, the answer and, for a message an adult must hear about, its flag: one
+    transaction."""
     now = datetime.now(UTC)
+    user, text, place = prepared.user, prepared.request.message, prepared.place
     assert user.id is not None
-    answer_id = new_id("msg")
+    question_id, answer_id = new_id("msg"), new_id("msg")
     async with transaction(context.state.sessions) as session:
         session.add(
             ChatMessage(
-                id=new_id("msg"),
-                session_id=question.session_id,
+                id=question_id,
+                session_id=place.id,
                 user_id=user.id,
                 role="user",
                 message=text,
@@ -135,7 +152,7 @@ async def _store(
         session.add(
             ChatMessage(
                 id=answer_id,
-                session_id=question.session_id,
+                session_id=place.id,
                 user_id=user.id,
                 role="assistant",
                 message=reply.message,
@@ -149,9 +166,19 @@ async def _store(
                 created_at=now,
             )
         )
+        await session.flush()  # the message exists before the flag that names it
+        await safeguarding.raise_flag(
+            session,
+            user,
+            prepared.screening,
+            text,
+            source="chat",
+            place=place,
+            chat_message_id=question_id,
+        )
     return ChatAnswer(
         id=answer_id,
-        session_id=question.session_id,
+        session_id=place.id,
         role="assistant",
         message=reply.message,
         type=reply.type,
@@ -162,16 +189,16 @@ async def _store(
 
 
 async def chat(context: Context, question: Question) -> ChatAnswer:
-    user, request = await _prepare(context, question)
-    reply = await context.state.tutor.reply(request)
-    return await _store(context, user, question, request.message, reply)
+    prepared = await _prepare(context, question)
+    reply = await context.state.tutor.reply(prepared.request)
+    return await _store(context, prepared, reply)
 
 
 async def chat_stream(context: Context, question: Question) -> AsyncIterator[ChatPiece]:
     """The answer's text as the tutor produces it, then the stored answer."""
-    user, request = await _prepare(context, question)
-    async for piece in context.state.tutor.stream(request):
+    prepared = await _prepare(context, question)
+    async for piece in context.state.tutor.stream(prepared.request):
         if isinstance(piece, str):
             yield ChatPiece(delta=piece)
         else:
-            yield ChatPiece(message=await _store(context, user, question, request.message, piece))
+            yield ChatPiece(message=await _store(context, prepared, piece))

@@ -32,6 +32,7 @@ from models.sessions import (
     PracticeQuestion,
     SessionParticipant,
     TopicRating,
+    TutorFlag,
 )
 from resolvers import audit
 from resolvers.authentication import current_user
@@ -52,6 +53,7 @@ EXPORTED: tuple[tuple[str, type[SQLModel], str, frozenset[str]], ...] = (
     ("practice_questions", PracticeQuestion, "student_id", frozenset({"answer_key"})),
     ("practice_attempts", PracticeAttempt, "student_id", frozenset()),
     ("topic_ratings", TopicRating, "student_id", frozenset()),
+    ("safeguarding_flags", TutorFlag, "student_id", frozenset()),
     ("sign_ins", RefreshToken, "user_id", frozenset({"token_hash"})),
 )
 PROFILE_HIDDEN = frozenset({"password_hash", "token_version"})
@@ -157,6 +159,11 @@ async def erase(context: Context, student_id: int) -> Erasure:
             update(ChatMessage)
             .where(col(ChatMessage.user_id) == student_id)
             .values(message=REDACTED, meta={})
+        )
+        await session.exec(
+            update(TutorFlag)
+            .where(col(TutorFlag.student_id) == student_id)
+            .values(message=REDACTED)
         )
         left = await session.exec(
             delete(ClassroomStudent).where(col(ClassroomStudent.student_id) == student_id)

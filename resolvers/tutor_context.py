@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import ValidationFailed
+from learnloom.errors import NotFound, ValidationFailed
 from models.classrooms import Classroom
-from models.curriculum import ContentBlock, GradeClass, Lesson, Topic
+from models.curriculum import ContentBlock, GradeClass, Lesson, Subject, Topic
 from models.identity import User
 from models.sessions import ChatMessage, ClassSession, PracticeAttempt, PracticeQuestion
 from resolvers.sessions import SessionNotActive, visible_session
@@ -58,6 +58,14 @@ async def place(
         details["lesson_id"] = [f"Lesson {lesson.id} is not a lesson of topic {topic.id}"]
     if details:
         raise ValidationFailed(details=details)
+    if topic is not None and topic_id != found.topic_id:
+        # Material of another class (another grade's copy of a topic) is not followed.
+        subject = await session.get(Subject, topic.subject_id)
+        if subject is None or subject.class_id != found.class_id:
+            raise NotFound(
+                "The requested topic does not exist in this session's class",
+                details={"topic_id": [f"Topic with ID {topic_id} not found"]},
+            )
     return Place(found, lesson, topic, await _grade(session, user, found))
 
 
@@ -111,8 +119,9 @@ async def history(session: AsyncSession, session_id: str, user_id: int, size: in
     return [Turn("user" if m.role == "user" else "assistant", m.message) for m in reversed(rows)]
 
 
-async def withheld_answers(session: AsyncSession, student_id: int, topic_id: int) -> list[str]:
-    """Answer keys of the learner's practice questions on the topic not yet answered right."""
+async def withheld_answers(session: AsyncSession, student_id: int) -> list[str]:
+    """Answer keys of the learner's practice questions not yet answered right, on any topic
+    and in any session: no mode, context or session of theirs may reveal them."""
     solved = select(PracticeAttempt.question_id).where(
         col(PracticeAttempt.student_id) == student_id, col(PracticeAttempt.is_correct).is_(True)
     )
@@ -120,7 +129,6 @@ async def withheld_answers(session: AsyncSession, student_id: int, topic_id: int
         select(PracticeQuestion.answer_key)
         .where(
             col(PracticeQuestion.student_id) == student_id,
-            col(PracticeQuestion.topic_id) == topic_id,
             col(PracticeQuestion.id).not_in(solved),
         )
         .order_by(col(PracticeQuestion.created_at).desc())

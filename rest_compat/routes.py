@@ -42,6 +42,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/api/v1/teachers/me/classes/{id}/students/", "class_students", Envelope.BARE, "A class's students with attendance", TEACHER),
     RestRoute("GET", "/api/v1/teachers/me/classes/{id}/performance/", "class_performance", Envelope.DATA, "A class's averages, top performers and students needing support", TEACHER),
     RestRoute("POST", "/api/v1/teachers/me/assignments/", "assignment_create", Envelope.DATA, "Set an assignment for a class", TEACHER, status=201),
+    RestRoute("GET", "/api/v1/teachers/me/flags/", "tutor_flags", Envelope.BARE, "Safeguarding flags of the caller's learners, newest first (status=open|acknowledged|all)", TEACHER),
+    RestRoute("POST", "/api/v1/teachers/me/flags/{id}/acknowledge/", "tutor_flag_acknowledge", Envelope.DATA, "Acknowledge a safeguarding flag", TEACHER),
     RestRoute("GET", "/api/v1/teachers/me/classes/{id}/at-risk/", "at_risk", Envelope.DATA, "A class's students least likely to complete, with reasons", TEACHER, errors=(503,)),
     RestRoute("POST", "/api/predict", "predict", Envelope.BARE, "Completion likelihood from the trained model", ANALYTICS, errors=(503,)),
     RestRoute("POST", "/api/refresh-data", "refresh_data", Envelope.BARE, "Reload the analytics warehouse (super admins)", ANALYTICS, errors=(409,)),

@@ -12,6 +12,7 @@ from resolvers import (
     practice,
     privacy,
     progress,
+    safeguarding,
     schools,
     sessions,
     students,
@@ -31,6 +32,7 @@ from schema.teachers import AssignmentView
 from schema.tutor import (
     ChatAnswer,
     ChatContext,
+    FlagView,
     LessonStart,
     LessonStep,
     PracticeQuestionView,
@@ -230,6 +232,13 @@ class Mutation:
     )
     async def erase_student(self, info: Info[Context, None], student_id: int) -> Erasure:
         return await privacy.erase(info.context, student_id)
+
+    @strawberry.mutation(
+        description="Acknowledge a safeguarding flag: the caller has seen it and takes it on "
+        "(audit-logged; a second acknowledgement keeps the first)."
+    )
+    async def acknowledge_tutor_flag(self, info: Info[Context, None], id: str) -> FlagView:
+        return await safeguarding.acknowledge(info.context, id)
 
     @strawberry.mutation(
         description="Ask the AI tutor inside an active session; answered within the session's "

@@ -14,6 +14,7 @@ from resolvers import (
     auth,
     curriculum,
     privacy,
+    safeguarding,
     schools,
     sessions,
     students,
@@ -49,6 +50,7 @@ from schema.sessions import ClassSession
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
 from schema.teachers import AssignmentView, ClassPerformance, ClassStudent, TeacherClass
+from schema.tutor import FlagView
 from schema.webhooks import AttemptView, DeliveryView, EndpointView
 
 
@@ -413,6 +415,21 @@ class Query:
     @strawberry.field(description="One assignment of a class the caller sees.")
     async def assignment(self, info: Info[Context, None], id: str) -> AssignmentView:
         return await assignments.get_assignment(info.context, id)
+
+    @strawberry.field(
+        description="Children's messages the tutor's safeguarding raised, newest first: for "
+        "the teachers of their classroom and the admins of their school (super admins: "
+        "learners without a school). status: open (default), acknowledged or all."
+    )
+    async def tutor_flags(
+        self,
+        info: Info[Context, None],
+        status: str = "open",
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[FlagView]:
+        page = await safeguarding.list_flags(info.context, status, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
 
     @strawberry.field(
         description="Webhook endpoints (super admins: all; school admins: their school's)."

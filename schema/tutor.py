@@ -6,6 +6,7 @@ import strawberry
 from resolvers.chat import ChatAnswer, ChatMetadata, ChatPiece, Question
 from resolvers.guided_lessons import LessonStart, LessonStep
 from resolvers.practice import PracticeQuestionView, Validation
+from resolvers.safeguarding import FlagView
 from schema.results import graphql_type
 
 graphql_type(ChatMetadata, "TutorMessageMetadata")
@@ -15,6 +16,7 @@ graphql_type(PracticeQuestionView, "PracticeQuestion")
 graphql_type(Validation, "PracticeValidation")
 graphql_type(LessonStart, "GuidedLessonStart")
 graphql_type(LessonStep, "GuidedLessonStep")
+graphql_type(FlagView, "TutorFlag")
 
 
 @strawberry.input(description="The lesson or topic a question is about (the session's by default).")

@@ -99,6 +99,9 @@ CROSS_TENANT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/admin/webhooks/deliveries/{id}/replay/"): "own school",
     # A teacher asking for a class they do not teach gets 404 (tests/test_prediction.py).
     ("GET", "/api/v1/teachers/me/classes/{id}/at-risk/"): "own classes",
+    # Flags reach only the learner's classroom teachers and school admins (test_safeguarding).
+    ("GET", "/api/v1/teachers/me/flags/"): "test_safeguarding",
+    ("POST", "/api/v1/teachers/me/flags/{id}/acknowledge/"): "test_safeguarding",
     # The model answers for the numbers it is sent, which name no student or school.
     ("POST", "/api/predict"): "no tenant data",
     ("GET", "/api/v1/auth/me/"): "self",

@@ -139,7 +139,17 @@ async def test_answers_match_the_contract_and_quote_the_passages_they_cite(
     assert [role for role, *_ in stored] == ["user", "assistant", "user", "assistant"]
     assert stored[1][1:] == ("explanation", "offline")
 
+    # The session's mode is the teacher's: a request may narrow it to practice, nothing else.
     revision = await ask(client, student, lesson.session_id, "What are verbs?", mode="revision")
+    assert revision["type"] == "explanation" and "verb" in revision["message"]
+    practice = await ask(client, student, lesson.session_id, "What are verbs?", mode="practice")
+    assert practice["type"] == "hint"
+    teacher = await headers_of(client, "TEACHER")
+    switched = await client.patch(
+        f"/api/v1/sessions/{lesson.session_id}/mode/", json={"mode": "revision"}, headers=teacher
+    )
+    assert switched.status_code == 200, switched.text
+    revision = await ask(client, student, lesson.session_id, "What are verbs?")
     assert revision["type"] == "summary" and revision["message"].startswith("Let's review")
     assert "verb" in revision["message"]
 

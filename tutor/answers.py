@@ -1,7 +1,12 @@
-"""Questions with lettered options, and checking a learner's answer against the key: shared
-by practice and guided lessons, so an answer counts the same wherever it is given."""
+"""Questions with lettered options, checking a learner's answer against the key, and keeping
+an open question's key out of what the tutor says: shared by practice, guided lessons and
+chat, so an answer counts, and stays hidden, the same wherever it is given."""
+
+import re
 
 from tutor.text import normalise_answer
+
+BLANK = "____"
 
 LETTERS = "ABCDEFGH"
 
@@ -32,3 +37,32 @@ def _one_slip(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _pattern(answer: str) -> re.Pattern[str] | None:
+    """The key as it may be written: case ignored, and for a number its digit groups with or
+    without separators ("3,201", "3201", "3 201")."""
+    answer = answer.strip()
+    if len(answer) < 2 and not answer.isdigit():
+        return None  # a one-letter key would blank every "a" of the text
+    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", answer):
+        groups = re.split(r"[, ]", answer)
+        body = r"[,\s]?".join(re.escape(g) for g in groups)
+    else:
+        body = re.escape(answer)
+    return re.compile(rf"(?i)(?<![\w.,]){body}(?![\w]|[.,]\d)")
+
+
+def reveals(text: str, answers: list[str]) -> bool:
+    """Whether `text` says one of the keys, however the learner asked: options the learner
+    pasted back are not an excuse to repeat the right one."""
+    return any((p := _pattern(a)) is not None and p.search(text) for a in answers)
+
+
+def mask(text: str, answers: list[str]) -> str:
+    """`text` with every mention of the keys blanked."""
+    for answer in answers:
+        pattern = _pattern(answer)
+        if pattern is not None:
+            text = pattern.sub(BLANK, text)
+    return text

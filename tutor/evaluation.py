@@ -8,11 +8,17 @@
 
 `learnloom evaluate-tutor` (`make eval-tutor`) prints the table; tests/test_tutor_evaluation.py holds the bars."""
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from learnloom.demo_content import SUBJECTS
-from tutor.offline import OfflineTutor, reveals
+from tutor.answers import reveals
+from tutor.lexicon import Category
+from tutor.offline import OfflineTutor
+from tutor.safety import OUTCOMES, SEVERITIES, Outcome, screen
 from tutor.types import Passage, TutorRequest
 
 
@@ -98,7 +104,7 @@ async def evaluate_subject(code: str, grade: str = "P6") -> Score:
                 )
             )
             text = " ".join([practice.message, *practice.follow_up_suggestions])
-            score.leaks += reveals(text, [answer], lesson.question)
+            score.leaks += reveals(text, [answer])
     return score
 
 
@@ -121,4 +127,107 @@ def report(scores: dict[str, Score]) -> str:
     )
     if total.misses:
         lines.append("not grounded: " + "; ".join(total.misses))
+    return "\n".join(lines)
+
+
+# The held-out sets (tutor/eval_sets/), written apart from the classifier and the tutor.
+# Each is split into a development half, the only one looked at while tuning, and a held-out
+# half; both are reported.
+SETS = Path(__file__).parent / "eval_sets"
+SPLITS = ("dev", "heldout")
+PROTECTIVE = {Outcome.REDIRECT: 1, Outcome.SAFEGUARD: 2}
+
+
+def load_set(name: str) -> list[dict[str, Any]]:
+    return list(json.loads((SETS / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    right: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+    def add(self, ok: bool, label: str) -> None:
+        self.total += 1
+        self.right += ok
+        if not ok:
+            self.misses.append(label)
+
+
+def safety_caught(category: str, text: str) -> bool:
+    """A prompt of a category is handled when it gets that category's outcome or a more
+    protective one, and is flagged exactly when the category is one to flag; a harmless
+    prompt ("none") is handled when it is simply answered."""
+    screening = screen(text)
+    if category == "none":
+        return screening.category is None
+    expected = Category(category)
+    if screening.category is None:
+        return False
+    got, wanted = PROTECTIVE.get(screening.outcome, 0), PROTECTIVE[OUTCOMES[expected]]
+    return got >= wanted and screening.flagged >= (expected in SEVERITIES)
+
+
+def evaluate_safety() -> dict[str, dict[str, Tally]]:
+    """Per split, per category: how many prompts were handled."""
+    found: dict[str, dict[str, Tally]] = {split: {} for split in SPLITS}
+    for item in load_set("safety"):
+        tally = found[item["split"]].setdefault(item["category"], Tally())
+        tally.add(safety_caught(item["category"], item["text"]), item["text"])
+    return found
+
+
+async def evaluate_factual() -> dict[str, Tally]:
+    """Per split: questions (not the lessons' quiz questions) whose answer holds a phrase of
+    the lesson that carries the fact."""
+    tutor = OfflineTutor()
+    found = {split: Tally() for split in SPLITS}
+    for item in load_set("factual"):
+        passages = topic_passages(item["subject"], item["topic_index"])
+        topic = SUBJECTS[item["subject"]][2][item["topic_index"]]
+        reply = await tutor.reply(
+            TutorRequest(
+                message=item["question"],
+                mode="teach",
+                grade="P6",
+                lesson_title=None,
+                topic_name=topic.name,
+                passages=passages,
+            )
+        )
+        ok = any(phrase.lower() in reply.message.lower() for phrase in item["expected"])
+        found[item["split"]].add(ok, item["question"])
+    return found
+
+
+def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tally]) -> str:
+    categories = sorted({c for split in safety.values() for c in split})
+    lines = [
+        "",
+        "safety set (handled / prompts)",
+        f"{'category':<15}" + "".join(f"{split:>16}" for split in SPLITS),
+    ]
+    for category in categories:
+        cells = []
+        for split in SPLITS:
+            tally = safety[split].get(category, Tally())
+            cells.append(f"{tally.right:>4}/{tally.total:<4} {tally.rate:>6.0%}")
+        lines.append(f"{category:<15}" + "".join(f"{cell:>16}" for cell in cells))
+    lines.append("")
+    lines.append("factual set (answered / questions)")
+    for split in SPLITS:
+        tally = factual[split]
+        lines.append(f"{split:<15}{tally.right:>4}/{tally.total:<4} {tally.rate:>6.0%}")
+    # Only the development half's misses are shown: the held-out half's are for nobody to
+    # tune against.
+    misses = [m for c in categories for m in safety["dev"].get(c, Tally()).misses]
+    if misses:
+        lines.append("safety, dev, not handled: " + " | ".join(misses))
+    if factual["dev"].misses:
+        lines.append("factual, dev, not answered: " + " | ".join(factual["dev"].misses))
     return "\n".join(lines)

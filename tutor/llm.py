@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from tutor import offline, safety
+from tutor.answers import reveals
 from tutor.offline import StreamPiece, stream_whole
 from tutor.types import ReplyType, TutorReply, TutorRequest
 
@@ -124,9 +125,7 @@ def parse(text: str, request: TutorRequest, model: str) -> TutorReply:
     except (json.JSONDecodeError, ValidationError, TypeError) as exc:
         raise Malformed(str(exc)[:200]) from exc
     known = {p.id for p in request.passages} | {p.lesson_source for p in request.passages}
-    if request.mode == "practice" and offline.reveals(
-        answer.message, request.withheld_answers, request.message
-    ):
+    if reveals(" ".join([answer.message, *answer.follow_up_suggestions]), request.withheld_answers):
         raise Malformed("the answer reveals a practice answer")
     return TutorReply(
         message=answer.message.strip(),
@@ -175,8 +174,9 @@ class LiteLLMTutor:
         raise last
 
     async def reply(self, request: TutorRequest) -> TutorReply:
-        if safety.concern_of(request.message) in (safety.Concern.SELF_HARM, safety.Concern.HARMFUL):
-            return offline.answer(request)
+        guarded = safety.guard(request)
+        if guarded is not None:
+            return guarded
         chat = messages(request, structured=True)
         for model in (self.settings.model, *self.settings.fallback_models):
             try:
@@ -212,7 +212,11 @@ class LiteLLMTutor:
     async def stream(self, request: TutorRequest) -> AsyncIterator[StreamPiece]:
         """Text as the model writes it, then the whole reply. Practice answers are checked
         for withheld answers before a word is sent, so they are not streamed token by token."""
-        if request.mode == "practice" or safety.concern_of(request.message) is not None:
+        if (
+            request.mode == "practice"
+            or request.withheld_answers
+            or safety.screen(request.message).category is not None
+        ):
             async for piece in stream_whole(await self.reply(request)):
                 yield piece
             return

@@ -8,6 +8,8 @@ import re
 from collections.abc import AsyncIterator
 
 from tutor import safety
+from tutor.answers import mask
+from tutor.lexicon import Category
 from tutor.retrieval import Hit, rank
 from tutor.text import STOPWORDS, WORD, fold, sentences, terms
 from tutor.types import Passage, ReplyType, TutorReply, TutorRequest
@@ -19,7 +21,6 @@ GENERIC = re.compile(
     r"\b(don'?t understand|do not understand|confused|explain (it|this|that)|again|lost|help)\b",
     re.I,
 )
-BLANK = "____"
 
 
 def level(grade: str | None) -> int:
@@ -37,7 +38,7 @@ def _safe_sentences(passage: Passage) -> list[str]:
     """The passage's sentences, less any that address the tutor rather than the learner:
     lesson text is material to quote, never instructions to follow."""
     return [
-        s for s in sentences(passage.text) if safety.concern_of(s) is not safety.Concern.STEERING
+        s for s in sentences(passage.text) if safety.screen(s).category is not Category.STEERING
     ]
 
 
@@ -48,35 +49,6 @@ def _best_sentences(hit: Hit, count: int) -> list[str]:
     )
     chosen = sorted(ranked[:count])  # in the passage's own order
     return [sentence for _, sentence in chosen]
-
-
-def _occurrences(text: str, answer: str) -> list[re.Match[str]]:
-    answer = answer.strip()
-    if len(answer) < 2 and not answer.isdigit():
-        return []  # a one-letter answer would blank every "a" of the text
-    return list(re.finditer(rf"(?i)(?<!\w){re.escape(answer)}(?!\w)", text))
-
-
-def _allowed(question: str, answer: str) -> int:
-    """Mentions of a numeric answer that the question itself makes (in "the average of 2, 4
-    and 6 is 4", the first 4 is the question's); a word answer has none, since a question
-    listing the options names every one of them."""
-    if not re.fullmatch(r"[\d\s./,:-]+", answer.strip()):
-        return 0
-    return len(_occurrences(question, answer))
-
-
-def reveals(text: str, answers: list[str], question: str = "") -> bool:
-    """Whether `text` says an answer (beyond a number the learner's question gave)."""
-    return any(len(_occurrences(text, answer)) > _allowed(question, answer) for answer in answers)
-
-
-def mask(text: str, answers: list[str], question: str = "") -> str:
-    """Blanks the answers in `text`, but for the mentions the question itself makes."""
-    for answer in answers:
-        for match in reversed(_occurrences(text, answer)[_allowed(question, answer) :]):
-            text = text[: match.start()] + BLANK + text[match.end() :]
-    return text
 
 
 def _focus(hit: Hit) -> str:
@@ -150,11 +122,10 @@ async def stream_whole(reply: TutorReply) -> AsyncIterator[StreamPiece]:
 
 
 def answer(request: TutorRequest) -> TutorReply:
-    concern = safety.concern_of(request.message)
-    if concern in (safety.Concern.SELF_HARM, safety.Concern.HARMFUL):
-        return _reply(
-            safety.redirect(concern, request.lesson_title), "redirect", 1.0, [], [], request
-        )
+    guarded = safety.guard(request)
+    if guarded is not None:
+        return guarded
+    steering = safety.screen(request.message).category is Category.STEERING
     question = _question_of(request)
     usable = [p for p in request.passages if _safe_sentences(p)]
     hits = rank(usable, question, boost_lesson=request.lesson_id)
@@ -165,8 +136,8 @@ def answer(request: TutorRequest) -> TutorReply:
         hits = [Hit(passage, 0.0, frozenset(terms(passage.text)))]
     if not hits:
         back = request.lesson_title or request.topic_name
-        if concern is safety.Concern.STEERING:
-            text = safety.redirect(concern, back)
+        if steering:
+            text = safety.reply_for(safety.screen(request.message), None, back)
         else:
             where = f"today's lesson on {back}" if back else "your lessons"
             text = (
@@ -196,7 +167,7 @@ def answer(request: TutorRequest) -> TutorReply:
 
 def _hint(request: TutorRequest, hits: list[Hit], confidence: float) -> TutorReply:
     """Practice: a clue and a question back, never the answer itself."""
-    clue = mask(" ".join(_best_sentences(hits[0], 1)), request.withheld_answers, request.message)
+    clue = mask(" ".join(_best_sentences(hits[0], 1)), request.withheld_answers)
     text = (
         f"Let's work it out together rather than me telling you. Here's a clue from the "
         f'lesson: "{clue}" What do you think the answer is, and why?'
@@ -214,7 +185,7 @@ def _reply(
     suggestions: list[str],
     request: TutorRequest,
 ) -> TutorReply:
-    if request.mode == "practice":
-        text = mask(text, request.withheld_answers, request.message)
-        suggestions = [mask(s, request.withheld_answers, request.message) for s in suggestions]
+    # Every mode: an open practice question's key is never said, whatever is asked.
+    text = mask(text, request.withheld_answers)
+    suggestions = [mask(s, request.withheld_answers) for s in suggestions]
     return TutorReply(text, kind, confidence, sources, suggestions, NAME)

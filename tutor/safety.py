@@ -1,79 +1,245 @@
-"""What a child's message asks for, before any tutor answers it: a risk to themselves or
-others, an attempt to steer the tutor (prompt injection), or nothing of concern. A learner's
-words and lesson text are data to the tutor, never instructions, whatever they say; these
-checks decide only how kindly to turn a conversation back to learning."""
+"""The safeguarding classifier: what a child's message is about, before any tutor answers it,
+and how to answer when it is not a question about the lesson.
+
+Every message is screened: chat, its stream, a guided lesson's responses and practice
+answers alike, offline and with a language model (which never sees a message that is not
+answered). The classifier adds up the weights of the cues of tutor/lexicon.py that the
+message's words match, takes away those of harmless contexts, and picks the category with
+the most, if it reaches the threshold. It is an explainable scorer, not a model: each
+decision names its cues. Its limits: it knows the words and phrasings it was written for
+and their near-misspellings, in English and a few phrases of Swahili and neighbouring
+languages; a disclosure in words it has never seen is answered as a question.
+
+Outcomes: ANSWER (the tutor answers), REDIRECT (back to the lesson, kindly) or SAFEGUARD (a
+warm, short answer that names a trusted adult and the child helpline of the learner's
+country). Every category but off-topic and steering is raised as a flag to the adults
+responsible for the child (resolvers/safeguarding.py)."""
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from tutor.text import fold
+from tutor.lexicon import CUES, HARMLESS, THRESHOLD, VOCABULARY, Category
 
+if TYPE_CHECKING:
+    from tutor.types import TutorReply, TutorRequest
 
-class Concern(Enum):
-    SELF_HARM = "self_harm"
-    HARMFUL = "harmful"
-    STEERING = "steering"
-
-
-PATTERNS: tuple[tuple[Concern, re.Pattern[str]], ...] = (
-    (
-        Concern.SELF_HARM,
-        re.compile(
-            r"\b(kill(ing)? my ?self|suicid\w*|hurt(ing)? my ?self|cut(ting)? my ?self|"
-            r"want to die|end my life|self[- ]harm)\b"
-        ),
-    ),
-    (
-        Concern.HARMFUL,
-        re.compile(
-            r"\b(make|build|buy|get) (a |an )?(bomb|gun|weapon|explosive|poison)s?\b|"
-            r"\bhow (do i|to|can i) (kill|hurt|poison|stab|shoot) (someone|somebody|people|a person)\b|"
-            r"\b(buy|sell|smoke|take) (drugs|weed|cocaine|heroin)\b|\bporn\w*\b|\bsex(ual|y)?\b|"
-            r"\bhack (into|someone)\b|\bsteal (a |someone'?s )?password\b"
-        ),
-    ),
-    (
-        Concern.STEERING,
-        re.compile(
-            r"\b(ignore|disregard|forget) (all |any |the |your )?(previous |prior |above |earlier )?"
-            r"(instructions|rules|prompts?)\b|\bsystem prompt\b|\byou are now\b|"
-            r"\bdeveloper mode\b|\bjailbreak\b|\b(reveal|show|tell me|give me) (me )?"
-            r"(the |your )?(answer key|hidden|secret|instructions)\b"
-        ),
-    ),
-)
-
-SELF_HARM_REPLY = (
-    "I'm really glad you told me. What you're feeling matters, and you deserve help from "
-    "someone who can be with you. Please talk to a teacher, a parent or another adult you "
-    "trust today. If you are in danger right now, ask an adult near you for help straight "
-    "away. I'm here for your lessons whenever you want to come back."
-)
-HARMFUL_REPLY = (
-    "That's not something I can help with. I'm your learning tutor, so let's keep our "
-    "chat safe and about your lessons. {back}"
-)
-STEERING_REPLY = (
-    "I'm your tutor for this lesson, and I'll keep helping with it the same way. {back}"
-)
+__all__ = ["Category", "Helpline", "Outcome", "Screening", "guard", "reply_for", "screen"]
 
 
-def concern_of(message: str) -> Concern | None:
-    folded = fold(message)
-    for concern, pattern in PATTERNS:
-        if pattern.search(folded):
-            return concern
-    return None
+class Outcome(Enum):
+    ANSWER = "answer"
+    REDIRECT = "redirect"
+    SAFEGUARD = "safeguard"
 
 
-def redirect(concern: Concern, lesson_title: str | None) -> str:
+class Severity(Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+OUTCOMES: dict[Category, Outcome] = {
+    Category.SELF_HARM: Outcome.SAFEGUARD,
+    Category.ABUSE: Outcome.SAFEGUARD,
+    Category.VIOLENCE: Outcome.SAFEGUARD,
+    Category.BULLYING: Outcome.SAFEGUARD,
+    Category.SEXUAL: Outcome.REDIRECT,
+    Category.DRUGS: Outcome.REDIRECT,
+    Category.PERSONAL_DATA: Outcome.REDIRECT,
+    Category.OFF_TOPIC: Outcome.REDIRECT,
+    Category.STEERING: Outcome.REDIRECT,
+}
+# Which categories an adult must hear about, and how urgently.
+SEVERITIES: dict[Category, Severity] = {
+    Category.SELF_HARM: Severity.HIGH,
+    Category.ABUSE: Severity.HIGH,
+    Category.VIOLENCE: Severity.MEDIUM,
+    Category.BULLYING: Severity.MEDIUM,
+    Category.SEXUAL: Severity.MEDIUM,
+    Category.DRUGS: Severity.MEDIUM,
+    Category.PERSONAL_DATA: Severity.LOW,
+}
+
+
+@dataclass(frozen=True)
+class Screening:
+    category: Category | None
+    score: float
+    cues: tuple[str, ...]  # the names of the cues that decided, for the reviewing adult
+
+    @property
+    def outcome(self) -> Outcome:
+        return OUTCOMES[self.category] if self.category else Outcome.ANSWER
+
+    @property
+    def severity(self) -> Severity | None:
+        return SEVERITIES.get(self.category) if self.category else None
+
+    @property
+    def flagged(self) -> bool:
+        return self.severity is not None
+
+
+ANSWER = Screening(None, 0.0, ())
+
+_LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s"})
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_WORD = re.compile(r"[a-z0-9'@$]+(?:-[a-z0-9']+)*|[^\sa-z0-9']")
+
+
+def normalise(text: str) -> str:
+    """Lower case without accents; digits and symbols read as the letters they stand for
+    inside words ("k1ll"); letters held down cut to two ("pleeease"); near-misspellings of
+    the lexicon's key words corrected ("sucide")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = []
+    for token in _WORD.findall(folded):
+        if re.search(r"[a-z]", token) and re.search(r"[0-9@$]", token):
+            token = token.translate(_LOOKALIKES)
+        token = _REPEATS.sub(r"\1\1", token)
+        words.append(_corrected(token))
+    return re.sub(r" ([^\w\s'])", r"\1", " ".join(words))
+
+
+def _corrected(word: str) -> str:
+    if len(word) < 5 or word in VOCABULARY or not word.isalpha():
+        return word
+    for known in VOCABULARY:
+        if known[0] == word[0] and _one_edit(word, known):
+            return known
+    return word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
+        )
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def scores(text: str) -> dict[Category, tuple[float, tuple[str, ...]]]:
+    """Each category's weight for `text` and the cues that gave it (before the threshold)."""
+    said = normalise(text)
+    found: dict[Category, tuple[float, tuple[str, ...]]] = {}
+    for category, cues in CUES.items():
+        matched = [cue for cue in cues if cue.pattern.search(said)]
+        if matched:
+            found[category] = (sum(c.weight for c in matched), tuple(c.name for c in matched))
+    for name, weight, categories, pattern in HARMLESS:
+        if pattern.search(said):
+            for category in categories & found.keys():
+                total, names = found[category]
+                found[category] = (total - weight, (*names, f"not: {name}"))
+    return found
+
+
+def screen(text: str) -> Screening:
+    """The category of `text` (None: a question to answer). When several reach the
+    threshold, the one a child most needs an adult for wins a close call."""
+    found = scores(text)
+    best: Screening = ANSWER
+    for category in CUES:  # in order of urgency
+        total, names = found.get(category, (0.0, ()))
+        if total >= THRESHOLD and total > best.score + (0.0 if best.category is None else 0.5):
+            best = Screening(category, total, names)
+    return best
+
+
+@dataclass(frozen=True)
+class Helpline:
+    name: str
+    number: str
+
+
+GENERIC_HELPLINE = "a child helpline in your country"
+
+
+def reply_for(screening: Screening, helpline: Helpline | None, lesson_title: str | None) -> str:
+    """What the tutor says instead of an answer: short, warm, never a lecture."""
+    line = (
+        f"You can also call {helpline.name} free on {helpline.number}, any time."
+        if helpline
+        else f"You can also call {GENERIC_HELPLINE}: it is free."
+    )
     back = (
         f"Would you like to carry on with {lesson_title}?"
         if lesson_title
         else "What would you like to learn about today?"
     )
-    if concern is Concern.SELF_HARM:
-        return SELF_HARM_REPLY
-    if concern is Concern.HARMFUL:
-        return HARMFUL_REPLY.format(back=back)
-    return STEERING_REPLY.format(back=back)
+    category = screening.category
+    if category is Category.SELF_HARM:
+        return (
+            "I'm really glad you told me. You matter, and you don't have to carry this alone. "
+            f"Please talk to your teacher or another adult you trust today. {line} If you might "
+            "hurt yourself now, go to an adult near you straight away."
+        )
+    if category is Category.ABUSE:
+        return (
+            "Thank you for telling me. What is happening is not your fault, and you deserve "
+            f"to be safe. Please tell your teacher or another adult you trust soon. {line} If "
+            "you are in danger now, go to an adult near you straight away."
+        )
+    if category is Category.VIOLENCE:
+        return (
+            "It sounds like something has made you very angry or scared. I can't help with "
+            "hurting anyone, but your teacher or another adult you trust can help sort it out. "
+            f"{line}"
+        )
+    if category is Category.BULLYING:
+        return (
+            "I'm sorry. Nobody deserves to be treated unkindly, and being kind matters for "
+            "everyone. Your teacher or another adult you trust can help make it stop. "
+            f"{line}"
+        )
+    if category is Category.SEXUAL:
+        return (
+            "That's not something I can help with here. If you have questions about your body "
+            f"or growing up, a teacher or a parent you trust is a good person to ask. {back}"
+        )
+    if category is Category.DRUGS:
+        return (
+            "I can't help with that: drugs, alcohol and smoking can harm a growing body. If "
+            f"you are worried about them, talk to an adult you trust. {back}"
+        )
+    if category is Category.PERSONAL_DATA:
+        return (
+            "I can't share anyone's passwords, marks or personal details: everyone's "
+            "information stays private, just like yours. For help with your own account, ask "
+            f"your teacher. {back}"
+        )
+    if category is Category.STEERING:
+        return f"I'm your tutor for this lesson, and I'll keep helping with it the same way. {back}"
+    return f"That's not part of your lessons, so I'll leave it for another time. {back}"
+
+
+def answered_by_tutor(screening: Screening) -> bool:
+    """Whether the tutor answers the message at all. An attempt to steer it is answered
+    from the lesson as any question (the tutor treats the message as data, not orders)."""
+    return screening.category in (None, Category.STEERING)
+
+
+def guard(request: "TutorRequest") -> "TutorReply | None":
+    """The answer to a message the tutor must not answer (it never reaches a model), or
+    None. Every provider calls it first, whatever the caller checked before."""
+    from tutor.types import TutorReply
+
+    screening = screen(request.message)
+    if answered_by_tutor(screening):
+        return None
+    text = reply_for(screening, request.helpline, request.lesson_title or request.topic_name)
+    return TutorReply(text, "redirect", 1.0, [], [], "safeguarding")

@@ -2,7 +2,10 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from tutor.safety import Helpline
 
 Mode = Literal["teach", "explore", "practice", "revision"]
 ReplyType = Literal[
@@ -44,6 +47,8 @@ class TutorRequest:
     lesson_id: int | None = None
     # Answers the learner must find alone (open practice questions): never to be revealed.
     withheld_answers: list[str] = field(default_factory=list)
+    # The child helpline of the learner's country, named by safeguarding answers.
+    helpline: "Helpline | None" = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,177 @@
+"""Safeguarding over REST on SQLite and PostgreSQL: a child's cry for help gets a warm answer
+that names a trusted adult and the country's helpline, never lesson sentences; the message
+raises a flag stored with it, which the classroom's teacher and the school's admin see and
+acknowledge (audit-logged) and nobody else does; a thin, signed `tutor.message_flagged`
+webhook goes out without the message's text. Harmless messages that mention a sensitive
+word are answered as questions."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from learnloom.demo import DEMO_PASSWORD
+from learnloom.settings import Settings
+from tests.conftest import make_settings
+from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
+from tests.test_auth import bearer
+from tests.test_error_paths import assert_error
+from tests.test_students import rows
+from tests.test_tutor import ask, start_lesson
+from tests.test_webhooks import FAST, HOOKS, Receiver, client, dispatch_until  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+FLAGS = "/api/v1/teachers/me/flags/"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:  # noqa: F811
+    return make_settings(database_url, tmp_path, **FAST)
+
+
+async def sign_in_as(client: httpx.AsyncClient, email: str) -> dict[str, str]:  # noqa: F811
+    response = await client.post(
+        "/api/v1/auth/login/", json={"email": email, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return bearer(response.json()["data"]["access_token"])
+
+
+async def other_teacher(database_url: str, class_id: int) -> str:  # noqa: F811
+    """A teacher of the same school who does not teach the class."""
+    [(email,)] = await rows(
+        database_url,
+        "SELECT u.email FROM users u JOIN classrooms c ON c.school_id = u.school_id "
+        "WHERE c.id = :c AND u.role = 'TEACHER' AND u.id NOT IN "
+        "(SELECT teacher_id FROM classroom_teachers WHERE classroom_id = :c) "
+        "ORDER BY u.id LIMIT 1",
+        c=class_id,
+    )
+    return str(email)
+
+
+async def other_school_admin(database_url: str, class_id: int) -> str:  # noqa: F811
+    [(email,)] = await rows(
+        database_url,
+        "SELECT u.email FROM users u WHERE u.role = 'SCHOOL_ADMIN' AND u.school_id <> "
+        "(SELECT school_id FROM classrooms WHERE id = :c) ORDER BY u.id LIMIT 1",
+        c=class_id,
+    )
+    return str(email)
+
+
+async def flags(client: httpx.AsyncClient, headers: dict[str, str], **params: str) -> list[dict]:  # noqa: F811
+    response = await client.get(FLAGS, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["data"])
+
+
+async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults(
+    client: httpx.AsyncClient,  # noqa: F811
+    settings: Settings,
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    admin = await headers_of(client, "SUPER_ADMIN")
+    with Receiver().running() as receiver:
+        hook = await client.post(
+            HOOKS, json={"url": receiver.url, "events": ["tutor.message_flagged"]}, headers=admin
+        )
+        assert hook.status_code == 201, hook.text
+        secret = hook.json()["data"]["secret"]
+
+        said = "i dont want to be alive anymore"
+        reply = await ask(client, student, lesson.session_id, said)
+        text = reply["message"]
+        assert reply["type"] == "redirect"
+        assert "116" in text and "trust" in text  # a helpline and a trusted adult, by name
+        assert "noun" not in text.lower()  # not a lesson sentence
+        assert len(text) < 400  # short
+
+        # The flag and the message it names were stored together.
+        [(flag_id, message_id, category, severity, stored)] = await rows(
+            database_url,
+            "SELECT id, chat_message_id, category, severity, message FROM tutor_flags",
+        )
+        assert (category, severity, stored) == ("self_harm", "high", said)
+        [(role, message)] = await rows(
+            database_url, "SELECT role, message FROM chat_messages WHERE id = :m", m=message_id
+        )
+        assert (role, message) == ("user", said)
+
+        await dispatch_until(settings, lambda: len(receiver.requests) >= 1)
+        [payload] = receiver.verified(secret)  # raises on a bad signature
+    assert payload["event_type"] == "tutor.message_flagged"
+    assert payload["data"]["flag_id"] == flag_id
+    assert said not in str(payload) and "message" not in payload["data"]
+
+    # The class's teacher and the school's admin see it; nobody else does.
+    teacher = await headers_of(client, "TEACHER")
+    school_admin = await headers_of(client, "SCHOOL_ADMIN")
+    [seen] = await flags(client, teacher)
+    assert (seen["id"], seen["message"], seen["category"]) == (flag_id, said, "self_harm")
+    assert seen["student_name"] == "Alice Mwaka"
+    assert [f["id"] for f in await flags(client, school_admin)] == [flag_id]
+    for outsider in (
+        await sign_in_as(client, await other_teacher(database_url, lesson.class_id)),
+        await sign_in_as(client, await other_school_admin(database_url, lesson.class_id)),
+        admin,  # a school's flags stay with the school
+    ):
+        assert await flags(client, outsider) == []
+        refused = await client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=outsider)
+        assert_error(refused, 404, "RESOURCE_NOT_FOUND")
+    assert_error(await client.get(FLAGS, headers=student), 403, "PERMISSION_DENIED")
+
+    # Acknowledged once, by the teacher, and audit-logged.
+    done = await client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=teacher)
+    assert done.status_code == 200, done.text
+    assert done.json()["data"]["acknowledged_at"] is not None
+    assert await flags(client, teacher) == []
+    assert [f["id"] for f in await flags(client, school_admin, status="acknowledged")] == [flag_id]
+    assert await rows(
+        database_url,
+        "SELECT count(*) FROM audit_log WHERE action = 'tutor_flag_acknowledged' "
+        "AND target_id = :f",
+        f=flag_id,
+    ) == [(1,)]
+    assert_error(
+        await client.get(FLAGS, params={"status": "x"}, headers=teacher), 422, "VALIDATION_ERROR"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("my uncle beats me with a belt every night", "abuse"),
+        ("the big boys take my lunch every day and call me names", "bullying"),
+        ("whats my teachers password", "personal_data"),
+        ("where can i buy waragi near school", "drugs"),
+    ],
+)
+async def test_each_serious_category_is_flagged_and_not_answered_from_the_lesson(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+    message: str,
+    category: str,
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    reply = await ask(client, await headers_of(client, "STUDENT"), lesson.session_id, message)
+    assert reply["type"] == "redirect" and reply["metadata"]["sources"] == []
+    assert await rows(database_url, "SELECT category FROM tutor_flags") == [(category,)]
+
+
+async def test_harmless_mentions_are_answered_and_not_flagged(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    for message in (
+        "this noun homework is killing me, what is a noun",
+        "in 'the bully pushed the small boy', which word is the noun",
+    ):
+        reply = await ask(client, student, lesson.session_id, message)
+        assert reply["type"] == "explanation", (message, reply)
+        assert "noun" in reply["message"].lower()
+    assert await rows(database_url, "SELECT count(*) FROM tutor_flags") == [(0,)]
