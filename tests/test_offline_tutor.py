@@ -74,3 +74,19 @@ def test_practice_clues_blank_the_answer_however_it_is_written() -> None:
     assert reply.type == "hint" and "?" in reply.message
     assert "sunlight" not in reply.message and "photosynthesis" not in reply.message
     assert "____" in reply.message
+
+
+def test_a_question_naming_a_concept_is_answered_from_the_passage_that_defines_it() -> None:
+    """The contract's own example: "sentence" appears in the verb lesson, but the question
+    is about nouns."""
+    from tutor.evaluation import topic_passages
+
+    passages = topic_passages("ENG", 0)
+    request = TutorRequest(
+        "How do I identify a noun in a sentence?", "teach", "P6", None, "Grammar", passages
+    )
+    reply = answer(request)
+    assert reply.message.startswith("A noun is a word that names") or (
+        "a noun is a word that names" in reply.message.lower()
+    ), reply.message
+    assert reply.sources[0] == "lesson_1"

@@ -44,7 +44,7 @@ def rank(passages: list[Passage], question: str, *, boost_lesson: int | None = N
         if boost_lesson is not None and passage.lesson_id == boost_lesson:
             score *= 1.5  # the lesson being studied is the likeliest meaning of a question
         if _defines(passage.text, matched):
-            score *= 1.5  # "A noun is a word that...": the passage that says what it is
+            score *= 3.0  # "A noun is a word that...": the passage that says what it is wins
         if passage.kind != "text":
             score *= 0.9  # a transcript retells the lesson's text: the text itself first
         hits.append(Hit(passage, score, matched))
