@@ -15,11 +15,12 @@ from learnloom.errors import Conflict, NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
+from models.enums import Role
 from models.sessions import LessonDelivery
 from resolvers import progress, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
-from resolvers.permissions import LEARNERS, require_role
+from resolvers.permissions import TUTORED, require_role
 from tutor.answers import is_right, lettered
 from tutor.text import sentences
 
@@ -86,7 +87,7 @@ async def start(
     context: Context, session_id: str, lesson_id: int, teaching_style: str
 ) -> LessonStart:
     user = await current_user(context)
-    require_role(user, LEARNERS)
+    require_role(user, TUTORED)
     if teaching_style not in STYLES:
         raise ValidationFailed(details={"teaching_style": [f"Must be one of {', '.join(STYLES)}."]})
     assert user.id is not None
@@ -101,7 +102,8 @@ async def start(
         # Refused now rather than at its end, when the finished lesson is recorded.
         topic = await session.get(Topic, lesson.topic_id)
         assert topic is not None
-        await progress.enrollment_for(session, user, topic.subject_id)
+        if user.role != Role.TEACHER:  # a teacher delivers to the class: no progress of theirs
+            await progress.enrollment_for(session, user, topic.subject_id)
         blocks = (
             await session.exec(
                 select(ContentBlock)
@@ -155,7 +157,7 @@ async def start(
 
 async def advance(context: Context, delivery_id: str, student_response: str | None) -> LessonStep:
     user = await current_user(context)
-    require_role(user, LEARNERS)
+    require_role(user, TUTORED)
     if student_response is not None and len(student_response) > 2000:
         raise ValidationFailed(details={"student_response": ["Must be at most 2000 characters."]})
     async with transaction(context.state.sessions) as session:
@@ -190,7 +192,7 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
         delivery.updated_at = datetime.now(UTC)
         session.add(delivery)
         lesson_id, block = delivery.lesson_id, _block_reached(steps, delivery.step)
-    if step.phase in ("content", "completed"):
+    if step.phase in ("content", "completed") and user.role != Role.TEACHER:
         score = 100 * sum(answers) / len(answers) if answers else None
         done = step.phase == "completed"
         await progress.record(

@@ -11,6 +11,9 @@ from models.identity import User
 ADMINS = frozenset({Role.SUPER_ADMIN, Role.SCHOOL_ADMIN})
 STAFF = frozenset({Role.SUPER_ADMIN, Role.SCHOOL_ADMIN, Role.TEACHER})
 LEARNERS = frozenset({Role.STUDENT, Role.INDEPENDENT_LEARNER})
+# Who may run the AI-led lesson and practice: learners in their sessions, and teachers in
+# their own classrooms' sessions, delivering to the class (their answers earn nothing).
+TUTORED = LEARNERS | {Role.TEACHER}
 EVERYONE = frozenset(Role)
 
 # What each role may do, as `/auth/me/` reports it (grio-api-v1.txt §2.4).

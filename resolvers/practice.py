@@ -16,12 +16,13 @@ from learnloom.errors import NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
 from models.db import lock_rows, transaction, upsert
+from models.enums import Role
 from models.identity import User
 from models.sessions import PracticeAttempt, PracticeQuestion, TopicRating
 from resolvers import tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
-from resolvers.permissions import LEARNERS, require_role
+from resolvers.permissions import TUTORED, require_role
 from tutor.answers import is_right, lettered
 from tutor.text import sentences
 
@@ -170,7 +171,7 @@ async def question(
     question_type: str,
 ) -> PracticeQuestionView:
     user = await current_user(context)
-    require_role(user, LEARNERS)
+    require_role(user, TUTORED)
     _check(difficulty, question_type)
     assert user.id is not None
     async with transaction(context.state.sessions) as session:
@@ -231,7 +232,7 @@ async def validate(
     context: Context, question_id: str, student_answer: str, session_id: str | None
 ) -> Validation:
     user = await current_user(context)
-    require_role(user, LEARNERS)
+    require_role(user, TUTORED)
     if not student_answer.strip() or len(student_answer) > 500:
         raise ValidationFailed(details={"student_answer": ["Must be 1 to 500 characters."]})
     assert user.id is not None
@@ -258,8 +259,10 @@ async def validate(
             )
         ).first() is None
         before = await _rating(session, user.id, asked.topic_id)
-        after = elo(before, asked.difficulty, correct) if first else before
-        points = POINTS[asked.difficulty] if first and correct else 0
+        # A teacher's answers (delivering practice to the class) are neither scored nor rated.
+        counted = first and user.role != Role.TEACHER
+        after = elo(before, asked.difficulty, correct) if counted else before
+        points = POINTS[asked.difficulty] if counted and correct else 0
         session.add(
             PracticeAttempt(
                 question_id=question_id,
@@ -269,7 +272,7 @@ async def validate(
                 points_awarded=points,
             )
         )
-        if first:
+        if counted:
             await _save_rating(session, user, asked.topic_id, after)
     explanation = await _explanation(context, asked)
     following = difficulty_for(after)

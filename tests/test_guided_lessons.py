@@ -136,13 +136,14 @@ async def test_styles_shape_the_wording_and_wrong_answers_are_corrected(
         404,
         "RESOURCE_NOT_FOUND",
     )
+    # A learner's delivery is theirs alone, even to the class's teacher.
     teacher = await headers_of(client, "TEACHER")
     assert_error(
         await client.post(
             NEXT, json={"lesson_delivery_id": story["lesson_delivery_id"]}, headers=teacher
         ),
-        403,
-        "PERMISSION_DENIED",
+        404,
+        "RESOURCE_NOT_FOUND",
     )
 
 
@@ -168,3 +169,39 @@ async def test_a_lesson_outside_the_students_subjects_is_refused_at_the_start(
     )
     assert set(refused["details"]) == {"lesson_id"}
     assert await rows(database_url, "SELECT count(*) FROM lesson_deliveries") == [(0,)]
+
+
+async def test_the_classs_teacher_delivers_a_lesson_and_another_teacher_cannot(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    from tests.test_safeguarding import other_teacher, sign_in_as
+
+    lesson = await start_lesson(client, database_url, "Verbs and Actions")
+    teacher = await headers_of(client, "TEACHER")
+    body = {"session_id": lesson.session_id, "lesson_id": lesson.lesson_id}
+    started = await client.post(START, json=body, headers=teacher)
+    assert started.status_code == 201, started.text
+    delivery = started.json()["data"]["lesson_delivery_id"]
+    step = await client.post(NEXT, json={"lesson_delivery_id": delivery}, headers=teacher)
+    assert step.status_code == 200 and step.json()["data"]["phase"] == "content", step.text
+    # The same through GraphQL.
+    query = (
+        "mutation($s: String!, $l: Int!) { startGuidedLesson(sessionId: $s, lessonId: $l) "
+        "{ lessonDeliveryId phase } }"
+    )
+    answer = await client.post(
+        "/graphql",
+        json={"query": query, "variables": {"s": lesson.session_id, "l": lesson.lesson_id}},
+        headers=teacher,
+    )
+    assert answer.json()["data"]["startGuidedLesson"]["phase"] == "introduction", answer.text
+    # No progress is recorded for the teacher.
+    assert await rows(
+        database_url,
+        "SELECT count(*) FROM lesson_progress WHERE student_id = "
+        "(SELECT id FROM users WHERE email = :e)",
+        e=DEMO_ACCOUNTS["TEACHER"],
+    ) == [(0,)]
+    outsider = await sign_in_as(client, await other_teacher(database_url, lesson.class_id))
+    assert_error(await client.post(START, json=body, headers=outsider), 404, "RESOURCE_NOT_FOUND")

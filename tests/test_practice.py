@@ -15,6 +15,7 @@ from tests.contract_examples import assert_shape, examples
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
+from tests.test_safeguarding import other_teacher, sign_in_as
 from tests.test_students import rows
 from tests.test_tutor import Lesson, ask, client, start_lesson  # noqa: F401  (fixture)
 
@@ -184,8 +185,21 @@ async def test_practice_is_for_the_learner_who_was_asked(
     other = bearer((await login(client, classmate))["access_token"])
     refused = await check(client, other, question["question_id"], "A")
     assert_error(refused, 404, "RESOURCE_NOT_FOUND")
+    # The class's teacher runs practice for the class: answered, never scored or rated.
     teacher = await headers_of(client, "TEACHER")
-    assert_error(await new_question(client, teacher, lesson), 403, "PERMISSION_DENIED")
+    asked = data(await new_question(client, teacher, lesson, question_type="multiple_choice"))
+    key, _ = await key_of(database_url, asked["question_id"])
+    graded = data(await check(client, teacher, asked["question_id"], key))
+    assert graded["is_correct"] and graded["points_awarded"] == 0
+    assert await rows(
+        database_url,
+        "SELECT count(*) FROM topic_ratings WHERE student_id = "
+        "(SELECT id FROM users WHERE email = :e)",
+        e=DEMO_ACCOUNTS["TEACHER"],
+    ) == [(0,)]
+    # Another teacher of the school is told the session does not exist.
+    outsider = await sign_in_as(client, await other_teacher(database_url, lesson.class_id))
+    assert_error(await new_question(client, outsider, lesson), 404, "RESOURCE_NOT_FOUND")
     assert (
         await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
     ).is_success
