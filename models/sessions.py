@@ -96,6 +96,8 @@ class PracticeQuestion(SQLModel, table=True):
     student_id: int = Field(foreign_key="users.id", index=True)
     topic_id: int = Field(foreign_key="topics.id")
     quiz_question_id: int | None = Field(default=None, foreign_key="quiz_questions.id")
+    # The item served, whatever the question's id: points are earned once per learner and item.
+    item_key: str | None = Field(default=None, max_length=60, index=True)
     question: str = Field(sa_type=Text)
     question_type: str = Field(max_length=20)
     options: list = Field(default_factory=list, sa_column=json_column())
@@ -147,3 +149,15 @@ class TutorFlag(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     acknowledged_at: datetime | None = None
     acknowledged_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ItemRating(SQLModel, table=True):
+    """A practice item's own Elo rating, moved by every learner's first answer to it
+    (resolvers/practice.py); an item is a quiz question or a blank made from a lesson."""
+
+    __tablename__ = "item_ratings"
+
+    item_key: str = Field(primary_key=True, max_length=60, description="quiz:<id> or blank:<hash>")
+    rating: float
+    answers: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,9 +1,22 @@
-"""Adaptive practice (grio-api-v1.txt §5.4, §5.5). Questions come from the topic's quiz bank
-and from its lessons' own sentences (a key word left blank); the answer key stays on the
-server. Each learner has an Elo-style rating per topic: a right answer to a hard question
-raises it more than to an easy one, a wrong answer to an easy one lowers it more, and the
-rating chooses the next question's difficulty. Only a question's first validation counts."""
+"""Adaptive practice (grio-api-v1.txt §5.4, §5.5). Items come from the topic's quiz bank and
+from its lessons' own sentences (a key word left blank); the answer key stays on the server.
 
+Ratings (Elo, K = 32, on the chess scale):
+- each learner has a rating per topic, starting at 1000; each item has its own, starting at
+  800, 1000 or 1200 by the difficulty it was written with, and moved by every learner's
+  first answer to it (a right answer lowers the item's rating as it raises the learner's);
+- an item's difficulty is its current rating's band (below 900 easy, from 1100 hard), never
+  the label a request asked for: the label asked for (or, without one, the learner's own
+  band) chooses the band items are served from, the nearest band when it has none;
+- the difficulty adjustment compares the learner's band after the answer with the band
+  before it: a right answer raises the rating, so it never says "decrease", and a wrong
+  one lowers it, so it never says "increase".
+Points (5, 10, 20 by the item's difficulty when served) are earned once per learner and
+item, ever: the first answer a learner gives to an item counts, however many times and
+under whatever ids it is served again; later answers earn nothing and say so. Teachers
+delivering practice to their class are neither scored nor rated, and rate no item."""
+
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -18,7 +31,7 @@ from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
 from models.db import lock_rows, transaction, upsert
 from models.enums import Role
 from models.identity import User
-from models.sessions import PracticeAttempt, PracticeQuestion, TopicRating
+from models.sessions import ItemRating, PracticeAttempt, PracticeQuestion, TopicRating
 from resolvers import tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -68,8 +81,19 @@ class _Candidate:
     prompt: str
     options: list[str]
     answer: str
-    difficulty: str
+    difficulty: str  # as written; the item's rating decides the difficulty it is served at
     explanation: str
+
+    @property
+    def item_key(self) -> str:
+        if self.quiz_question_id is not None:
+            return f"quiz:{self.quiz_question_id}"
+        return blank_key(self.prompt)  # the question as stored: "Fill in the blank: ..."
+
+
+def blank_key(question: str) -> str:
+    """A blank's item: the same sentence makes the same item, whatever the question's id."""
+    return "blank:" + hashlib.sha1(question.encode()).hexdigest()[:16]
 
 
 def difficulty_for(rating: float) -> str:
@@ -79,8 +103,20 @@ def difficulty_for(rating: float) -> str:
 
 
 def elo(rating: float, difficulty: str, correct: bool) -> float:
-    expected = 1 / (1 + 10 ** ((QUESTION_RATING[difficulty] - rating) / 400))
-    return round(rating + K_FACTOR * ((1.0 if correct else 0.0) - expected), 1)
+    """The learner's rating after an answer to an item rated at its difficulty's start."""
+    return elo_pair(rating, QUESTION_RATING[difficulty], correct)[0]
+
+
+def elo_pair(learner: float, item: float, correct: bool) -> tuple[float, float]:
+    """Both ratings after the learner's answer: what one gains, the other loses."""
+    expected = 1 / (1 + 10 ** ((item - learner) / 400))
+    change = K_FACTOR * ((1.0 if correct else 0.0) - expected)
+    return round(learner + change, 1), round(item - change, 1)
+
+
+def adjustment(before: float, after: float) -> str:
+    change = DIFFICULTIES.index(difficulty_for(after)) - DIFFICULTIES.index(difficulty_for(before))
+    return "increase" if change > 0 else "decrease" if change < 0 else "maintain"
 
 
 def _check(difficulty: str | None, question_type: str) -> None:
@@ -150,17 +186,39 @@ async def _blanks(session: AsyncSession, topic_id: int) -> list[_Candidate]:
     return made
 
 
-def _pick(candidates: list[_Candidate], difficulty: str, solved: set[int]) -> _Candidate:
-    """At the difficulty asked for if possible, else the nearest; questions the learner has
-    not yet answered right first; among equals, any."""
-    wanted = DIFFICULTIES.index(difficulty)
+async def _item_ratings(session: AsyncSession, candidates: list[_Candidate]) -> dict[str, float]:
+    keys = [c.item_key for c in candidates]
+    stored = await session.exec(select(ItemRating).where(col(ItemRating.item_key).in_(keys)))
+    found = {row.item_key: row.rating for row in stored}
+    return {
+        c.item_key: found.get(c.item_key, QUESTION_RATING.get(c.difficulty, START_RATING))
+        for c in candidates
+    }
+
+
+def _pick(
+    candidates: list[_Candidate], ratings: dict[str, float], band: str, answered: set[str]
+) -> _Candidate:
+    """From the band asked for if it has items, else the nearest; items the learner has
+    never answered first; among equals, any."""
+    wanted = DIFFICULTIES.index(band)
 
     def distance(c: _Candidate) -> tuple[int, int]:
-        level = DIFFICULTIES.index(c.difficulty) if c.difficulty in DIFFICULTIES else 1
-        return abs(level - wanted), int(c.quiz_question_id in solved)
+        level = DIFFICULTIES.index(difficulty_for(ratings[c.item_key]))
+        return int(c.item_key in answered), abs(level - wanted)
 
     best = min(distance(c) for c in candidates)
     return random.choice([c for c in candidates if distance(c) == best])
+
+
+async def _answered_items(session: AsyncSession, student_id: int) -> set[str]:
+    """The items the learner has answered, under any question id."""
+    rows = await session.exec(
+        select(PracticeQuestion.item_key)
+        .join(PracticeAttempt, col(PracticeAttempt.question_id) == col(PracticeQuestion.id))
+        .where(col(PracticeQuestion.student_id) == student_id)
+    )
+    return {key for key in rows if key}
 
 
 async def question(
@@ -181,30 +239,22 @@ async def question(
                 "The requested topic does not exist",
                 details={"topic_id": [f"Topic with ID {topic_id} not found"]},
             )
-        level = difficulty or difficulty_for(await _rating(session, user.id, topic_id))
+        band = difficulty or difficulty_for(await _rating(session, user.id, topic_id))
         candidates = await _candidates(session, topic_id, question_type)
         if not candidates:
             raise ValidationFailed(
                 details={"question_type": [f"This topic has no {question_type} questions."]}
             )
-        solved = set(
-            await session.exec(
-                select(PracticeQuestion.quiz_question_id)
-                .join(PracticeAttempt, col(PracticeAttempt.question_id) == col(PracticeQuestion.id))
-                .where(
-                    col(PracticeQuestion.student_id) == user.id,
-                    col(PracticeQuestion.topic_id) == topic_id,
-                    col(PracticeAttempt.is_correct).is_(True),
-                )
-            )
-        )
-        chosen = _pick(candidates, level, solved)  # type: ignore[arg-type]
+        ratings = await _item_ratings(session, candidates)
+        chosen = _pick(candidates, ratings, band, await _answered_items(session, user.id))
+        level = difficulty_for(ratings[chosen.item_key])  # the item's own, not the asked-for
         asked = PracticeQuestion(
             id=new_id("q"),
             session_id=session_id,
             student_id=user.id,
             topic_id=topic_id,
             quiz_question_id=chosen.quiz_question_id,
+            item_key=chosen.item_key,
             question=lettered(chosen.prompt, chosen.options),
             question_type=question_type,
             options=chosen.options,
@@ -222,10 +272,15 @@ async def question(
     )
 
 
-def _feedback(asked: PracticeQuestion, correct: bool) -> str:
-    if correct:
-        return f"Excellent! '{asked.answer_key}' is right."
-    return f"Not quite. The answer is '{asked.answer_key}'. Have another look at the explanation."
+def _feedback(asked: PracticeQuestion, correct: bool, counted: bool, teacher: bool) -> str:
+    said = (
+        f"Excellent! '{asked.answer_key}' is right."
+        if correct
+        else f"Not quite. The answer is '{asked.answer_key}'. Have another look at the explanation."
+    )
+    if not counted and not teacher:
+        said += " You have answered this one before, so it earns no points this time."
+    return said
 
 
 async def validate(
@@ -236,6 +291,7 @@ async def validate(
     if not student_answer.strip() or len(student_answer) > 500:
         raise ValidationFailed(details={"student_answer": ["Must be 1 to 500 characters."]})
     assert user.id is not None
+    teacher = user.role == Role.TEACHER
     async with transaction(context.state.sessions) as session:
         mine = (
             col(PracticeQuestion.id) == question_id,
@@ -253,15 +309,31 @@ async def validate(
                 details={"session_id": ["The question was asked in another session."]}
             )
         correct = is_right(student_answer, asked.answer_key, asked.options)
-        first = (
+        item = asked.item_key or f"question:{asked.id}"
+        # The learner's first answer to the item, under any question id, is the one counted.
+        earlier = (
             await session.exec(
-                select(PracticeAttempt.id).where(col(PracticeAttempt.question_id) == question_id)
+                select(PracticeAttempt.id)
+                .join(
+                    PracticeQuestion, col(PracticeQuestion.id) == col(PracticeAttempt.question_id)
+                )
+                .where(
+                    col(PracticeAttempt.student_id) == user.id,
+                    (col(PracticeQuestion.item_key) == item)
+                    | (col(PracticeQuestion.id) == asked.id),
+                )
             )
-        ).first() is None
+        ).first()
+        counted = earlier is None and not teacher
         before = await _rating(session, user.id, asked.topic_id)
-        # A teacher's answers (delivering practice to the class) are neither scored nor rated.
-        counted = first and user.role != Role.TEACHER
-        after = elo(before, asked.difficulty, correct) if counted else before
+        after = before
+        if counted:
+            await lock_rows(session, ItemRating, col(ItemRating.item_key) == item)
+            stored = await session.get(ItemRating, item)
+            item_before = stored.rating if stored else QUESTION_RATING[asked.difficulty]
+            after, item_after = elo_pair(before, item_before, correct)
+            await _save_rating(session, user, asked.topic_id, after)
+            await _save_item(session, item, item_after)
         points = POINTS[asked.difficulty] if counted and correct else 0
         session.add(
             PracticeAttempt(
@@ -272,22 +344,30 @@ async def validate(
                 points_awarded=points,
             )
         )
-        if counted:
-            await _save_rating(session, user, asked.topic_id, after)
     explanation = await _explanation(context, asked)
-    following = difficulty_for(after)
-    change = DIFFICULTIES.index(following) - DIFFICULTIES.index(asked.difficulty)
     return Validation(
         is_correct=correct,
-        feedback=_feedback(asked, correct),
+        feedback=_feedback(asked, correct, counted, teacher),
         explanation=explanation,
         points_awarded=points,
-        difficulty_adjustment="increase"
-        if change > 0
-        else "decrease"
-        if change < 0
-        else "maintain",
-        next_question_difficulty=following,
+        difficulty_adjustment=adjustment(before, after),
+        next_question_difficulty=difficulty_for(after),
+    )
+
+
+async def _save_item(session: AsyncSession, item_key: str, rating: float) -> None:
+    now = datetime.now(UTC)
+    await session.exec(
+        upsert(session, ItemRating)
+        .values(item_key=item_key, rating=rating, answers=1, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=["item_key"],
+            set_={
+                "rating": rating,
+                "answers": ItemRating.answers + 1,
+                "updated_at": now,
+            },
+        )
     )
 
 

@@ -5,12 +5,13 @@ that raises the difficulty, and the tutor never giving away an open question's a
 
 import asyncio
 import json
+import random
 
 import httpx
 import pytest
 
 from learnloom.demo import DEMO_ACCOUNTS
-from resolvers.practice import elo
+from resolvers.practice import POINTS, difficulty_for, elo
 from tests.contract_examples import assert_shape, examples
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
 from tests.test_auth import bearer, login
@@ -111,28 +112,44 @@ async def test_questions_keep_their_key_and_answers_score_once(
     assert await rating(database_url, lesson.topic_id) == expected
 
 
-async def test_right_answers_raise_the_difficulty(
+async def test_points_once_per_item_and_adjustments_that_follow_the_answers(
     client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
 ) -> None:
+    """A generated sequence of right and wrong answers, asking for any band: every item
+    earns points on the learner's first answer to it only, whatever id it comes back
+    under; the difficulty served is the item's own; "increase" never follows a wrong
+    answer nor "decrease" a right one, and the next difficulty is the new rating's band."""
     lesson = await start_lesson(client, database_url, "Verbs and Actions")
     student = await headers_of(client, "STUDENT")
-    seen = []
-    for _ in range(12):
-        question = data(await new_question(client, student, lesson))
-        key, _ = await key_of(database_url, question["question_id"])
-        outcome = data(await check(client, student, question["question_id"], key))
-        seen.append(
-            (
-                question["difficulty"],
-                outcome["difficulty_adjustment"],
-                outcome["next_question_difficulty"],
-            )
+    chance = random.Random(1)
+    answered: set[str] = set()
+    for turn in range(40):
+        asked_for = chance.choice(["easy", "medium", "hard", None])
+        kind = chance.choice(["multiple_choice", "short_answer"])
+        fields = {"question_type": kind, **({"difficulty": asked_for} if asked_for else {})}
+        question = data(await new_question(client, student, lesson, **fields))
+        [(item, served)] = await rows(
+            database_url,
+            "SELECT item_key, difficulty FROM practice_questions WHERE id = :q",
+            q=question["question_id"],
         )
-        if outcome["next_question_difficulty"] == "hard":
-            break
-    assert seen[0][0] == "medium" and seen[-1][1:] == ("increase", "hard"), seen
-    assert all(adjustment == "maintain" for _, adjustment, _ in seen[:-1]), seen
+        assert question["difficulty"] == served
+        key, options = await key_of(database_url, question["question_id"])
+        right = chance.random() < 0.6
+        given = key if right else next((o for o in options if o != key), "not the answer")
+        before = await rating(database_url, lesson.topic_id) or 1000.0
+        outcome = data(await check(client, student, question["question_id"], given))
+        after = await rating(database_url, lesson.topic_id) or 1000.0
+        assert outcome["is_correct"] is right
+        first = item not in answered
+        answered.add(item)
+        assert outcome["points_awarded"] == (POINTS[served] if first and right else 0), turn
+        if not first:
+            assert "earns no points" in outcome["feedback"] and after == before
+        assert outcome["difficulty_adjustment"] != ("decrease" if right else "increase"), turn
+        assert outcome["next_question_difficulty"] == difficulty_for(after)
+    assert len(answered) < 40  # items did come back, and earned nothing the second time
 
 
 async def test_short_answers_from_the_lessons_and_no_answers_given_away(
@@ -218,5 +235,5 @@ async def test_validating_at_once_from_two_tabs_scores_once(
         *(check(client, student, question["question_id"], key) for _ in range(5))
     )
     awarded = [data(answer)["points_awarded"] for answer in answers]
-    assert sorted(awarded) == [0, 0, 0, 0, 20]
-    assert await rating(database_url, lesson.topic_id) == elo(1000.0, "hard", True)
+    assert sorted(awarded) == [0, 0, 0, 0, POINTS[question["difficulty"]]]
+    assert await rating(database_url, lesson.topic_id) == elo(1000.0, question["difficulty"], True)
