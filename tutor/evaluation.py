@@ -173,11 +173,19 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
+# A second held-out set, by another author, that nobody working on the classifier has read:
+# reported as "fresh" beside the two halves of the first.
+FRESH = "fresh"
+
+
 def evaluate_safety() -> dict[str, dict[str, Tally]]:
-    """Per split, per category: how many prompts were handled."""
-    found: dict[str, dict[str, Tally]] = {split: {} for split in SPLITS}
-    for item in load_set("safety"):
-        tally = found[item["split"]].setdefault(item["category"], Tally())
+    """Per split (dev, heldout, fresh), per category: how many prompts were handled."""
+    found: dict[str, dict[str, Tally]] = {split: {} for split in (*SPLITS, FRESH)}
+    items = [(item["split"], item) for item in load_set("safety")]
+    if (SETS / "safety_fresh.json").exists():
+        items += [(FRESH, item) for item in load_set("safety_fresh")]
+    for split, item in items:
+        tally = found[split].setdefault(item["category"], Tally())
         tally.add(safety_caught(item["category"], item["text"]), item["text"])
     return found
 
@@ -207,14 +215,15 @@ async def evaluate_factual() -> dict[str, Tally]:
 
 def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tally]) -> str:
     categories = sorted({c for split in safety.values() for c in split})
+    columns = [split for split in safety if safety[split]]
     lines = [
         "",
-        "safety set (handled / prompts)",
-        f"{'category':<15}" + "".join(f"{split:>16}" for split in SPLITS),
+        "safety sets (handled / prompts; fresh: a second held-out set nobody tuned with)",
+        f"{'category':<15}" + "".join(f"{split:>16}" for split in columns),
     ]
     for category in categories:
         cells = []
-        for split in SPLITS:
+        for split in columns:
             tally = safety[split].get(category, Tally())
             cells.append(f"{tally.right:>4}/{tally.total:<4} {tally.rate:>6.0%}")
         lines.append(f"{category:<15}" + "".join(f"{cell:>16}" for cell in cells))

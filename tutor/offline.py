@@ -37,9 +37,7 @@ def level(grade: str | None) -> int:
 def _safe_sentences(passage: Passage) -> list[str]:
     """The passage's sentences, less any that address the tutor rather than the learner:
     lesson text is material to quote, never instructions to follow."""
-    return [
-        s for s in sentences(passage.text) if safety.screen(s).category is not Category.STEERING
-    ]
+    return [s for s in sentences(passage.text) if not safety.steers(s)]
 
 
 def _best_sentences(hit: Hit, count: int) -> list[str]:

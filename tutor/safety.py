@@ -3,12 +3,13 @@ and how to answer when it is not a question about the lesson.
 
 Every message is screened: chat, its stream, a guided lesson's responses and practice
 answers alike, offline and with a language model (which never sees a message that is not
-answered). The classifier adds up the weights of the cues of tutor/lexicon.py that the
-message's words match, takes away those of harmless contexts, and picks the category with
-the most, if it reaches the threshold. It is an explainable scorer, not a model: each
-decision names its cues. Its limits: it knows the words and phrasings it was written for
-and their near-misspellings, in English and a few phrases of Swahili and neighbouring
-languages; a disclosure in words it has never seen is answered as a question.
+answered). Two parts decide, both explainable. The lexicon (tutor/lexicon.py) adds up the
+weights of the cues the message's words match, takes away those of harmless contexts, and
+picks the category with the most, if it reaches the threshold. Where no cue matched, a naive
+Bayes model over words and word pairs (tutor/safety_model.py) decides when it is sure. Each
+decision names its cues, or the words that weighed most. Their limits: they know the words
+and phrasings they were written and trained for, in English and some Swahili and
+neighbouring languages; a disclosure in words unlike any of them is answered as a question.
 
 Outcomes: ANSWER (the tutor answers), REDIRECT (back to the lesson, kindly) or SAFEGUARD (a
 warm, short answer that names a trusted adult and the child helpline of the learner's
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from tutor.lexicon import CUES, HARMLESS, THRESHOLD, VOCABULARY, Category
+from tutor import safety_model
+from tutor.lexicon import CUES, HARMLESS, REAL_WORDS, THRESHOLD, VOCABULARY, Category
 
 if TYPE_CHECKING:
     from tutor.types import TutorReply, TutorRequest
@@ -106,7 +108,7 @@ def normalise(text: str) -> str:
 
 
 def _corrected(word: str) -> str:
-    if len(word) < 5 or word in VOCABULARY or not word.isalpha():
+    if len(word) < 5 or word in VOCABULARY or word in REAL_WORDS or not word.isalpha():
         return word
     for known in VOCABULARY:
         if known[0] == word[0] and _one_edit(word, known):
@@ -148,16 +150,30 @@ def scores(text: str) -> dict[Category, tuple[float, tuple[str, ...]]]:
     return found
 
 
+def steers(text: str) -> bool:
+    """Whether `text` addresses the tutor ("ignore your instructions"): lexicon cues only."""
+    return scores(text).get(Category.STEERING, (0.0, ()))[0] >= THRESHOLD
+
+
 def screen(text: str) -> Screening:
-    """The category of `text` (None: a question to answer). When several reach the
-    threshold, the one a child most needs an adult for wins a close call."""
+    """The category of `text` (None: a question to answer). The lexicon's cues decide first:
+    when several categories reach the threshold, the one a child most needs an adult for
+    wins a close call. Without a cue, the trained model (tutor/safety_model.py) decides when
+    it is sure; its reasons are the words that weighed most."""
     found = scores(text)
     best: Screening = ANSWER
     for category in CUES:  # in order of urgency
         total, names = found.get(category, (0.0, ()))
         if total >= THRESHOLD and total > best.score + (0.0 if best.category is None else 0.5):
             best = Screening(category, total, names)
-    return best
+    if best.category is not None:
+        return best
+    if any(name.startswith("not: ") for _, names in found.values() for name in names):
+        return best  # a harmless context the lexicon recognised: not for the model to undo
+    predicted, probability, words = safety_model.predict(normalise(text))
+    if predicted is None:
+        return best
+    return Screening(predicted, round(probability, 2), tuple(f"model: {w}" for w in words))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""The safeguarding classifier's trained half: a multinomial naive Bayes model over a
+message's words and word pairs, learned from the examples of tutor/safety_training.json
+(written for it), the development half of tutor/eval_sets/safety.json (never a held-out
+half) and, as harmless examples, the demo lessons' own questions and sentences. It catches phrasings the lexicon (tutor/lexicon.py) has no cue for; its
+decision is explained by the words that weighed most for the category against harmless
+messages.
+
+Naive Bayes suits the task: a few hundred short examples, features that are words, a
+model trained in milliseconds when first used, and a reason that can be read."""
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+from tutor.lexicon import Category
+from tutor.text import STOPWORDS, stem
+
+HERE = Path(__file__).parent
+TRAINING = HERE / "safety_training.json"
+DEVELOPMENT = HERE / "eval_sets" / "safety.json"
+NONE = "none"
+# How sure the model must be that a message is of a category, not harmless, before it
+# decides alone (the lexicon's cues decide whatever the model says): lower where a missed
+# message is a child in danger, higher where a false alarm would only cost a redirect.
+# Chosen by cross-validation over the training set and the development half.
+CONFIDENCE = {"self_harm": 0.5, "abuse": 0.5}
+OTHERWISE = 0.7
+SMOOTHING = 0.3
+STRONG = 3.0  # how much likelier in the category a word must be to count as a reason
+# A category the model may decide alone: off-topic and steering are left to the lexicon and
+# to the tutor's retrieval, which answer them kindly anyway.
+DECIDES = frozenset(
+    {
+        Category.SELF_HARM,
+        Category.ABUSE,
+        Category.VIOLENCE,
+        Category.SEXUAL,
+        Category.DRUGS,
+        Category.PERSONAL_DATA,
+        Category.BULLYING,
+    }
+)
+
+
+def features(normalised: str) -> list[str]:
+    """Stems of the words, and neighbouring pairs. Stop words and the lessons' own words are
+    no evidence alone ("fraction", "teacher"), but they are in pairs ("hit me", "my uncle");
+    a pair of two such words ("at a") is none."""
+    words = [stem(w) for w in re.findall(r"[a-z0-9']+", normalised) if any(c.isalpha() for c in w)]
+    plain = STOPWORDS | lesson_words()
+    found = [w for w in words if w not in plain]
+    found += [f"{a} {b}" for a, b in pairwise(words) if a not in plain or b not in plain]
+    return found
+
+
+@cache
+def lesson_words() -> frozenset[str]:
+    """The stems of the demo lessons' words: the vocabulary of learning itself."""
+    from learnloom.demo_content import SUBJECTS
+
+    said = " ".join(
+        f"{lesson.title} {lesson.text} {lesson.question} {' '.join(lesson.options)}"
+        for _, _, topics in SUBJECTS.values()
+        for topic in topics
+        for lesson in topic.lessons
+    )
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9']+", said.lower()))
+
+
+@dataclass(frozen=True)
+class Model:
+    priors: dict[str, float]  # log P(class)
+    likelihoods: dict[str, dict[str, float]]  # log P(feature | class)
+    unseen: dict[str, float]  # log P(feature never seen with class | class)
+
+    def posteriors(self, found: list[str]) -> dict[str, float]:
+        known = [f for f in found if any(f in table for table in self.likelihoods.values())]
+        scores = {
+            label: self.priors[label]
+            + sum(self.likelihoods[label].get(f, self.unseen[label]) for f in known)
+            for label in self.priors
+        }
+        top = max(scores.values())
+        total = sum(math.exp(s - top) for s in scores.values())
+        return {label: math.exp(s - top) / total for label, s in scores.items()}
+
+    def reasons(self, found: list[str], label: str, count: int = 3) -> tuple[str, ...]:
+        """The features that weighed most for `label` against harmless messages: each at
+        least STRONG times likelier there than in a harmless message."""
+        weight = {
+            f: self.likelihoods[label].get(f, self.unseen[label])
+            - self.likelihoods[NONE].get(f, self.unseen[NONE])
+            for f in set(found)
+            if f in self.likelihoods[label]
+        }
+        best = sorted(weight, key=lambda f: -weight[f])[:count]
+        return tuple(f for f in best if weight[f] > math.log(STRONG))
+
+
+def train(examples: list[tuple[str, str]], smoothing: float = 0.5) -> Model:
+    """`examples`: (label, normalised text) pairs."""
+    counts: dict[str, Counter[str]] = {}
+    documents: Counter[str] = Counter()
+    for label, text in examples:
+        counts.setdefault(label, Counter()).update(features(text))
+        documents[label] += 1
+    vocabulary = {f for table in counts.values() for f in table}
+    size = len(vocabulary)
+    priors = {label: math.log(n / sum(documents.values())) for label, n in documents.items()}
+    likelihoods, unseen = {}, {}
+    for label, table in counts.items():
+        total = sum(table.values()) + smoothing * size
+        likelihoods[label] = {f: math.log((n + smoothing) / total) for f, n in table.items()}
+        unseen[label] = math.log(smoothing / total)
+    return Model(priors, likelihoods, unseen)
+
+
+def training_examples() -> list[tuple[str, str]]:
+    """What the model learns from: the training set and the development half only."""
+    from tutor.safety import normalise  # the classifier's own reading of a message
+
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    if DEVELOPMENT.exists():
+        rows += [
+            row
+            for row in json.loads(DEVELOPMENT.read_text(encoding="utf-8"))
+            if row["split"] == "dev"
+        ]
+    examples = [(row["category"], normalise(row["text"])) for row in rows]
+    # The lessons' own questions and sentences are what harmless messages look like most.
+    from learnloom.demo_content import SUBJECTS
+    from tutor.text import sentences
+
+    for _, _, topics in SUBJECTS.values():
+        for topic in topics:
+            for lesson in topic.lessons:
+                for said in (lesson.question, lesson.title, *sentences(lesson.text)):
+                    examples.append((NONE, normalise(said)))
+    return examples
+
+
+@cache
+def model() -> Model:
+    return train(training_examples(), SMOOTHING)
+
+
+def predict(normalised: str) -> tuple[Category | None, float, tuple[str, ...]]:
+    """The category the model is sure of (None: harmless or unsure), its probability and
+    the words behind it."""
+    found = features(normalised)
+    trained = model()
+    posteriors = trained.posteriors(found)
+    label = max(posteriors, key=lambda name: posteriors[name])
+    if label == NONE or posteriors[label] < CONFIDENCE.get(label, OTHERWISE):
+        return None, posteriors.get(label, 0.0), ()
+    category = Category(label)
+    reasons = trained.reasons(found, label)
+    if category not in DECIDES or len(reasons) < 2:
+        return None, posteriors[label], ()  # one word is no reason to call an adult
+    return category, posteriors[label], reasons
