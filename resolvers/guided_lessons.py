@@ -1,9 +1,22 @@
-"""AI-led lessons (grio-api-v1.txt §5.2, §5.3): a stored state machine per delivery that
-walks introduction → content (each text and video block) → question (each quiz question)
-→ feedback → ... → summary → completed. The teaching style shapes the wording; answers
-are checked against the quiz's key, and finishing the lesson records it as completed with
-the share of questions answered right as its score (resolvers/progress.py, which also
-unlocks milestones)."""
+"""AI-led lessons (grio-api-v1.txt §5.2, §5.3), taught Socratically: a stored state machine
+per delivery that walks introduction → content (each passage once: a video transcript that
+retells the text adds only what is new) → question (each quiz question) → feedback → ... →
+summary → completed, and reads what the learner says on the way (tutor/socratic.py):
+
+- an empty or nonsense answer to a reflective question, or to a quiz question, is asked
+  again (it is not a try);
+- "I don't know" is met kindly; a misconception against the lesson's key terms ("nouns are
+  action words") is corrected with the lesson's own definition; a lesson word the learner
+  used is picked up;
+- a wrong answer gets a hint and a second try; after the second, the key is given, unless
+  the learner has the same item open in practice, where it must be found alone;
+- the summary fits the result, and the lesson is recorded as completed only at the mastery
+  rule: at least half of its questions answered right (at either try), or no questions;
+  otherwise as attempted, with its score (resolvers/progress.py, which also unlocks
+  milestones).
+Every response passes the safeguarding classifier first (resolvers/safeguarding.py): a
+message an adult must hear about is answered with care, flagged in the step's transaction,
+and the lesson waits where it was."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,14 +30,18 @@ from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
 from models.enums import Role
 from models.sessions import LessonDelivery
-from resolvers import progress, tutor_context
+from resolvers import progress, safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import TUTORED, require_role
-from tutor.answers import is_right, lettered
-from tutor.text import sentences
+from tutor import safety, socratic
+from tutor.answers import BLANK, is_right, lettered, mask, reveals
+from tutor.text import sentences, terms
 
 STYLES = ("direct", "socratic", "story", "example")
+MASTERY = 0.5  # the share of questions answered right for the lesson to count as completed
+REFLECT = "What do you think this means, in your own words?"
+ASK_AGAIN = "I didn't quite understand that. Tell me in a few words of your own: "
 
 
 class LessonCompleted(Conflict):
@@ -52,21 +69,26 @@ class LessonStep:
     question: str | None
 
 
-def _introduction(style: str, title: str) -> str:
+def _introduction(style: str, title: str) -> tuple[str, str | None]:
+    """The opening, and the question it asks the learner first, if any."""
     subject = title.lower()
+    if style == "socratic":
+        return (
+            f"Today we'll explore {subject}. Before we begin: what do you already know "
+            f"about {subject}?",
+            f"What do you already know about {subject}?",
+        )
     return {
-        "socratic": f"Today we'll explore {subject}. Before we begin: what do you already "
-        f"know about {subject}?",
         "story": f"Let me tell you a story about {subject}. Listen carefully, because there "
         "will be a question at the end.",
         "example": f"Today we'll learn about {subject} through examples you can find around you.",
-    }.get(style, f"Today we'll learn about {subject}. Let's begin.")
+    }.get(style, f"Today we'll learn about {subject}. Let's begin."), None
 
 
 def _content(style: str, text: str) -> tuple[str, str | None]:
-    """The block's text in the style, and the reflective question it ends with, if any."""
+    """The passage in the style, and the reflective question it ends with, if any."""
     if style == "socratic":
-        return text, "What do you think this means, in your own words?"
+        return text, REFLECT
     if style == "story":
         return f"Picture this: {text}", None
     if style == "example":
@@ -106,12 +128,14 @@ async def start(
             await progress.enrollment_for(session, user, topic.subject_id)
         blocks = (
             await session.exec(
-                select(ContentBlock)
-                .where(col(ContentBlock.lesson_id) == lesson_id)
-                .order_by(col(ContentBlock.position))
+                select(ContentBlock, Lesson.id)
+                .join(Lesson, col(Lesson.id) == col(ContentBlock.lesson_id))
+                .where(col(Lesson.topic_id) == topic.id)
+                .order_by(col(Lesson.order), col(Lesson.id), col(ContentBlock.position))
             )
         ).all()
-        quizzes = [b.quiz_id for b in blocks if b.type == "quiz" and b.quiz_id is not None]
+        mine = [b for b, owner in blocks if owner == lesson_id]
+        quizzes = [b.quiz_id for b in mine if b.type == "quiz" and b.quiz_id is not None]
         questions = (
             await session.exec(
                 select(QuizQuestion)
@@ -120,10 +144,12 @@ async def start(
             )
         ).all()
         steps: list[dict[str, Any]] = []
-        for index, block in enumerate(blocks):
+        presented: set[str] = set()
+        for index, block in enumerate(mine):
             text = block.content if block.type == "text" else block.transcript
-            if text:
-                steps.append({"phase": "content", "text": text, "block_index": index})
+            fresh = socratic.new_sentences(text or "", presented)
+            if fresh:
+                steps.append({"phase": "content", "text": " ".join(fresh), "block_index": index})
         for question in questions:
             steps.append(
                 {
@@ -135,6 +161,9 @@ async def start(
                 }
             )
         steps.append({"phase": "summary"})
+        lesson_text = " ".join(b.content or "" for b in mine if b.type == "text")
+        topic_text = " ".join(b.content or "" for b, _ in blocks if b.type == "text")
+        opening, asked = _introduction(teaching_style, lesson.title)
         delivery = LessonDelivery(
             id=new_id("ld"),
             session_id=session_id,
@@ -143,15 +172,23 @@ async def start(
             teaching_style=teaching_style,
             phase="introduction",
             step=0,
-            state={"steps": steps, "answers": [], "title": lesson.title},
+            state={
+                "steps": steps,
+                "results": [],  # per question answered: right at either try
+                "tries": 0,  # wrong tries at the question now open
+                "asked": asked,  # the reflective question awaiting an answer, if any
+                "title": lesson.title,
+                "lesson_text": lesson_text,
+                "topic_text": topic_text,
+            },
         )
         session.add(delivery)
     return LessonStart(
         delivery.id,
         lesson_id,
         "introduction",
-        _introduction(teaching_style, lesson.title),
-        _action(steps, 0),
+        opening,
+        "ask_question" if asked else _action(steps, 0),
     )
 
 
@@ -174,32 +211,112 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
             )
         if delivery.phase == "completed":
             raise LessonCompleted()
-        await tutor_context.active_session(session, user, delivery.session_id)
+        place = await tutor_context.active_session(session, user, delivery.session_id)
         state = dict(delivery.state)
-        steps: list[dict[str, Any]] = state["steps"]
-        answers: list[bool] = list(state["answers"])
-        if delivery.phase == "question":
-            step = _answer(delivery, steps, answers, student_response)
-        elif delivery.step >= len(steps):
-            step = LessonStep(
-                "completed", "Well done: you have finished this lesson!", "none", None
+        screening = safety.screen(student_response or "")
+        if student_response and user.role != Role.TEACHER and screening.flagged:
+            helpline = await safeguarding.helpline_for(session, context, user)
+            await safeguarding.raise_flag(
+                session, user, screening, student_response, source="guided_lesson", place=place
             )
-            delivery.phase = "completed"
+            return _waiting(delivery, state, safety.reply_for(screening, helpline, state["title"]))
+        withheld = (
+            await tutor_context.withheld_answers(session, user.id)  # type: ignore[arg-type]
+            if user.role != Role.TEACHER
+            else []
+        )
+        lesson = Lessonlike(state, withheld)
+        if delivery.phase == "question":
+            step = _answer(delivery, lesson, student_response)
+        elif state.get("asked"):
+            step = _reflected(delivery, lesson, student_response)
+        elif delivery.step >= len(lesson.steps):
+            step = _finish(delivery, lesson)
         else:
-            step = _present(delivery, steps, answers, student_response)
-        state["answers"] = answers
-        delivery.state = state
+            step = _present(delivery, lesson, "")
+        delivery.state = lesson.state
         delivery.updated_at = datetime.now(UTC)
         session.add(delivery)
-        lesson_id, block = delivery.lesson_id, _block_reached(steps, delivery.step)
+        lesson_id, block = delivery.lesson_id, _block_reached(lesson.steps, delivery.step)
     if step.phase in ("content", "completed") and user.role != Role.TEACHER:
-        score = 100 * sum(answers) / len(answers) if answers else None
-        done = step.phase == "completed"
+        finished = step.phase == "completed"
         await progress.record(
             context,
-            progress.Step(lesson_id, block, completed=done, score=score if done else None),
+            progress.Step(
+                lesson_id,
+                block,
+                completed=finished and lesson.mastered,
+                score=lesson.score if finished else None,
+            ),
         )
     return step
+
+
+class Lessonlike:
+    """A delivery's state with what reading it needs: its steps and results, the concepts
+    its text defines, and the answers the learner must find alone (open practice)."""
+
+    def __init__(self, state: dict[str, Any], withheld: list[str]) -> None:
+        self.state = dict(state)
+        self.steps: list[dict[str, Any]] = self.state["steps"]
+        self.results: list[bool] = list(self.state.get("results", []))
+        self.withheld = withheld
+        self.concepts = socratic.concepts(self.state.get("lesson_text", ""))
+        self.topic_concepts = socratic.concepts(self.state.get("topic_text", ""))
+        self.vocabulary = set(terms(self.state.get("topic_text", "")))
+
+    def save(self) -> None:
+        self.state["results"] = self.results
+
+    def safe(self, text: str) -> str:
+        return mask(text, self.withheld)
+
+    @property
+    def score(self) -> float | None:
+        return 100 * sum(self.results) / len(self.results) if self.results else None
+
+    @property
+    def mastered(self) -> bool:
+        return not self.results or sum(self.results) / len(self.results) >= MASTERY
+
+
+def _waiting(delivery: LessonDelivery, state: dict[str, Any], text: str) -> LessonStep:
+    """The lesson stays where it is: the same question, or the same next step, after `text`."""
+    steps = state["steps"]
+    if delivery.phase == "question":
+        asked = steps[delivery.step - 1]
+        return LessonStep(
+            "question", text, "submit_answer", lettered(asked["prompt"], asked["options"])
+        )
+    if state.get("asked"):
+        return LessonStep(_shown_phase(delivery), text, "ask_question", state["asked"])
+    return LessonStep(_shown_phase(delivery), text, _action(steps, delivery.step), None)
+
+
+def _shown_phase(delivery: LessonDelivery) -> str:
+    return "content" if delivery.phase == "introduction" else delivery.phase
+
+
+def _reflected(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) -> LessonStep:
+    """The learner's answer to a reflective question, read before the lesson goes on."""
+    reading = socratic.read(response, lesson.concepts, lesson.topic_concepts, lesson.vocabulary)
+    if reading.kind in ("empty", "nonsense"):
+        asked = lesson.state["asked"]
+        return LessonStep(_shown_phase(delivery), ASK_AGAIN + asked, "ask_question", asked)
+    correction = reading.correction or ""
+    coming = lesson.steps[delivery.step] if delivery.step < len(lesson.steps) else {}
+    if reading.definition and reading.definition not in coming.get("text", ""):
+        correction += f" {reading.definition}"  # else the passage coming next says it
+    said = {
+        "unsure": "That's fine: let's find out together.",
+        "misconception": correction,
+        "related": f"Good thinking: you used the word \u201c{reading.word}\u201d.",
+        "unrelated": "Thank you. Let's see what the lesson says.",
+    }[reading.kind]
+    lesson.state["asked"] = None
+    if delivery.step >= len(lesson.steps):
+        return _finish(delivery, lesson)
+    return _present(delivery, lesson, lesson.safe(said))
 
 
 def _block_reached(steps: list[dict[str, Any]], position: int) -> int:
@@ -207,56 +324,122 @@ def _block_reached(steps: list[dict[str, Any]], position: int) -> int:
     return max(shown, default=0)
 
 
-def _present(
-    delivery: LessonDelivery,
-    steps: list[dict[str, Any]],
-    answers: list[bool],
-    response: str | None,
-) -> LessonStep:
-    step = steps[delivery.step]
+def _present(delivery: LessonDelivery, lesson: Lessonlike, before: str) -> LessonStep:
+    step = lesson.steps[delivery.step]
     delivery.step += 1
     delivery.phase = step["phase"]
+    prefix = f"{before} " if before else ""
     if step["phase"] == "content":
-        text, reflective = _content(delivery.teaching_style, step["text"])
-        if response and response.strip():
-            text = f"Thank you for sharing your thinking. {text}"
-        action = "ask_question" if reflective else _action(steps, delivery.step)
-        return LessonStep("content", text, action, reflective)
+        text, reflective = _content(delivery.teaching_style, lesson.safe(step["text"]))
+        lesson.state["asked"] = reflective
+        action = "ask_question" if reflective else _action(lesson.steps, delivery.step)
+        return LessonStep("content", prefix + text, action, reflective)
     if step["phase"] == "question":
+        lesson.state["tries"] = 0
         return LessonStep(
             "question",
-            "Let's check your understanding.",
+            prefix + "Let's check your understanding.",
             "submit_answer",
             lettered(step["prompt"], step["options"]),
         )
-    title = delivery.state.get("title", "this lesson")
-    points = [sentences(s["text"])[-1] for s in steps if s["phase"] == "content"][:3]
-    right = (
-        f" You answered {sum(answers)} of {len(answers)} questions correctly." if answers else ""
+    return LessonStep("summary", prefix + _summary(lesson), "complete", None)
+
+
+def _summary(lesson: Lessonlike) -> str:
+    title = lesson.state.get("title", "this lesson")
+    points = [sentences(s["text"])[-1] for s in lesson.steps if s["phase"] == "content"][:3]
+    recap = lesson.safe(f"Let's sum up {title}: " + " ".join(dict.fromkeys(points)))
+    right, asked = sum(lesson.results), len(lesson.results)
+    if not asked:
+        return recap
+    if right == asked:
+        return f"Well done: you answered {right} of {asked} correctly. {recap}"
+    if right == 0:
+        return (
+            f"This one was tricky: you answered {right} of {asked} correctly, and that's "
+            f"all right. {recap} Have another go at the lesson soon."
+        )
+    return (
+        f"Good effort: you answered {right} of {asked} correctly. {recap} Look again at the "
+        "question you found hardest."
     )
-    summary = f"Let's sum up {title}: " + " ".join(dict.fromkeys(points)) + right
-    return LessonStep("summary", summary, "complete", None)
 
 
-def _answer(
-    delivery: LessonDelivery,
-    steps: list[dict[str, Any]],
-    answers: list[bool],
-    response: str | None,
-) -> LessonStep:
+def _finish(delivery: LessonDelivery, lesson: Lessonlike) -> LessonStep:
+    delivery.phase = "completed"
+    lesson.save()
+    if lesson.mastered:
+        return LessonStep("completed", "Well done: you have finished this lesson!", "none", None)
+    return LessonStep(
+        "completed",
+        "You have reached the end of this lesson. It isn't marked complete yet: come back "
+        "and try it again when you are ready.",
+        "none",
+        None,
+    )
+
+
+def _hint(lesson: Lessonlike, asked: dict[str, Any]) -> str:
+    """A clue from the lesson that does not give the key (nor any open practice key)."""
+    keys = [asked["answer"], *lesson.withheld]
+    for candidate in (*(c.sentence for c in lesson.concepts), asked["explanation"]):
+        clue = mask(candidate, keys)
+        if clue and BLANK not in clue and not reveals(clue, keys):
+            return clue
+        if clue and clue.count(BLANK) < len(clue.split()) // 3:
+            return clue
+    return "Think back to what the lesson said, and look at each option in turn."
+
+
+def _answer(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) -> LessonStep:
     if response is None or not response.strip():
         raise ValidationFailed(details={"student_response": ["Answer the question to go on."]})
-    asked = steps[delivery.step - 1]
+    asked = lesson.steps[delivery.step - 1]
+    question = lettered(asked["prompt"], asked["options"])
     correct = is_right(response, asked["answer"], asked["options"])
-    answers.append(correct)
-    delivery.phase = "feedback"
-    if correct:
-        text = f"That's right! {asked['explanation']}".strip()
-    elif delivery.teaching_style == "socratic":
-        text = (
-            f"Not quite. Think again about this: {asked['explanation']} "
-            f"The answer is {asked['answer']}."
+    if (
+        not correct
+        and socratic.read(response, [], [], lesson.vocabulary).kind
+        in (
+            "empty",
+            "nonsense",
         )
-    else:
-        text = f"Not quite: the answer is {asked['answer']}. {asked['explanation']}".strip()
-    return LessonStep("feedback", text, _action(steps, delivery.step), None)
+        and not _names_an_option(response, asked["options"])
+    ):
+        return LessonStep(
+            "question",
+            "I didn't catch an answer there. Have another go.",
+            "submit_answer",
+            question,
+        )
+    tries = int(lesson.state.get("tries", 0))
+    if not correct and tries == 0:
+        lesson.state["tries"] = 1
+        return LessonStep(
+            "question",
+            f"Not quite. Here's a hint: {_hint(lesson, asked)} Have another try.",
+            "submit_answer",
+            question,
+        )
+    lesson.results.append(correct)
+    lesson.save()
+    lesson.state["tries"] = 0
+    delivery.phase = "feedback"
+    action = _action(lesson.steps, delivery.step)
+    if correct:
+        return LessonStep("feedback", f"That's right! {asked['explanation']}".strip(), action, None)
+    if reveals(asked["answer"], lesson.withheld):
+        return LessonStep(
+            "feedback",
+            "Not this time. This question is open in your practice too, so I won't give the "
+            "answer away: look at the lesson again and try it there.",
+            action,
+            None,
+        )
+    text = f"Not quite: the answer is {asked['answer']}. {lesson.safe(asked['explanation'])}"
+    return LessonStep("feedback", text.strip(), action, None)
+
+
+def _names_an_option(response: str, options: list[str]) -> bool:
+    given = response.strip().lower()
+    return len(given) == 1 or any(given == o.lower() for o in options)

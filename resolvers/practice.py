@@ -31,11 +31,18 @@ from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
 from models.db import lock_rows, transaction, upsert
 from models.enums import Role
 from models.identity import User
-from models.sessions import ItemRating, PracticeAttempt, PracticeQuestion, TopicRating
-from resolvers import tutor_context
+from models.sessions import (
+    ClassSession,
+    ItemRating,
+    PracticeAttempt,
+    PracticeQuestion,
+    TopicRating,
+)
+from resolvers import safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import TUTORED, require_role
+from tutor import safety
 from tutor.answers import is_right, lettered
 from tutor.text import sentences
 
@@ -307,6 +314,24 @@ async def validate(
         if session_id is not None and session_id != asked.session_id:
             raise ValidationFailed(
                 details={"session_id": ["The question was asked in another session."]}
+            )
+        screening = safety.screen(student_answer)
+        if screening.flagged and not teacher:
+            # Not an answer: a child who needs an adult. Nothing is scored; the question stays
+            # open for later.
+            place = await session.get(ClassSession, asked.session_id) if asked.session_id else None
+            await safeguarding.raise_flag(
+                session, user, screening, student_answer, source="practice", place=place
+            )
+            helpline = await safeguarding.helpline_for(session, context, user)
+            rating = await _rating(session, user.id, asked.topic_id)
+            return Validation(
+                is_correct=False,
+                feedback=safety.reply_for(screening, helpline, None),
+                explanation="",
+                points_awarded=0,
+                difficulty_adjustment="maintain",
+                next_question_difficulty=difficulty_for(rating),
             )
         correct = is_right(student_answer, asked.answer_key, asked.options)
         item = asked.item_key or f"question:{asked.id}"

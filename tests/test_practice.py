@@ -237,3 +237,21 @@ async def test_validating_at_once_from_two_tabs_scores_once(
     awarded = [data(answer)["points_awarded"] for answer in answers]
     assert sorted(awarded) == [0, 0, 0, 0, POINTS[question["difficulty"]]]
     assert await rating(database_url, lesson.topic_id) == elo(1000.0, question["difficulty"], True)
+
+
+async def test_a_cry_for_help_typed_as_an_answer_is_not_scored_and_is_flagged(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Verbs and Actions")
+    student = await headers_of(client, "STUDENT")
+    question = data(await new_question(client, student, lesson))
+    outcome = data(await check(client, student, question["question_id"], "nobody would miss me"))
+    assert outcome["points_awarded"] == 0 and "116" in outcome["feedback"]
+    assert await rows(database_url, "SELECT source, category FROM tutor_flags") == [
+        ("practice", "self_harm")
+    ]
+    # The question is still open: a real answer later is scored as the first.
+    key, _ = await key_of(database_url, question["question_id"])
+    later = data(await check(client, student, question["question_id"], key))
+    assert later["is_correct"] and later["points_awarded"] > 0
