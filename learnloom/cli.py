@@ -247,8 +247,14 @@ def evaluate_tutor() -> None:
 
     scores = anyio.run(evaluate)
     console.print(report(scores), markup=False, highlight=False)
+    from learnloom.tutor_leaks import evaluate_leaks, leak_report
+
     factual = anyio.run(evaluate_factual)
     console.print(held_out_report(evaluate_safety(), factual), markup=False, highlight=False)
+    leaks = anyio.run(evaluate_leaks)
+    console.print(leak_report(leaks), markup=False, highlight=False)
+    if leaks.leaked:
+        raise typer.Exit(1)
     if any(score.leaks for score in scores.values()):
         raise typer.Exit(1)
 

@@ -58,3 +58,12 @@ async def test_factual_answers_on_questions_the_lessons_do_not_ask() -> None:
     assert found["dev"].total >= 30 and found["heldout"].total >= 30
     assert found["dev"].rate >= 0.85, found["dev"].misses
     assert found["heldout"].rate >= 0.9  # misses not shown: nobody tunes on them
+
+
+async def test_no_attempt_of_the_leak_set_gets_an_open_practice_answer() -> None:
+    """Through the real application: chat modes and contexts, streams, guided lessons."""
+    from learnloom.tutor_leaks import evaluate_leaks, leak_report
+
+    score = await evaluate_leaks()
+    assert score.attempts["dev"] >= 20 and score.attempts["heldout"] >= 20
+    assert score.leaked == [], leak_report(score)
