@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30, gt=0)
     llm_retries: int = Field(default=1, ge=0, le=5)
     llm_fallback_models: list[str] = Field(default_factory=list)
+    # The provider's moderation model, asked about each learner message the offline
+    # classifier let through (e.g. "omni-moderation-latest"); unset: not asked.
+    llm_moderation_model: str | None = None
     # Messages of the session given to the tutor as the conversation so far.
     tutor_history_messages: int = Field(default=8, ge=0, le=50)
     # The child helplines that safeguarding answers name, by the school's country (ISO code),

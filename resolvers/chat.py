@@ -21,6 +21,7 @@ from resolvers.permissions import require_role
 from resolvers.sessions import MODES
 from resolvers.throttle import throttle
 from tutor import safety
+from tutor.offline import stream_whole
 from tutor.safety import Screening
 from tutor.types import TutorReply, TutorRequest
 
@@ -127,7 +128,12 @@ async def _prepare(context: Context, question: Question) -> _Prepared:
             withheld_answers=withheld,
             helpline=await safeguarding.helpline_for(session, context, user),
         )
-    return _Prepared(user, request, safety.screen(text), where.session)
+    screening = safety.screen(text)
+    if screening.category is None:  # the provider's moderation too, where it has one
+        moderated = await context.state.tutor.moderate(text)
+        if moderated is not None:
+            screening = Screening(moderated, 1.0, ("provider moderation",))
+    return _Prepared(user, request, screening, where.session)
 
 
 async def _store(context: Context, prepared: _Prepared, reply: TutorReply) -> ChatAnswer:
@@ -190,14 +196,17 @@ async def _store(context: Context, prepared: _Prepared, reply: TutorReply) -> Ch
 
 async def chat(context: Context, question: Question) -> ChatAnswer:
     prepared = await _prepare(context, question)
-    reply = await context.state.tutor.reply(prepared.request)
+    guarded = safety.guarded_reply(prepared.screening, prepared.request)
+    reply = guarded or await context.state.tutor.reply(prepared.request)
     return await _store(context, prepared, reply)
 
 
 async def chat_stream(context: Context, question: Question) -> AsyncIterator[ChatPiece]:
     """The answer's text as the tutor produces it, then the stored answer."""
     prepared = await _prepare(context, question)
-    async for piece in context.state.tutor.stream(prepared.request):
+    guarded = safety.guarded_reply(prepared.screening, prepared.request)
+    pieces = stream_whole(guarded) if guarded else context.state.tutor.stream(prepared.request)
+    async for piece in pieces:
         if isinstance(piece, str):
             yield ChatPiece(delta=piece)
         else:

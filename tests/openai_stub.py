@@ -2,7 +2,7 @@
 name decides how it behaves: `good` answers the JSON asked for (citing the first passage of
 the prompt, and one that does not exist), `malformed` answers prose, `fixes` answers prose
 once then JSON, `slow` answers after 3 seconds, `broken` fails with 500, `leaky` gives the
-answer away. Streaming requests get Server-Sent Events in OpenAI's chunk format."""
+answer away. `/moderations` flags as self-harm what holds MODERATED. Streaming requests get Server-Sent Events in OpenAI's chunk format."""
 
 import json
 import re
@@ -14,6 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 GOOD_ANSWER = "A noun is a word that names a person, place, thing or idea."
+# Words the stub's moderation endpoint flags as self-harm, which the offline classifier
+# has no reason to: only the provider's moderation can raise them.
+MODERATED = "purple elephants tonight"
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -58,6 +61,24 @@ class OpenAIStub:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
     def answer(self, handler: Any, body: dict[str, Any], calls: int) -> None:
+        if handler.path.endswith("/moderations"):
+            flagged = MODERATED in str(body.get("input", ""))
+            names = ("self-harm", "self-harm/intent", "sexual", "violence", "harassment")
+            handler._send(
+                200,
+                {
+                    "id": "modr-1",
+                    "model": body["model"],
+                    "results": [
+                        {
+                            "flagged": flagged,
+                            "categories": {n: flagged and n.startswith("self-harm") for n in names},
+                            "category_scores": {n: 0.9 if flagged else 0.01 for n in names},
+                        }
+                    ],
+                },
+            )
+            return
         model = body["model"]
         prompt = "\n".join(m["content"] for m in body["messages"])
         if model == "broken":

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import client_for, make_settings
-from tests.openai_stub import GOOD_ANSWER, OpenAIStub
+from tests.openai_stub import GOOD_ANSWER, MODERATED, OpenAIStub
 from tests.servers import free_port
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
+from tests.test_students import rows
 from tests.test_tutor import ask, start_lesson
 from tutor.llm import LiteLLMTutor, LlmSettings
 from tutor.types import Passage, Turn, TutorReply, TutorRequest
@@ -174,3 +175,29 @@ async def test_health_reports_an_unreachable_model_server(
     async for client in client_for(settings):
         health = (await client.get("/api/v1/ai/health/")).json()["data"]
     assert health["status"] == "unhealthy" and isinstance(health["response_time_ms"], int)
+
+
+async def test_the_providers_moderation_catches_what_the_offline_classifier_missed(
+    stub: OpenAIStub,
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        llm_model="openai/good",
+        llm_api_base=stub.base,
+        llm_api_key="test-key",
+        llm_moderation_model="omni-moderation-latest",
+    )
+    async for client in client_for(settings):
+        lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+        student = await headers_of(client, "STUDENT")
+        before = stub.calls("good")
+        answer = await ask(client, student, lesson.session_id, f"i keep thinking {MODERATED}")
+        assert answer["type"] == "redirect" and "116" in answer["message"]
+        assert stub.calls("good") == before  # the message never reached the chat model
+        assert await rows(database_url, "SELECT category FROM tutor_flags") == [("self_harm",)]
+        # A harmless question is moderated, passes, and is answered by the model.
+        normal = await ask(client, student, lesson.session_id, "What is a noun?")
+        assert normal["message"] == GOOD_ANSWER

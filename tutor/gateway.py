@@ -25,6 +25,7 @@ def build_tutor(settings: Settings) -> Tutor:
             api_key=key,
             timeout_seconds=settings.llm_timeout_seconds,
             retries=settings.llm_retries,
+            moderation_model=settings.llm_moderation_model,
         )
     )
 

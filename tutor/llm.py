@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from tutor import offline, safety
 from tutor.answers import reveals
+from tutor.lexicon import Category
 from tutor.offline import StreamPiece, stream_whole
 from tutor.types import ReplyType, TutorReply, TutorRequest
 
@@ -39,6 +40,9 @@ class LlmSettings:
     api_key: str | None
     timeout_seconds: float
     retries: int  # further tries of one model after a timeout or server error
+    # The provider's moderation model (e.g. "omni-moderation-latest"), asked about every
+    # message the offline classifier let through; None: not asked.
+    moderation_model: str | None = None
 
 
 class ModelAnswer(BaseModel):
@@ -173,6 +177,33 @@ class LiteLLMTutor:
         assert last is not None
         raise last
 
+    async def moderate(self, text: str) -> Category | None:
+        """The provider's moderation of a message, as a safeguarding category; None when it
+        raised nothing, is not configured or could not be asked (the offline classifier has
+        already screened the message either way)."""
+        if not self.settings.moderation_model:
+            return None
+        litellm = litellm_module()
+        options: dict[str, Any] = {"model": self.settings.moderation_model}
+        if self.settings.api_base:
+            options["api_base"] = self.settings.api_base
+        if self.settings.api_key:
+            options["api_key"] = self.settings.api_key
+        try:
+            response = await litellm.amoderation(input=text, **options)
+            result = response.results[0]
+        except Exception as exc:
+            log.warning(
+                "moderation by %s failed: %s", self.settings.moderation_model, _describe(exc)
+            )
+            return None
+        if not result.flagged:
+            return None
+        raw = result.categories
+        categories = raw if isinstance(raw, dict) else raw.model_dump(by_alias=True)
+        raised = {str(name) for name, on in categories.items() if on}
+        return moderated_category(raised)
+
     async def reply(self, request: TutorRequest) -> TutorReply:
         guarded = safety.guard(request)
         if guarded is not None:
@@ -249,6 +280,28 @@ class LiteLLMTutor:
             return
         async for piece in stream_whole(offline.answer(request)):
             yield piece
+
+
+# The moderation categories of OpenAI-style providers, in the order a child most needs an
+# adult for.
+MODERATED: tuple[tuple[str, Category], ...] = (
+    ("self-harm", Category.SELF_HARM),
+    ("self_harm", Category.SELF_HARM),
+    ("sexual/minors", Category.ABUSE),
+    ("sexual_minors", Category.ABUSE),
+    ("violence", Category.VIOLENCE),
+    ("harassment", Category.BULLYING),
+    ("hate", Category.BULLYING),
+    ("illicit", Category.DRUGS),
+    ("sexual", Category.SEXUAL),
+)
+
+
+def moderated_category(raised: set[str]) -> Category:
+    for prefix, category in MODERATED:
+        if any(name.startswith(prefix) for name in raised):
+            return category
+    return Category.VIOLENCE  # raised, but under a name not known here: an adult should see
 
 
 def _is_timeout(exc: Exception) -> bool:

@@ -103,6 +103,9 @@ StreamPiece = str | TutorReply
 class OfflineTutor:
     name = NAME
 
+    async def moderate(self, text: str) -> Category | None:
+        return None  # no provider to ask: the offline classifier has screened the message
+
     async def reply(self, request: TutorRequest) -> TutorReply:
         return answer(request)
 

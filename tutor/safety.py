@@ -252,9 +252,13 @@ def answered_by_tutor(screening: Screening) -> bool:
 def guard(request: "TutorRequest") -> "TutorReply | None":
     """The answer to a message the tutor must not answer (it never reaches a model), or
     None. Every provider calls it first, whatever the caller checked before."""
+    return guarded_reply(screen(request.message), request)
+
+
+def guarded_reply(screening: Screening, request: "TutorRequest") -> "TutorReply | None":
+    """What is said instead of an answer to a message so screened, or None (answer it)."""
     from tutor.types import TutorReply
 
-    screening = screen(request.message)
     if answered_by_tutor(screening):
         return None
     text = reply_for(screening, request.helpline, request.lesson_title or request.topic_name)

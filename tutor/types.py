@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from tutor.lexicon import Category
     from tutor.safety import Helpline
 
 Mode = Literal["teach", "explore", "practice", "revision"]
@@ -63,6 +64,10 @@ class TutorReply:
 
 class Tutor(Protocol):
     name: str
+
+    async def moderate(self, text: str) -> "Category | None":
+        """A provider's own moderation of a learner's message, where it has one."""
+        ...
 
     async def reply(self, request: TutorRequest) -> TutorReply: ...
 
