@@ -240,12 +240,14 @@ async def question(
     _check(difficulty, question_type)
     assert user.id is not None
     async with transaction(context.state.sessions) as session:
-        await tutor_context.active_session(session, user, session_id)
-        if await session.get(Topic, topic_id) is None:
+        place = await tutor_context.active_session(session, user, session_id)
+        topic = await session.get(Topic, topic_id)
+        if topic is None:
             raise NotFound(
                 "The requested topic does not exist",
                 details={"topic_id": [f"Topic with ID {topic_id} not found"]},
             )
+        await tutor_context.topic_of_class(session, topic, place)
         band = difficulty or difficulty_for(await _rating(session, user.id, topic_id))
         candidates = await _candidates(session, topic_id, question_type)
         if not candidates:

@@ -13,6 +13,9 @@ from models.curriculum import ContentBlock, GradeClass, Lesson, Subject, Topic
 from models.identity import User
 from models.sessions import ChatMessage, ClassSession, PracticeAttempt, PracticeQuestion
 from resolvers.sessions import SessionNotActive, visible_session
+from tutor.answers import LETTERS
+from tutor.socratic import PREAMBLE
+from tutor.text import sentences
 from tutor.types import Passage, Turn
 
 # Open practice questions whose answers the tutor withholds: the learner's latest ones.
@@ -59,14 +62,18 @@ async def place(
     if details:
         raise ValidationFailed(details=details)
     if topic is not None and topic_id != found.topic_id:
-        # Material of another class (another grade's copy of a topic) is not followed.
-        subject = await session.get(Subject, topic.subject_id)
-        if subject is None or subject.class_id != found.class_id:
-            raise NotFound(
-                "The requested topic does not exist in this session's class",
-                details={"topic_id": [f"Topic with ID {topic_id} not found"]},
-            )
+        await topic_of_class(session, topic, found)
     return Place(found, lesson, topic, await _grade(session, user, found))
+
+
+async def topic_of_class(session: AsyncSession, topic: Topic, place: ClassSession) -> None:
+    """Material of another class (another grade's copy of a topic) is not followed: 404."""
+    subject = await session.get(Subject, topic.subject_id)
+    if subject is None or subject.class_id != place.class_id:
+        raise NotFound(
+            "The requested topic does not exist in this session's class",
+            details={"topic_id": [f"Topic with ID {topic.id} not found"]},
+        )
 
 
 async def _grade(session: AsyncSession, user: User, found: ClassSession) -> str | None:
@@ -97,6 +104,9 @@ async def passages(session: AsyncSession, where: Place) -> list[Passage]:
     found = []
     for block, title in rows:
         text = block.content if block.type == "text" else block.transcript
+        if text and block.type != "text":
+            # A transcript's "In this video we explore..." says nothing the lesson teaches.
+            text = " ".join(s for s in sentences(text) if not PREAMBLE.match(s))
         if text:
             found.append(
                 Passage(f"content_segment_{block.id}", block.lesson_id, title, block.type, text)
@@ -126,7 +136,7 @@ async def withheld_answers(session: AsyncSession, student_id: int) -> list[str]:
         col(PracticeAttempt.student_id) == student_id, col(PracticeAttempt.is_correct).is_(True)
     )
     rows = await session.exec(
-        select(PracticeQuestion.answer_key)
+        select(PracticeQuestion.answer_key, PracticeQuestion.options)
         .where(
             col(PracticeQuestion.student_id) == student_id,
             col(PracticeQuestion.id).not_in(solved),
@@ -134,4 +144,21 @@ async def withheld_answers(session: AsyncSession, student_id: int) -> list[str]:
         .order_by(col(PracticeQuestion.created_at).desc())
         .limit(WITHHELD_QUESTIONS)
     )
-    return list(rows)
+    withheld: list[str] = []
+    for key, options in rows:
+        withheld.append(key)
+        withheld += letter_phrases(key, list(options or []))
+    return list(dict.fromkeys(withheld))
+
+
+def letter_phrases(key: str, options: list[str]) -> list[str]:
+    """The ways of naming the right option by its letter ("option B", "B)"): a model's answer
+    that says one of them gives the answer away as surely as the text."""
+    if key not in options or len(options) > len(LETTERS):
+        return []
+    letter = LETTERS[options.index(key)]
+    return [
+        *(f"{word} {letter}" for word in ("option", "answer is", "answer", "letter", "choice")),
+        f"({letter})",
+        f"{letter})",
+    ]

@@ -201,3 +201,17 @@ async def test_the_providers_moderation_catches_what_the_offline_classifier_miss
         # A harmless question is moderated, passes, and is answered by the model.
         normal = await ask(client, student, lesson.session_id, "What is a noun?")
         assert normal["message"] == GOOD_ANSWER
+
+
+def test_a_model_answer_naming_the_right_letter_is_refused() -> None:
+    """An open multiple-choice question's key by its letter is as good as its text."""
+    from resolvers.tutor_context import letter_phrases
+    from tutor.answers import reveals
+    from tutor.llm import Malformed, parse
+
+    withheld = ["dog", *letter_phrases("dog", ["run", "dog", "happy"])]
+    for said in ("The answer is B.", "Go for option b!", "I'd pick B) for sure"):
+        body = f'{{"message": "{said}", "type": "hint", "confidence": 0.5, "sources": [], "follow_up_suggestions": []}}'
+        with pytest.raises(Malformed):
+            parse(body, request(mode="practice", withheld_answers=withheld), "good")
+    assert not reveals("A noun names a thing, a place or a person.", withheld)
