@@ -176,7 +176,64 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             2.5,
             r"\b(?:nataka|ninataka|najisikia|"
             r"ndefwaya|njagala|ndifuna|nifwile)\b.{0,12}\b(?:kufa|okufa|ukufwa|kufa|kufwa)\b|"
-            r"\bsitaki kuishi\b|\bnajiua\b",
+            r"\bsitaki kuishi\b|\bnajiua\b|\bnitajiua\b|\bkuendelea kuishi\b|"
+            r"\bokubeera omulamu\b",
+        ),
+        (
+            "slang for ending one's life",
+            2.5,
+            r"\b(?:kms|kys|unalive\w*|sewer ?slide|off myself|end it all|end it)\b",
+        ),
+        (
+            "a last goodbye",
+            2.5,
+            r"\b(?:my )?last message\b|\bgoodbye (?:letter|note|message)\b|\bwr(?:o|i)te a "
+            r"(?:note|letter) (?:for|to) my family\b|\bbye everyone\b|\bthis is it\b|\bbefore i "
+            r"go\b|\b(?:won'?t|wont|will not) (?:be )?(?:around|here|need them)\b|\bgave away my\b|"
+            r"\btell my (?:mum|mom|mother|dad|family) (?:i'?m|im) sorry\b",
+        ),
+        (
+            "wanting it to stop",
+            2.5,
+            r"\b(?:make|want|need) (?:the pain|it|everything|this) (?:to )?(?:end|stop)\b|"
+            r"\bstop for good\b|\b(?:done|finished) with (?:life|living|everything)\b|\bmy life is "
+            r"over\b|\bi (?:don'?t|dont|do not) see myself (?:alive|here|living)\b",
+        ),
+        (
+            "being gone",
+            2.5,
+            r"\bif i (?:just |was |were )?(?:disappeared|was gone|were gone|wasn'?t here|wasnt "
+            r"here|died|was dead)\b|\b(?:vanish|disappear|go away) forever\b|\bwant to (?:vanish|"
+            r"disappear)\b|\bwhen i'?m dead\b|\bwhen im dead\b|\b(?:i'?m|im|i am) (?:just )?a "
+            r"burden\b|\b(?:easier|better) for (?:all|everyone|them) if i\b|\b(?:pray|hope|"
+            r"hoping) (?:that )?i (?:don'?t|dont|do not|never) wake\b|\bnot wake up\b",
+        ),
+        (
+            "a means to die",
+            2.5,
+            r"\b(?:least painful|painless|quickest|easiest) way to (?:go|die|end)\b|\bways to die\b|"
+            r"\bdeadly if swallowed\b|\bfast on (?:people|humans|a person)\b|\bhow (?:deep|long|"
+            r"many|much)\b.{0,30}\b(?:cut|bleed|pills|tablets|poison)\b.{0,30}\b(?:serious|die|dead|"
+            r"enough|kill)|\b(?:i|ive|i've|been|me)\b[^.?!]{0,20}\b(?:swallowed|took|taken|drank|"
+            r"drinking|drink|take)\b.{0,25}\b(?:pills|"
+            r"tablets|paraffin|bleach|jik|poison|pesticide|cattle dip|dip)\b.{0,40}\b(?:wake|die|"
+            r"dizzy|ago|once|myself|end|for me|all of)|\b(?:using|use) it on myself\b|\bon myself\b"
+            r"|\bhigh enough to\b|\bdrown\b.{0,30}\b(?:try|myself|me)\b",
+        ),
+        (
+            "a means kept in mind",
+            2.5,
+            r"\b(?:thinking|think|thought) (?:about|of) (?:the )?(?:rope|belt|beam|bridge|river|lake|"
+            r"drinking|tying|jumping|using|it|the edge|pills|tablets|poison|pesticide)\b|"
+            r"\bgoing to (?:the river|the lake|jump|drink the)\b|\bi want to throw myself\b|"
+            r"\bedge of the bridge\b",
+        ),
+        (
+            "hurting oneself, again",
+            2.5,
+            r"\b(?:scratch|punch|hit|bang|bite)\w* (?:myself|the wall|my head|my arm)\b.{0,40}"
+            r"\b(?:bleed|blood|bruise|helps|feel)|\bno one sees the (?:cuts|scars|marks)\b|"
+            r"\brelapsed\b|\bused the (?:razor|blade) again\b",
         ),
     ),
     Category.ABUSE: _cues(
@@ -186,7 +243,7 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             2.0,
             rf"\b{HURT} me\b.{{0,30}}\b(?:every|when|again|till|until|with|"
             rf"blood|bleed|night|day|home|drunk|belt|stick|wire|cable|fimbo|because)|"
-            rf"\b(?:i am|i'?m|im|i get|i got|we get) (?:beaten|whipped|caned|burnt|burned|"
+            rf"\b(?:i am|i'?m|im|i get|i got|we get) (?:beaten|whipped|caned|burnt|burned|slapped|"
             rf"raped|abused|touched|locked)\b",
         ),
         (
@@ -277,7 +334,46 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             "being hurt, Swahili and neighbours",
             2.5,
             r"\b(?:ananipiga|wananipiga|ninapigwa|"
-            r"ananigusa|ankuba|bankuba|amandimenya|alandumya|ananibaka)\b",
+            r"ananigusa|ankuba|bankuba|amandimenya|alandumya|ananibaka|balanuma|alanuma)\b",
+        ),
+        (
+            "injuries from an adult",
+            2.5,
+            rf"\b(?:burn\w*|poured|pours|chained|chains|threw|throws|slapped|whipped|beat\w*|"
+            rf"hit|kicked)\b.{{0,40}}\b(?:me|my (?:hand|back|arm|leg|face|body))\b.{{0,40}}\b(?:hot|"
+            rf"knife|iron|water|belt|panga|stick|outside|house|night|hard|mistakes|because|for "
+            rf"losing|if i)|\b(?:bruises|burns|scars|wounds|marks) (?:on|all over) my\b|\bi was "
+            rf"(?:burned|burnt|beaten|chained|slapped|whipped|locked)\b|\bthrow me (?:in|into|out)\b|"
+            rf"\b{ADULT}\b.{{0,30}}\bbeats? (?:mum|mom|my mother)? ?(?:and )?me\b",
+        ),
+        (
+            "sexual harm disclosed",
+            2.5,
+            r"\bforced me\b|\bmade me (?:copy|do|touch|watch|go)\b|\b(?:grabbed|groped|kissed|"
+            r"touched) me\b|\bwatches me when i'?m (?:bathing|changing|sleeping)\b|\bwatches me "
+            r"(?:bath|chang)\w*|\bchange in front of him\b|\bsit on his lap\b|\bit feels wrong\b|"
+            r"\bdirty videos\b|\bhas my nudes\b|\bsays its a game but it hurts\b|\bmassage her "
+            r"husband\b|\bcolou?r (?:of )?my underwear\b",
+        ),
+        (
+            "grooming",
+            2.5,
+            r"\b(?:photos?|pics|pictures) (?:without|with no) clothes\b|\bsend (?:him |them )?"
+            r"(?:photos?|pics|pictures)\b|\bi owe him a (?:photo|pic)\b|\b(?:our|a) secret\b.{0,40}"
+            r"\b(?:tell|hurt|love)|\b(?:if i|if you) tell\b.{0,40}\b(?:hurt|kill|beat|nobody will "
+            r"believe)\b|\bdelete our chats\b|\bcome (?:to his|to her) (?:house|room) alone\b|"
+            r"\bvisit his room\b|\bcome alone and not tell\b|\b(?:he|she) (?:says|said) (?:he|she) "
+            r"(?:was|is) \d{2}\b|\bwants my address\b|\bmy boyfriend is (?:2\d|3\d|4\d)\b|"
+            r"\bloves me and wants me to\b",
+        ),
+        (
+            "exploitation and neglect",
+            2.5,
+            r"\b(?:dont|don'?t|do not) pay me\b|\bwork as a (?:maid|house ?girl|house ?help)\b|"
+            r"\bnot allowed to eat\b|\bleft alone (?:with|for)\b|\bno adult\b|\bthrew me outside\b|"
+            r"\bslept (?:outside|next to the kitchen|on the street)\b|\bsleep at the (?:bus )?"
+            r"stage\b|\bnobody picks me\b|\b(?:receiving|paid|getting) cows so that i\b|\bgirls "
+            r"(?:dont|don'?t) need school\b|\bwill be (?:cut|married)\b|\bbe married soon\b",
         ),
     ),
     Category.VIOLENCE: _cues(
@@ -484,6 +580,28 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             r"message|joke|names?|post|comment)s?\b|\bmake (?:someone|somebody|him|her|them|a \w+) "
             r"feel (?:stupid|bad|ugly|small|dumb|worthless)\b|\bhow (?:do|can|should) (?:i|we) "
             r"(?:tease|mock|insult|embarrass|humiliate|roast|shame|exclude)\b",
+        ),
+        (
+            "making fun of someone",
+            2.5,
+            r"\b(?:roast|roasts|insults?|diss track|nickname to tease|jokes about|make fun of|making "
+            r"fun of|meme of|photoshop)\b|\b(?:rumou?r|lies?) (?:about|that)\b|\bspread (?:it|a "
+            r"rumou?r|rumou?rs|lies)\b|\btelling everyone (?:she|he|that)\b|\bget back at\b|"
+            r"\b(?:meanest|cruellest|worst) thing (?:i can|to) say\b|\bmake (?:someone|somebody|"
+            r"him|her) cry\b|\bwho is the ugliest\b|\bwhole class to ignore\b|\bstop being "
+            r"friends with (?:her|him)\b|\bmean anonymous\b",
+        ),
+        (
+            "being picked on",
+            2.5,
+            r"\b(?:copy|copies|mimic\w*|imitat\w*) my (?:stammer|accent|voice|walk|limp)\b|"
+            r"\b(?:edited|shared|forwarding|forwarded|printed|posted) my (?:photo|picture|voice "
+            r"note|test|pic)\b|\bfake (?:tiktok|account|page) (?:about|of) me\b|\b(?:spit|pour|"
+            r"push)\w* (?:on )?my (?:head|books|exercise books|bag|bed)\b|\b(?:nobody|no one|"
+            r"noone) (?:plays|sits|comes near|talks) (?:with|near|to)? ?me\b|\bremoved me from\b|"
+            r"\bhate messages\b|\bcomment\w* ugly\b|\bpulled down my\b|\bbeat us if we refuse\b|"
+            r"\bmake us (?:wash|carry|clean)\b|\b(?:wananicheka|bansekerera|amandiseka|balenseka|"
+            r"wananichokoza)\b",
         ),
     ),
     Category.OFF_TOPIC: _cues(
