@@ -15,7 +15,7 @@ graphql_type(AttemptView, "WebhookAttempt")
 class WebhookInput:
     url: str
     events: list[str] = strawberry.field(
-        description="session.completed and/or student.milestone_unlocked"
+        description="any of session.completed, student.milestone_unlocked and tutor.message_flagged"
     )
     secret: str | None = strawberry.field(
         default=None, description='"whsec_" followed by 24 to 64 random bytes in base64'

@@ -113,6 +113,19 @@ async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults
     assert (seen["id"], seen["message"], seen["category"]) == (flag_id, said, "self_harm")
     assert seen["student_name"] == "Alice Mwaka"
     assert [f["id"] for f in await flags(client, school_admin)] == [flag_id]
+    query = "{ tutorFlags { items { id category severity studentName } pagination { total } } }"
+    graphql = await client.post("/graphql", json={"query": query}, headers=teacher)
+    assert graphql.json()["data"]["tutorFlags"] == {
+        "items": [
+            {
+                "id": flag_id,
+                "category": "self_harm",
+                "severity": "high",
+                "studentName": "Alice Mwaka",
+            }
+        ],
+        "pagination": {"total": 1},
+    }
     for outsider in (
         await sign_in_as(client, await other_teacher(database_url, lesson.class_id)),
         await sign_in_as(client, await other_school_admin(database_url, lesson.class_id)),
