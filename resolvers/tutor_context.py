@@ -14,8 +14,7 @@ from models.identity import User
 from models.sessions import ChatMessage, ClassSession, PracticeAttempt, PracticeQuestion
 from resolvers.sessions import SessionNotActive, visible_session
 from tutor.answers import LETTERS
-from tutor.socratic import PREAMBLE
-from tutor.text import sentences
+from tutor.text import without_preamble
 from tutor.types import Passage, Turn
 
 # Open practice questions whose answers the tutor withholds: the learner's latest ones.
@@ -105,8 +104,7 @@ async def passages(session: AsyncSession, where: Place) -> list[Passage]:
     for block, title in rows:
         text = block.content if block.type == "text" else block.transcript
         if text and block.type != "text":
-            # A transcript's "In this video we explore..." says nothing the lesson teaches.
-            text = " ".join(s for s in sentences(text) if not PREAMBLE.match(s))
+            text = without_preamble(text)
         if text:
             found.append(
                 Passage(f"content_segment_{block.id}", block.lesson_id, title, block.type, text)

@@ -56,8 +56,8 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
 async def test_factual_answers_on_questions_the_lessons_do_not_ask() -> None:
     found = await evaluate_factual()
     assert found["dev"].total >= 30 and found["heldout"].total >= 30
-    assert found["dev"].rate >= 0.85, found["dev"].misses
-    assert found["heldout"].rate >= 0.9  # misses not shown: nobody tunes on them
+    assert found["dev"].rate >= 0.95, found["dev"].misses
+    assert found["heldout"].rate >= 0.95  # misses not shown: nobody tunes on them
 
 
 async def test_no_attempt_of_the_leak_set_gets_an_open_practice_answer() -> None:

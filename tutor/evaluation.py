@@ -19,6 +19,7 @@ from tutor.answers import reveals
 from tutor.lexicon import Category
 from tutor.offline import OfflineTutor
 from tutor.safety import OUTCOMES, SEVERITIES, Outcome, screen
+from tutor.text import without_preamble
 from tutor.types import Passage, TutorRequest
 
 
@@ -57,7 +58,10 @@ def topic_passages(code: str, topic_index: int) -> list[Passage]:
     passages, block = [], topic_index * 100
     for lesson_index, lesson in enumerate(topics[topic_index].lessons):
         lesson_id = topic_index * 10 + lesson_index + 1
-        transcript = f"In this video we explore {lesson.title.lower()}. {lesson.text}"
+        # As the demo seeds it, and as the platform hands it to the tutor (no opening line).
+        transcript = without_preamble(
+            f"In this video we explore {lesson.title.lower()}. {lesson.text}"
+        )
         for kind, text in (("text", lesson.text), ("video", transcript)):
             block += 1
             passages.append(

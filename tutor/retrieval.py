@@ -7,11 +7,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from tutor.text import terms
+from tutor.text import LIGHT, terms
 from tutor.types import Passage
 
 K1, B = 1.2, 0.75
-DEFINITION = re.compile(r"\b(?:an?|the)\s+(\w+)\s+(?:is|are|means|describes|shows)\b", re.I)
+LIGHT_WEIGHT = 0.3
+DEFINITION = re.compile(
+    r"\b(?:an?|the)\s+(\w+)\s+(?:is|are|means|describes|shows|contains|consists)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def rank(passages: list[Passage], question: str, *, boost_lesson: int | None = N
         for term in matched:
             idf = math.log(1 + (len(documents) - frequency[term] + 0.5) / (frequency[term] + 0.5))
             tf = counts[term]
-            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+            weight = LIGHT_WEIGHT if term in LIGHT else 1.0  # the question's content words lead
+            score += weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
         if boost_lesson is not None and passage.lesson_id == boost_lesson:
             score *= 1.5  # the lesson being studied is the likeliest meaning of a question
         if _defines(passage.text, matched):

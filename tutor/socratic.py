@@ -7,7 +7,7 @@ the lesson's state)."""
 import re
 from dataclasses import dataclass
 
-from tutor.text import STOPWORDS, WORD, fold, sentences, terms
+from tutor.text import PREAMBLE, STOPWORDS, WORD, fold, sentences, terms
 
 # "A noun is a word that names ...": the concept (group 2) and its definition.
 DEFINITION = re.compile(r"^(An?|The) ([A-Za-z]{3,}) (is|are|describes|shows|means)\b")
@@ -16,7 +16,6 @@ UNSURE = re.compile(
     r"\bi forgot\b|\bno clue\b",
     re.I,
 )
-PREAMBLE = re.compile(r"^in this video we (?:explore|learn about|look at)\b", re.I)
 KEYBOARD = re.compile(r"asdf|qwer|zxcv|hjkl|sdfg|wert|xcvb|jkl;", re.I)
 
 

@@ -18,6 +18,22 @@ STOPWORDS = frozenset(
 )
 
 
+# Verbs and adjectives a question leans on without naming what it asks about ("what
+# *makes* something a mixture", "what do we *call* the place..."): they count for less
+# than the question's other words when passages are ranked.
+LIGHT = frozenset(
+    """make mak call start work big small happen use need find get go come take put say
+    called named begin thing kind type way part good bad best""".split()  # noqa: SIM905
+)
+PREAMBLE = re.compile(r"^in this video we (?:explore|learn about|look at)\b", re.I)
+
+
+def without_preamble(text: str) -> str:
+    """A video transcript without its "In this video we explore..." opening, which says
+    nothing the lesson teaches."""
+    return " ".join(s for s in sentences(text) if not PREAMBLE.match(s))
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so "Café" and "cafe" match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
