@@ -204,6 +204,16 @@ async def test_the_classs_teacher_delivers_a_lesson_and_another_teacher_cannot(
         headers=teacher,
     )
     assert answer.json()["data"]["startGuidedLesson"]["phase"] == "introduction", answer.text
+    practice = (
+        "mutation($s: String!, $t: Int!) { practiceQuestion(sessionId: $s, topicId: $t) "
+        "{ questionId options } }"
+    )
+    asked = await client.post(
+        "/graphql",
+        json={"query": practice, "variables": {"s": lesson.session_id, "t": lesson.topic_id}},
+        headers=teacher,
+    )
+    assert asked.json()["data"]["practiceQuestion"]["questionId"].startswith("q_"), asked.text
     # No progress is recorded for the teacher.
     assert await rows(
         database_url,
