@@ -188,3 +188,30 @@ async def test_harmless_mentions_are_answered_and_not_flagged(
         assert reply["type"] == "explanation", (message, reply)
         assert "noun" in reply["message"].lower()
     assert await rows(database_url, "SELECT count(*) FROM tutor_flags") == [(0,)]
+
+
+async def test_the_flag_and_the_message_are_written_together_or_not_at_all(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fault while raising the flag (injected here) leaves neither the message nor the
+    flag behind: they share one transaction."""
+    from resolvers import safeguarding
+
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the flag could not be written")
+
+    monkeypatch.setattr(safeguarding, "raise_flag", broken)
+    before = await rows(database_url, "SELECT count(*) FROM chat_messages")
+    answer = await client.post(
+        "/api/v1/ai/chat/",
+        json={"session_id": lesson.session_id, "message": "i want to die"},
+        headers=student,
+    )
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert await rows(database_url, "SELECT count(*) FROM chat_messages") == before
+    assert await rows(database_url, "SELECT count(*) FROM tutor_flags") == [(0,)]
