@@ -1,6 +1,6 @@
 """The safeguarding classifier's trained half: a multinomial naive Bayes model over a
-message's words and word pairs, learned from the examples of tutor/safety_training.json
-(written for it), the development half of tutor/eval_sets/safety.json (never a held-out
+message's words and word pairs, learned from the examples of tutor/safety_training.json and
+tutor/safety_training_2.json (written for it), the development half of tutor/eval_sets/safety.json (never a held-out
 half) and, as harmless examples, the demo lessons' own questions and sentences. It catches phrasings the lexicon (tutor/lexicon.py) has no cue for; its
 decision is explained by the words that weighed most for the category against harmless
 messages.
@@ -21,15 +21,17 @@ from tutor.lexicon import Category
 from tutor.text import STOPWORDS, stem
 
 HERE = Path(__file__).parent
-TRAINING = HERE / "safety_training.json"
+# Two corpora written for the model by two authors who saw neither the evaluation sets nor
+# each other's examples.
+TRAINING = (HERE / "safety_training.json", HERE / "safety_training_2.json")
 DEVELOPMENT = HERE / "eval_sets" / "safety.json"
 NONE = "none"
 # How sure the model must be that a message is of a category, not harmless, before it
 # decides alone (the lexicon's cues decide whatever the model says): lower where a missed
 # message is a child in danger, higher where a false alarm would only cost a redirect.
 # Chosen by cross-validation over the training set and the development half.
-CONFIDENCE = {"self_harm": 0.5, "abuse": 0.5}
-OTHERWISE = 0.7
+CONFIDENCE = {"self_harm": 0.6, "abuse": 0.6}
+OTHERWISE = 0.8
 SMOOTHING = 0.3
 STRONG = 3.0  # how much likelier in the category a word must be to count as a reason
 # A category the model may decide alone: off-topic and steering are left to the lexicon and
@@ -124,7 +126,7 @@ def training_examples() -> list[tuple[str, str]]:
     """What the model learns from: the training set and the development half only."""
     from tutor.safety import normalise  # the classifier's own reading of a message
 
-    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    rows = [row for path in TRAINING for row in json.loads(path.read_text(encoding="utf-8"))]
     if DEVELOPMENT.exists():
         rows += [
             row
