@@ -34,7 +34,7 @@ from rest_compat.responses import error_response
 from rest_compat.router import rest_routes
 from rest_compat.routes import ROUTES
 from schema.root import build_schema
-from tutor import safety_model
+from tutor import safety
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -69,10 +69,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Load the completion model (and import xgboost) now, in the background, rather
         # than in the first prediction request of this process.
         asyncio.get_running_loop().run_in_executor(None, preload_models, state)
-        # Likewise the safeguarding model (about 0.4 s to learn), before the first message,
+        # Likewise the safeguarding classifier (its model takes about 0.4 s to learn, its
+        # patterns to compile), before the first message,
         # but a moment after start-up, so the first answers of a new process are not slowed.
         loop = asyncio.get_running_loop()
-        loop.call_later(1.0, loop.run_in_executor, None, safety_model.model)
+        loop.call_later(1.0, loop.run_in_executor, None, safety.screen, "warming up")
         if settings.background_jobs:
             async with anyio.create_task_group() as background:
                 stop = anyio.Event()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from learnloom.asgi import send_json
@@ -60,7 +60,9 @@ class RateLimiter:
             )
         else:
             storage = MemoryStorage()
-        self._limiter = MovingWindowRateLimiter(storage)
+        # Two counters per key and window, where a moving window keeps (and scans) a
+        # timestamp per hit: what made every authenticated request dearer (issue 18).
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
         self.default = parse(settings.rate_limit_default)
         self.login = parse(settings.rate_limit_login)
         self.ai_chat = parse(settings.rate_limit_ai_chat)

@@ -13,6 +13,7 @@ and phrases, not as whole sentences: "want to die", "wanna die", "ready to die" 
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 
 class Category(Enum):
@@ -31,14 +32,23 @@ class Category(Enum):
 class Cue:
     name: str
     weight: float
-    pattern: re.Pattern[str]
+    source: str  # the pattern, compiled on first use (`compiled`): start-up stays quick
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return compiled(self.source)
+
+
+@cache
+def compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 THRESHOLD = 2.0
 
 
 def _cues(*entries: tuple[str, float, str]) -> tuple[Cue, ...]:
-    return tuple(Cue(name, weight, re.compile(pattern)) for name, weight, pattern in entries)
+    return tuple(Cue(name, weight, pattern) for name, weight, pattern in entries)
 
 
 # Word families shared by several categories.
@@ -681,8 +691,8 @@ CUES: dict[Category, tuple[Cue, ...]] = {
 # Contexts in which a cue's words are harmless: lesson talk, stories, idioms, one's own
 # account. Each takes its weight away from the categories it names. Self-harm and abuse
 # are spared all but the idioms: a child who says it inside a lesson question means it.
-HARMLESS: tuple[tuple[str, float, frozenset[Category], re.Pattern[str]], ...] = tuple(
-    (name, weight, frozenset(categories), re.compile(pattern))
+HARMLESS: tuple[tuple[str, float, frozenset[Category], Cue], ...] = tuple(
+    (name, weight, frozenset(categories), Cue(name, weight, pattern))
     for name, weight, categories, pattern in (
         (
             "a story or a lesson",

@@ -142,8 +142,8 @@ def scores(text: str) -> dict[Category, tuple[float, tuple[str, ...]]]:
         matched = [cue for cue in cues if cue.pattern.search(said)]
         if matched:
             found[category] = (sum(c.weight for c in matched), tuple(c.name for c in matched))
-    for name, weight, categories, pattern in HARMLESS:
-        if pattern.search(said):
+    for name, weight, categories, cue in HARMLESS:
+        if cue.pattern.search(said):
             for category in categories & found.keys():
                 total, names = found[category]
                 found[category] = (total - weight, (*names, f"not: {name}"))
