@@ -397,13 +397,11 @@ def _answer(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) 
     asked = lesson.steps[delivery.step - 1]
     question = lettered(asked["prompt"], asked["options"])
     correct = is_right(response, asked["answer"], asked["options"])
+    unreadable = socratic.read(response, [], [], lesson.vocabulary).kind in ("empty", "nonsense")
     if (
         not correct
-        and socratic.read(response, [], [], lesson.vocabulary).kind
-        in (
-            "empty",
-            "nonsense",
-        )
+        and unreadable
+        and not any(c.isdigit() for c in response)  # "7" is an answer, if a wrong one
         and not _names_an_option(response, asked["options"])
     ):
         return LessonStep(

@@ -54,10 +54,22 @@ def features(normalised: str) -> list[str]:
     no evidence alone ("fraction", "teacher"), but they are in pairs ("hit me", "my uncle");
     a pair of two such words ("at a") is none."""
     words = [stem(w) for w in re.findall(r"[a-z0-9']+", normalised) if any(c.isalpha() for c in w)]
-    plain = STOPWORDS | lesson_words()
+    plain = STOPWORDS | COMMON | lesson_words()
     found = [w for w in words if w not in plain]
     found += [f"{a} {b}" for a, b in pairwise(words) if a not in plain or b not in plain]
     return found
+
+
+# Words any learner uses all the time, whatever they speak of: never evidence by themselves
+# ("i think verbs are doing words" is an answer, not a worry).
+COMMON = frozenset(
+    stem(w)
+    for w in """think thought know feel felt want like keep just really say said tell ask asked
+    mean make get got go going come see look need try help please thing something everything
+    nothing anything one people time day today now always never maybe sometimes good bad okay
+    ok yes lol pls plz u ur im dont cant wont didnt doesnt isnt ill ive id also still even
+    much many lot lots very so too well right wrong sure guess""".split()  # noqa: SIM905
+)
 
 
 @cache
@@ -162,6 +174,8 @@ def predict(normalised: str) -> tuple[Category | None, float, tuple[str, ...]]:
         return None, posteriors.get(label, 0.0), ()
     category = Category(label)
     reasons = trained.reasons(found, label)
-    if category not in DECIDES or len(reasons) < 2:
+    plain = STOPWORDS | COMMON
+    words = {w for reason in reasons for w in reason.split() if w not in plain}
+    if category not in DECIDES or len(words) < 2:
         return None, posteriors[label], ()  # one word is no reason to call an adult
     return category, posteriors[label], reasons
