@@ -138,7 +138,12 @@ def training_examples() -> list[tuple[str, str]]:
     """What the model learns from: the training set and the development half only."""
     from tutor.safety import normalise  # the classifier's own reading of a message
 
-    rows = [row for path in TRAINING for row in json.loads(path.read_text(encoding="utf-8"))]
+    rows = [
+        row
+        for path in TRAINING
+        if path.exists()  # an install without the corpora keeps the lexicon alone
+        for row in json.loads(path.read_text(encoding="utf-8"))
+    ]
     if DEVELOPMENT.exists():
         rows += [
             row
