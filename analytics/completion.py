@@ -8,7 +8,8 @@ calibrates its probabilities on other students (Platt scaling with a positive sl
 keeps the constraints) and measures the result on students it has never seen."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
 import numpy as np
@@ -130,30 +131,44 @@ class Trained:
     features: FeatureSet = PUBLIC
 
 
+class FeatureRow(NamedTuple):
+    """One enrollment as FEATURE_SQL reads it: named, so no module depends on positions."""
+
+    student_id: int
+    hours_watched: float
+    average_score: float | None
+    activity_level: float
+    days_idle: float | None
+    share_completed: float | None
+    score_trend: float | None
+    completed: int
+    course_id: str
+    last_activity: datetime | None
+    as_of: datetime | None
+
+
 def feature_rows(
     cursor: duckdb.DuckDBPyConnection, where: str = "TRUE", parameters: list[Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """(student_id, the ALL_COLUMNS features..., completed, course_id, last_activity, as_of)
-    per enrollment matching `where` (on `f`, the enrollment facts)."""
-    return cursor.execute(FEATURE_SQL.format(where=where), parameters or []).fetchall()
+) -> list[FeatureRow]:
+    """The enrollments matching `where` (on `f`, the enrollment facts)."""
+    found = cursor.execute(FEATURE_SQL.format(where=where), parameters or []).fetchall()
+    return [FeatureRow(*row) for row in found]
 
 
-def feature_matrix(rows: list[tuple[Any, ...]], features: FeatureSet) -> np.ndarray:
+def feature_matrix(rows: list[FeatureRow], features: FeatureSet) -> np.ndarray:
     """The columns of `features` from feature rows; NaN where a value is unknown."""
-    positions = [1 + ALL_COLUMNS.index(name) for name in features.columns]
+    values = [[getattr(row, name) for name in features.columns] for row in rows]
     return np.array(
-        [[np.nan if row[i] is None else row[i] for i in positions] for row in rows],
-        dtype=np.float64,
-    ).reshape(len(rows), len(positions))
+        [[np.nan if v is None else v for v in row] for row in values], dtype=np.float64
+    ).reshape(len(rows), len(features.columns))
 
 
 def load_dataset(cursor: duckdb.DuckDBPyConnection, features: FeatureSet = PUBLIC) -> Dataset:
     rows = feature_rows(cursor)
-    label = 1 + len(ALL_COLUMNS)
     return Dataset(
         features=feature_matrix(rows, features),
-        labels=np.array([r[label] for r in rows], dtype=np.float64),
-        students=np.array([r[0] for r in rows], dtype=np.int64),
+        labels=np.array([r.completed for r in rows], dtype=np.float64),
+        students=np.array([r.student_id for r in rows], dtype=np.int64),
     )
 
 

@@ -33,7 +33,9 @@ class AtRisk:
     reasons: list[str]
 
 
-def _reason(feature: str, value: float) -> str:
+def _reason(feature: str, value: float) -> str | None:
+    """The feature's value as a reason for concern, worded with its sign; None when the value
+    could not be one (a rising score trend is never a reason for risk)."""
     unknown = math.isnan(value)
     if feature == "hours_watched":
         return f"little time in lessons ({value:.1f} h)"
@@ -42,10 +44,14 @@ def _reason(feature: str, value: float) -> str:
     if feature == "activity_level":
         return f"rarely active ({value:.1f} activities a week)"
     if feature == "days_idle":
-        return f"no activity for {value:.0f} days"
+        return None if unknown or value < 1 else f"no activity for {value:.0f} days"
     if feature == "share_completed":
         return "no lessons to complete" if unknown else f"few lessons completed ({value:.0%})"
-    return "no recent scores" if unknown else f"recent scores below their average ({value:+.0f})"
+    if unknown:
+        return "no recent scores"
+    if value >= 0:
+        return None
+    return f"scores falling: recent scores {-value:.0f} points below their average"
 
 
 async def _scope(context: Context, class_id: int | None) -> Scope:
@@ -69,13 +75,24 @@ async def _scope(context: Context, class_id: int | None) -> Scope:
     return Scope(school_id=scope.school_id, classroom_ids=(class_id,))
 
 
-def _ongoing(cursor: Any, scope: Scope) -> list[tuple[Any, ...]]:
-    """Features, names and course names of the unfinished enrollments in scope."""
+@dataclass(frozen=True)
+class Ongoing:
+    """An unfinished enrollment in scope, with the names a teacher reads."""
+
+    features: completion.FeatureRow
+    student_name: str
+    course_name: str
+
+
+def _ongoing(cursor: Any, scope: Scope) -> list[Ongoing]:
     condition, parameters = scope.where()
     rows = completion.feature_rows(cursor, f"f.status = 'active' AND {condition}", parameters)
     names = dict(cursor.execute("SELECT student_id, name FROM students").fetchall())
     courses = dict(cursor.execute("SELECT course_id, course_name FROM courses").fetchall())
-    return [(*row, names.get(row[0], ""), courses.get(row[5], row[5])) for row in rows]
+    return [
+        Ongoing(row, names.get(row.student_id, ""), courses.get(row.course_id, row.course_id))
+        for row in rows
+    ]
 
 
 async def at_risk(context: Context, class_id: int | None, limit: int) -> list[AtRisk]:
@@ -95,32 +112,33 @@ async def at_risk(context: Context, class_id: int | None, limit: int) -> list[At
     rows = await read(context, ("at risk", scope.key), lambda c: _ongoing(c, scope))
     if not rows:
         return []
-    matrix = completion.feature_matrix(rows, features)
+    matrix = completion.feature_matrix([r.features for r in rows], features)
     likelihoods, pushes = await to_thread.run_sync(model.explain, matrix)
     order = np.argsort(likelihoods, kind="stable")[:limit]
     return [_entry(rows[i], float(likelihoods[i]), pushes[i], matrix[i], features) for i in order]
 
 
 def _entry(
-    row: tuple[Any, ...],
+    ongoing: Ongoing,
     likelihood: float,
     push: np.ndarray,
     values: np.ndarray,
     features: completion.FeatureSet,
 ) -> AtRisk:
-    student_id, hours, score, activity = row[0:4]
-    course_id, last_activity, as_of, name, course = row[-5:]
+    row = ongoing.features
     downward = [i for i in np.argsort(push) if push[i] < 0]
-    idle = (as_of - last_activity).days if isinstance(last_activity, datetime) and as_of else None
+    last, as_of = row.last_activity, row.as_of
+    idle = (as_of - last).days if isinstance(last, datetime) and as_of else None
+    worded = (_reason(features.columns[i], float(values[i])) for i in downward)
     return AtRisk(
-        student_id=student_id,
-        name=name,
-        course_id=course_id,
-        course_name=course,
+        student_id=row.student_id,
+        name=ongoing.student_name,
+        course_id=row.course_id,
+        course_name=ongoing.course_name,
         completion_likelihood=round(likelihood, 4),
-        hours_watched=round(float(hours), 1),
-        average_score=None if score is None else round(float(score), 1),
-        activity_level=round(float(activity), 2),
+        hours_watched=round(float(row.hours_watched), 1),
+        average_score=None if row.average_score is None else round(float(row.average_score), 1),
+        activity_level=round(float(row.activity_level), 2),
         days_since_last_activity=idle,
-        reasons=[_reason(features.columns[i], float(values[i])) for i in downward],
+        reasons=[reason for reason in worded if reason is not None],
     )

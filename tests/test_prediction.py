@@ -337,6 +337,15 @@ async def test_at_risk_students_of_a_class_with_reasons(
         assert all(
             any(phrase in reason for phrase in phrases) for row in rows for reason in row["reasons"]
         )
+        # Every course is named as the warehouse names it (not a number from another column).
+        courses = (await client.get("/api/course-analytics", headers=admin)).json()["courses"]
+        names = {c["course_id"]: c["course_name"] for c in courses}
+        assert all(row["course_name"] == names[row["course_id"]] for row in rows), rows[:3]
+        # No reason says the opposite of its figure: a rising score trend is never a risk.
+        for reason in (r for row in rows for r in row["reasons"]):
+            assert "(+" not in reason and "below their average (" not in reason, reason
+            if reason.startswith("scores falling"):
+                assert int(reason.split("recent scores ")[1].split(" ")[0]) > 0, reason
         top = (await client.get(f"{path}?limit=2", headers=teacher)).json()["data"]
         assert top == rows[:2]
         # Another teacher's class is missing, for this teacher.
