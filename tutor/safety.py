@@ -86,6 +86,7 @@ class Screening:
 
 
 ANSWER = Screening(None, 0.0, ())
+PARTIAL = 1.0  # a cue this weighty, below the threshold, decides with the model's agreement
 
 _LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s"})
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -170,7 +171,12 @@ def screen(text: str) -> Screening:
         return best
     if any(name.startswith("not: ") for _, names in found.values() for name in names):
         return best  # a harmless context the lexicon recognised: not for the model to undo
-    predicted, probability, words = safety_model.predict(normalise(text))
+    said = normalise(text)
+    leans, leaning = safety_model.leaning(said)
+    partial, names = found.get(leans, (0.0, ())) if leans else (0.0, ())
+    if leans is not None and partial >= PARTIAL and leaning >= safety_model.AGREEING:
+        return Screening(leans, round(partial, 2), (*names, "model agrees"))
+    predicted, probability, words = safety_model.predict(said)
     if predicted is None:
         return best
     return Screening(predicted, round(probability, 2), tuple(f"model: {w}" for w in words))

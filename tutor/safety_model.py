@@ -33,6 +33,9 @@ NONE = "none"
 CONFIDENCE = {"self_harm": 0.6, "abuse": 0.6}
 OTHERWISE = 0.8
 SMOOTHING = 0.3
+# A lexicon cue too weak to decide alone (at least PARTIAL of the threshold's weight) decides
+# when the model leans the same way at least this much.
+AGREEING = 0.4
 STRONG = 3.0  # how much likelier in the category a word must be to count as a reason
 # A category the model may decide alone: off-topic and steering are left to the lexicon and
 # to the tutor's retrieval, which answer them kindly anyway.
@@ -184,3 +187,13 @@ def predict(normalised: str) -> tuple[Category | None, float, tuple[str, ...]]:
     if category not in DECIDES or len(words) < 2:
         return None, posteriors[label], ()  # one word is no reason to call an adult
     return category, posteriors[label], reasons
+
+
+def leaning(normalised: str) -> tuple[Category | None, float]:
+    """The category the model leans to (None: harmless) and how much, sure or not: for
+    agreeing with a cue of the lexicon too weak to decide alone."""
+    posteriors = model().posteriors(features(normalised))
+    label = max(posteriors, key=lambda name: posteriors[name])
+    if label == NONE or Category(label) not in DECIDES:
+        return None, posteriors[label]
+    return Category(label), posteriors[label]
