@@ -239,6 +239,35 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             r"\bedge of the bridge\b",
         ),
         (
+            "leaving for ever",
+            2.5,
+            r"\bremov\w* myself\b|\bstop bothering (?:everyone|you all|them)\b|\bor ever again\b|"
+            r"\b(?:just )?go forever\b|\bwish (?:a|the) [\w-]+ would (?:just )?(?:hit|kill|crush) me\b|"
+            r"\bwrite a will\b|\b(?:don'?t|dont|do not) deserve (?:food|to live|to eat|to be here)\b|"
+            r"\b(?:don'?t|dont|do not|cant|can'?t) see the point of (?:continuing|living|going on|"
+            r"being here)\b|\bvoices\b.{0,20}\btell\w* me to (?:jump|kill|hurt|die|cut)\b",
+        ),
+        (
+            "asking for oneself",
+            1.5,
+            r"\basking for (?:me|myself)\b|\b(?:i'?m|im) asking for myself\b",
+        ),
+        (
+            "death and its means",
+            1.0,
+            r"\b(?:drown\w*|die|dying|poison\w*|hang\w*|pills|tablets|survive without|painful|"
+            r"bleed\w*|overdos\w*)\b",
+        ),
+        (
+            "a means, again",
+            2.5,
+            r"\b(?:started|start|been) cutting again\b|\bcutting again\b|\b(?:bridge|building|"
+            r"floor|tank|roof|tower)\b.{0,30}\bhigh enough\b|\b(?:i'?ll|i will|im going to|i'?m "
+            r"going to) drink the (?:pesticide|poison|dip|jik|bleach|paraffin)\b|\btaking extra "
+            r"of my [\w']+ pills\b|\bto feel numb\b|\bthe last one\b.{0,10}$|\bpunch\w* walls?\b|"
+            r"\bbang\w* my head\b",
+        ),
+        (
             "hurting oneself, again",
             2.5,
             r"\b(?:scratch|punch|hit|bang|bite)\w* (?:myself|the wall|my head|my arm)\b.{0,40}"
@@ -375,6 +404,23 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             r"\bvisit his room\b|\bcome alone and not tell\b|\b(?:he|she) (?:says|said) (?:he|she) "
             r"(?:was|is) \d{2}\b|\bwants my address\b|\bmy boyfriend is (?:2\d|3\d|4\d)\b|"
             r"\bloves me and wants me to\b",
+        ),
+        (
+            "an adult too close",
+            2.5,
+            r"\btouch\w* my (?:thighs?|legs?|body|chest|breasts?|bum|private)\b|\bshows? me "
+            r"(?:videos|pictures|photos) of naked\b|\bnaked people\b|\bvideo call from my "
+            r"(?:bedroom|bed)\b|\bwith the door locked\b|\b(?:comes?|came) into the (?:girls|boys)'? "
+            r"(?:room|dorm)\b|\bstay behind alone\b|\b(?:sleep|go|come) (?:at|to) his house\b|"
+            r"\bhis girlfriend now\b|\bkisses me\b|\bmakes me touch\b|\b(?:i'?m|im) 1\d and "
+            r"pregnant\b|\bknows where i live\b",
+        ),
+        (
+            "punished until hurt",
+            2.5,
+            r"\b(?:beats?|canes?|whips?|hits?|slaps?)\b (?:me|us)\b.{0,40}\b(?:hosepipe|wire|cable|"
+            r"bleed|blood|hours|until)\b|\bkneel on\b|\bburned my (?:arm|hand|leg|back|face) "
+            r"with\b",
         ),
         (
             "exploitation and neglect",
@@ -620,7 +666,7 @@ CUES: dict[Category, tuple[Cue, ...]] = {
             2.0,
             r"\b(?:arsenal|man ?u|manchester|chelsea|liverpool|man city|"
             r"barcelona|barca|real madrid|afcon|premier league|world cup|epl|champions league|"
-            r"cranes|chipolopolo|harambee stars|the match|simba|yanga|kcca|vipers|gor mahia|"
+            r"cranes|chipolopolo|harambee stars|the match|kcca|vipers|gor mahia|"
             r"zesco)\b|\bwho (?:won|will win|is winning)\b",
         ),
         (
@@ -700,8 +746,8 @@ HARMLESS: tuple[tuple[str, float, frozenset[Category], Cue], ...] = tuple(
             {Category.VIOLENCE, Category.DRUGS, Category.BULLYING},
             r"\b(?:in the|the|our|this|in our) (?:story|play|novel|book|poem|passage|reading|"
             r"history|lesson|experiment|film|class reader|reader|textbook|comprehension)\b.{0,60}\b(?:says?|said|killed|dies|died|drinks?|fight|"
-            r"fought|which word|main idea|verb|noun|why)|\b(?:romeo|juliet|macbeth|the hunter|"
-            r"the lion|the character|the soldiers)\b",
+            r"fought|which word|main idea|verb|noun|why|author|lesson does|takes)|\b(?:romeo|"
+            r"juliet|macbeth|the hunter|the lion|the character|the soldiers|the author)\b",
         ),
         (
             "a grammar question",
@@ -716,6 +762,26 @@ HARMLESS: tuple[tuple[str, float, frozenset[Category], Cue], ...] = tuple(
             {Category.SELF_HARM, Category.VIOLENCE},
             r"\b(?:is|are|'?s) killing me\b|\bdying to\b|\bkill(?:ing)? time\b|\bdie (?:of|from) "
             r"(?:laughter|laughing|boredom)\b|\bcould scream\b|\bdead tired\b|\bdye\b|\bdie my hair\b",
+        ),
+        (
+            "a saying",
+            3.0,
+            {Category.BULLYING},
+            r"\bbully for you\b",
+        ),
+        (
+            "weapons in history and physics",
+            2.5,
+            {Category.VIOLENCE},
+            r"\b(?:atomic bomb|nuclear|fission|hiroshima|nagasaki|recoil\w*|newton'?s?|world war|"
+            r"gun salute|cannon in the)\b",
+        ),
+        (
+            "saying no, and farming",
+            2.5,
+            {Category.DRUGS},
+            r"\bsay no\b|\brefuse\b|\bresist\w*\b|\bpressure me\b|\bweed (?:the|our|beans|maize|"
+            r"crops|the garden|a garden|the field)\b",
         ),
         (
             "science and health",
@@ -737,7 +803,8 @@ HARMLESS: tuple[tuple[str, float, frozenset[Category], Cue], ...] = tuple(
             3.0,
             {Category.SEXUAL},
             r"\bsex ?[:(/]|\bsex (?:m|f|male|female)\b|\b(?:male|female) (?:or|and|/) "
-            r"(?:male|female)\b|\bgender\b|\bsex(?:-| )(?:cells?|linked|chromosomes?|organs?)\b",
+            r"(?:male|female)\b|\bgender\b|\bsex(?:-| )(?:cells?|linked|chromosomes?|organs?)\b|"
+            r"\bsex of (?:a|the) (?:baby|child|plant|animal)\b|\bchromosomes?\b",
         ),
         (
             "a word's meaning in a lesson",
