@@ -218,12 +218,17 @@ def _pick(
     return random.choice([c for c in candidates if distance(c) == best])
 
 
-async def _answered_items(session: AsyncSession, student_id: int) -> set[str]:
-    """The items the learner has answered, under any question id."""
+async def _answered_items(
+    session: AsyncSession, student_id: int, candidates: list[_Candidate]
+) -> set[str]:
+    """Which of the candidate items the learner has answered, under any question id."""
     rows = await session.exec(
         select(PracticeQuestion.item_key)
         .join(PracticeAttempt, col(PracticeAttempt.question_id) == col(PracticeQuestion.id))
-        .where(col(PracticeQuestion.student_id) == student_id)
+        .where(
+            col(PracticeQuestion.student_id) == student_id,
+            col(PracticeQuestion.item_key).in_([c.item_key for c in candidates]),
+        )
     )
     return {key for key in rows if key}
 
@@ -255,7 +260,8 @@ async def question(
                 details={"question_type": [f"This topic has no {question_type} questions."]}
             )
         ratings = await _item_ratings(session, candidates)
-        chosen = _pick(candidates, ratings, band, await _answered_items(session, user.id))
+        answered = await _answered_items(session, user.id, candidates)
+        chosen = _pick(candidates, ratings, band, answered)
         level = difficulty_for(ratings[chosen.item_key])  # the item's own, not the asked-for
         asked = PracticeQuestion(
             id=new_id("q"),

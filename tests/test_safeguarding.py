@@ -5,6 +5,7 @@ acknowledge (audit-logged) and nobody else does; a thin, signed `tutor.message_f
 webhook goes out without the message's text. Harmless messages that mention a sensitive
 word are answered as questions."""
 
+import json
 from pathlib import Path
 
 import httpx
@@ -215,3 +216,25 @@ async def test_the_flag_and_the_message_are_written_together_or_not_at_all(
     assert answer.status_code == 500 and answer.json()["error"]["code"] == "INTERNAL_SERVER_ERROR"
     assert await rows(database_url, "SELECT count(*) FROM chat_messages") == before
     assert await rows(database_url, "SELECT count(*) FROM tutor_flags") == [(0,)]
+
+
+async def test_a_cry_for_help_through_the_stream_is_answered_with_care_and_flagged(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    student = await headers_of(client, "STUDENT")
+    response = await client.post(
+        "/api/v1/ai/chat/",
+        json={"session_id": lesson.session_id, "message": "i want to end my life"},
+        headers={**student, "Accept": "text/event-stream"},
+    )
+    assert response.status_code == 200 and response.headers["content-type"].startswith(
+        "text/event-stream"
+    )
+    final = json.loads(response.text.strip().split("\n\n")[-1].split("\n")[1][6:])["data"]
+    assert final["type"] == "redirect" and "116" in final["message"]
+    assert "noun" not in response.text.lower()  # no lesson sentence streamed first
+    assert await rows(
+        database_url, "SELECT source, category, chat_message_id IS NOT NULL FROM tutor_flags"
+    ) == [("chat", "self_harm", True)]

@@ -126,7 +126,7 @@ def answer(request: TutorRequest) -> TutorReply:
     guarded = safety.guard(request)
     if guarded is not None:
         return guarded
-    steering = safety.screen(request.message).category is Category.STEERING
+    steering = safety.steers(request.message)
     question = _question_of(request)
     usable = [p for p in request.passages if _safe_sentences(p)]
     hits = rank(usable, question, boost_lesson=request.lesson_id)

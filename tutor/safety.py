@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tutor import safety_model
@@ -152,14 +153,19 @@ def scores(text: str) -> dict[Category, tuple[float, tuple[str, ...]]]:
 
 
 def steers(text: str) -> bool:
-    """Whether `text` addresses the tutor ("ignore your instructions"): lexicon cues only."""
-    return scores(text).get(Category.STEERING, (0.0, ()))[0] >= THRESHOLD
+    """Whether `text` addresses the tutor ("ignore your instructions"): the steering cues
+    alone, since every sentence of the lesson material is asked this on each answer."""
+    said = normalise(text)
+    weight = sum(cue.weight for cue in CUES[Category.STEERING] if cue.pattern.search(said))
+    return weight >= THRESHOLD
 
 
+@lru_cache(maxsize=4096)
 def screen(text: str) -> Screening:
-    """The category of `text` (None: a question to answer). The lexicon's cues decide first:
-    when several categories reach the threshold, the one a child most needs an adult for
-    wins a close call. Without a cue, the trained model (tutor/safety_model.py) decides when
+    """The category of `text` (None: a question to answer), remembered, since the chat, the
+    provider and the offline tutor each ask it of the same message. The lexicon's cues
+    decide first: when several categories reach the threshold, the one a child most needs an
+    adult for wins a close call. Without a cue, the trained model (tutor/safety_model.py) decides when
     it is sure; its reasons are the words that weighed most."""
     found = scores(text)
     best: Screening = ANSWER
