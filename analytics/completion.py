@@ -1,5 +1,5 @@
 """The completion model: will a student finish a course, from how much they study, how well
-they score and how often they are active (DESIGN.md §6, learnloom-analytics-api.txt §6).
+they score and how often they are active (docs/analytics.md, learnloom-analytics-api.txt §6).
 
 Training reads one row per enrollment from a warehouse snapshot (label: completed), splits
 by student so nobody is in two parts, fits XGBoost with monotone constraints (more study,

@@ -1,5 +1,5 @@
 """The figures of the LearnLoom analytics API, computed on a warehouse snapshot as
-DESIGN.md §6 defines them, restricted to a scope (everything, one school, some classrooms)
+docs/analytics.md defines them, restricted to a scope (everything, one school, some classrooms)
 and narrowed by the filters a caller asks for (one course, one school).
 
 The figures read the aggregates of analytics/star.py: `enrollment_facts` (one row per

@@ -1,7 +1,7 @@
 """The Open University Learning Analytics Dataset (OULAD) as a warehouse source: a folder
 of its seven CSV files, loaded into the same star schema as the platform.
 
-Mapping (DESIGN.md §6):
+Mapping (docs/analytics.md):
 - a module presentation (`AAA` + `2013J`) is a course `AAA-2013J`, its subject the module;
 - each studentInfo row is an enrollment: Pass or Distinction is `completed`, Withdrawn is
   `withdrawn`, Fail is `failed` (not completed; a dropout only by the idle rule);

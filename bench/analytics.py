@@ -1,4 +1,4 @@
-"""The analytics benchmark (DESIGN.md §7): 10,000 students and 10 million activities in
+"""The analytics benchmark (docs/budgets.md): 10,000 students and 10 million activities in
 PostgreSQL; the warehouse refresh's wall time and peak memory (full, then incremental);
 each analytics endpoint's first answer on a new snapshot and its p50/p99 under 16
 concurrent clients against a running server; and the same figures computed directly on
@@ -40,7 +40,7 @@ CONCURRENCY = 16
 P50_BUDGET_MS, P99_BUDGET_MS = 10.0, 50.0
 ETL_SECONDS_BUDGET, ETL_MB_BUDGET = 60.0, 2048.0
 
-# Enrolled activities with possible minutes, as the warehouse keeps them (DESIGN.md §6).
+# Enrolled activities with possible minutes, as the warehouse keeps them (docs/analytics.md).
 HISTORY = """
     WITH h AS (
         SELECT h.student_id, t.subject_id, h.accessed_at AT TIME ZONE 'UTC' AS at, h.score

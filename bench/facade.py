@@ -1,5 +1,5 @@
 """`make bench`: the REST facade against a bare Starlette endpoint and against Strawberry's
-own /graphql view, one server process, one run, printed as ratios against DESIGN.md §7.
+own /graphql view, one server process, one run, printed as ratios against docs/budgets.md.
 
 Also an authenticated one-row read (`/api/v1/auth/me/`: token, user, rate-limit
 bookkeeping) against /api/health in the same run (issue 18: at least 0.3 of its
@@ -186,7 +186,7 @@ def main() -> int:
         ("start to first 200 on /api/health (s)", startup, "<=", 2.0),
         ("idle server RSS (MB)", idle_rss, "<=", 250.0),
     ]
-    print(f"\n{'budget (DESIGN.md §7)':44} {'measured':>9} {'budget':>10}  verdict")
+    print(f"\n{'budget (docs/budgets.md)':44} {'measured':>9} {'budget':>10}  verdict")
     failed = any(r.errors for rounds in results.values() for r in rounds)
     if failed:
         print("some responses were not 200: the figures above are not comparable")

@@ -1,5 +1,5 @@
 """The application under benchmark: the real app plus a bare Starlette JSON endpoint in the
-same process, behind the same middleware, as the baseline of DESIGN.md §7."""
+same process, behind the same middleware, as the baseline of docs/budgets.md."""
 
 from starlette.applications import Starlette
 from starlette.requests import Request

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     graphql_default_page_size: int = Field(default=5, ge=1, description="cost of an unpaged list")
     graphql_max_page_size: int = Field(default=100, ge=1)
     graphql_introspection: bool = True  # analysts use GraphiQL; switch off if not wanted
-    # Analytics windows (DESIGN.md §6): "active" and "dropped" look back this many days.
+    # Analytics windows (docs/analytics.md): "active" and "dropped" look back this many days.
     analytics_active_days: int = Field(default=7, ge=1)
     analytics_dropout_days: int = Field(default=30, ge=1)
     # The warehouse reloads what changed this often (grio-api-v1.txt §9.3); 0 turns it off.

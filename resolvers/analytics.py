@@ -1,4 +1,4 @@
-"""The LearnLoom analytics figures for the caller's scope (DESIGN.md §5): everything for a
+"""The LearnLoom analytics figures for the caller's scope (docs/access.md): everything for a
 super admin, their school for a school admin, their classrooms for a teacher."""
 
 import hashlib

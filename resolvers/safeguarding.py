@@ -1,5 +1,5 @@
-"""Safeguarding around the tutor (DESIGN.md §8): each message a learner sends is screened
-(tutor/safety.py) before any answer; a message the tutor must not answer gets the
+"""Safeguarding around the tutor (the README's "Safeguarding"): each message a learner sends
+is screened (tutor/safety.py) before any answer; a message the tutor must not answer gets the
 safeguarding or redirecting reply, and one an adult must hear about becomes a flag, written
 in the same transaction as the message, with a thin `tutor.message_flagged` event in the
 outbox (no message text: receivers fetch the flag with a token).

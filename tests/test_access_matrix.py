@@ -14,7 +14,7 @@ from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 
-# DESIGN.md §5: only health checks, login and refresh answer without a token.
+# docs/access.md: only health checks, login and refresh answer without a token.
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/api/system-status"),

@@ -64,7 +64,7 @@ def _time(value: object) -> datetime:
 
 
 def expected(enrollments: list, history: list, keep) -> dict:  # type: ignore[no-untyped-def]
-    """DESIGN.md §6, computed in plain Python."""
+    """docs/analytics.md, computed in plain Python."""
     scoped = [e for e in enrollments if keep(e)]
     pairs = {(e.student_id, e.subject_id) for e in scoped}
     as_of = max(_time(h.accessed_at) for h in history)
