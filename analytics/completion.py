@@ -1,18 +1,23 @@
 """The completion model: will a student finish a course, from how much they study, how well
 they score and how often they are active (docs/analytics.md, learnloom-analytics-api.txt §6).
 
-Training reads one row per enrollment from a warehouse snapshot (label: completed), splits
-by student so nobody is in two parts, fits XGBoost with monotone constraints (more study,
+Training reads finished enrollments as they stood at several horizons (analytics/horizons.py:
+after weeks 1 to 12 and at shares of the course, never from end-of-enrollment figures;
+label: completed), splits by student so nobody is in two parts, fits XGBoost with monotone constraints (more study,
 higher scores and more activity never lower the likelihood) on the training students,
 calibrates its probabilities on other students (Platt scaling with a positive slope, which
-keeps the constraints) and measures the result on students it has never seen."""
+keeps the constraints) and measures the result per horizon on students it has never seen.
+One model serves every horizon: the three public figures are read as "so far" whatever the
+moment, and the at-risk model is told how far into the course the enrollment is."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
+
+from analytics.horizons import GATE, HORIZONS, PointInTime, training_rows
 
 if TYPE_CHECKING:
     import xgboost as xgb
@@ -31,14 +36,16 @@ class FeatureSet:
         return "(" + ",".join(map(str, self.monotone)) + ")"
 
 
-# /api/predict: what a caller can send. More study, higher scores, more activity never hurt.
+# /api/predict: what a caller can send, read as the figures so far. More study, higher scores,
+# more activity never hurt.
 PUBLIC = FeatureSet("completion", ("hours_watched", "average_score", "activity_level"), (1, 1, 1))
-# The at-risk list knows more: how long since the last activity (never helps), the share of
-# the course's lessons completed (never hurts) and how recent scores compare with the mean.
+# The at-risk list knows more, all as of the moment it is asked: days since the last activity
+# (never helps), the pace through the lessons against the time elapsed (never hurts), how
+# the last four weeks' scores compare with the mean so far, and how far into the course.
 RISK = FeatureSet(
     "risk",
-    (*PUBLIC.columns, "days_idle", "share_completed", "score_trend"),
-    (1, 1, 1, -1, 1, 0),
+    (*PUBLIC.columns, "days_idle", "lesson_pace", "score_trend", "weeks_elapsed"),
+    (1, 1, 1, -1, 1, 0, 0),
 )
 FEATURES = PUBLIC.columns
 TEST_SHARE, CALIBRATION_SHARE = 0.2, 0.2
@@ -55,27 +62,6 @@ PARAMETERS: dict[str, Any] = {
 }
 ROUNDS, EARLY_STOP = 300, 30
 
-# One row per enrollment of `enrollment_facts f` filtered by {where}. activity_level:
-# activities per week from enrollment to the course's last activity (the end of the course
-# so far), at least one week.
-FEATURE_SQL = """
-    WITH course_end AS (SELECT course_id, max(last_activity) AS ends FROM enrollment_facts GROUP BY course_id)
-    SELECT f.student_id,
-           f.minutes / 60.0 AS hours_watched,
-           f.score_sum / nullif(f.score_count, 0) AS average_score,
-           f.activities / greatest(1.0, date_diff('day', coalesce(f.enrolled_at, c.ends), c.ends) / 7.0)
-               AS activity_level,
-           date_diff('day', coalesce(f.last_activity, f.enrolled_at, c.ends), c.ends) AS days_idle,
-           f.completed_lessons / nullif(co.lessons, 0) AS share_completed,
-           f.recent_score - f.score_sum / nullif(f.score_count, 0) AS score_trend,
-           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END AS completed,
-           f.course_id, f.last_activity, (SELECT as_of FROM meta) AS as_of
-    FROM enrollment_facts f JOIN course_end c USING (course_id) LEFT JOIN courses co USING (course_id)
-    WHERE {where}
-    ORDER BY f.student_id, f.course_id
-"""
-ALL_COLUMNS = RISK.columns  # the feature columns of FEATURE_SQL, in order, after student_id
-
 
 class NotEnoughData(Exception):
     """Too few enrollments, or only one outcome, to train and evaluate on."""
@@ -83,17 +69,21 @@ class NotEnoughData(Exception):
 
 @dataclass
 class Dataset:
-    features: (
-        np.ndarray
-    )  # one row per enrollment, one column per feature; NaN where a student has no score yet
+    """One row per finished enrollment and horizon (analytics/horizons.py), one column per
+    feature; NaN where a value is unknown (no score yet)."""
+
+    features: np.ndarray
     labels: np.ndarray
     students: np.ndarray
+    horizons: np.ndarray  # each row's horizon name
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def part(self, mask: np.ndarray) -> "Dataset":
-        return Dataset(self.features[mask], self.labels[mask], self.students[mask])
+        return Dataset(
+            self.features[mask], self.labels[mask], self.students[mask], self.horizons[mask]
+        )
 
 
 @dataclass
@@ -119,56 +109,43 @@ class Evaluation:
     # (mean predicted, observed share, rows) per tenth of the probability range
     calibration: list[tuple[float, float, int]] = field(default_factory=list)
     roc: list[tuple[float, float]] = field(default_factory=list)  # (false, true positive rate)
+    # Of the enrollments that did not complete, the share among the lowest-likelihood fifth:
+    # how many a teacher who helps one student in five would reach.
+    caught: float = 0.0
 
 
 @dataclass
 class Trained:
     booster: "xgb.Booster"
     calibration: Calibration
-    evaluation: Evaluation
+    horizons: dict[str, Evaluation]  # held-out figures per horizon, in HORIZONS order
     rows: int
     importance: dict[str, float]
     features: FeatureSet = PUBLIC
 
-
-class FeatureRow(NamedTuple):
-    """One enrollment as FEATURE_SQL reads it: named, so no module depends on positions."""
-
-    student_id: int
-    hours_watched: float
-    average_score: float | None
-    activity_level: float
-    days_idle: float | None
-    share_completed: float | None
-    score_trend: float | None
-    completed: int
-    course_id: str
-    last_activity: datetime | None
-    as_of: datetime | None
+    @property
+    def evaluation(self) -> Evaluation:
+        """The figures at the horizon that decides publication (week 2)."""
+        return self.horizons[GATE]
 
 
-def feature_rows(
-    cursor: duckdb.DuckDBPyConnection, where: str = "TRUE", parameters: list[Any] | None = None
-) -> list[FeatureRow]:
-    """The enrollments matching `where` (on `f`, the enrollment facts)."""
-    found = cursor.execute(FEATURE_SQL.format(where=where), parameters or []).fetchall()
-    return [FeatureRow(*row) for row in found]
-
-
-def feature_matrix(rows: list[FeatureRow], features: FeatureSet) -> np.ndarray:
-    """The columns of `features` from feature rows; NaN where a value is unknown."""
+def feature_matrix(rows: Sequence[PointInTime], features: FeatureSet) -> np.ndarray:
+    """The columns of `features` from point-in-time rows; NaN where a value is unknown."""
     values = [[getattr(row, name) for name in features.columns] for row in rows]
     return np.array(
         [[np.nan if v is None else v for v in row] for row in values], dtype=np.float64
     ).reshape(len(rows), len(features.columns))
 
 
-def load_dataset(cursor: duckdb.DuckDBPyConnection, features: FeatureSet = PUBLIC) -> Dataset:
-    rows = feature_rows(cursor)
+def load_dataset(
+    cursor: duckdb.DuckDBPyConnection, features: FeatureSet = PUBLIC, dropout_days: int = 30
+) -> Dataset:
+    rows = training_rows(cursor, dropout_days)
     return Dataset(
         features=feature_matrix(rows, features),
         labels=np.array([r.completed for r in rows], dtype=np.float64),
         students=np.array([r.student_id for r in rows], dtype=np.int64),
+        horizons=np.array([r.horizon for r in rows], dtype=object),
     )
 
 
@@ -195,10 +172,12 @@ def train(data: Dataset, features: FeatureSet = PUBLIC) -> Trained:
     import xgboost as xgb  # imported when training, not by every web process at start-up
 
     train_part, calibration_part, test_part = split_by_student(data)
+    gate = test_part.part(test_part.horizons == GATE)
     for name, part in (
         ("training", train_part),
         ("calibration", calibration_part),
         ("test", test_part),
+        (f"test ({GATE})", gate),
     ):
         if len(part) < 10 or len(set(part.labels.tolist())) < 2:
             raise NotEnoughData(
@@ -225,7 +204,7 @@ def train(data: Dataset, features: FeatureSet = PUBLIC) -> Trained:
     return Trained(
         booster=booster,
         calibration=calibration,
-        evaluation=evaluate(predicted, test_part.labels),
+        horizons=per_horizon(predicted, test_part),
         rows=len(data),
         importance={name: float(gains.get(name, 0.0)) for name in names},  # type: ignore[arg-type]
         features=features,
@@ -278,6 +257,26 @@ def auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def per_horizon(predicted: np.ndarray, test: Dataset) -> dict[str, Evaluation]:
+    """The held-out figures of each horizon that has rows with both outcomes."""
+    found = {}
+    for horizon in HORIZONS:
+        inside = test.horizons == horizon.name
+        if len(set(test.labels[inside].tolist())) == 2:
+            found[horizon.name] = evaluate(predicted[inside], test.labels[inside])
+    return found
+
+
+def caught(predicted: np.ndarray, labels: np.ndarray, share: float = 0.2) -> float:
+    """Of the rows labelled 0, the share within the lowest-likelihood `share` of rows (ties
+    broken by position, so the fifth is exactly a fifth)."""
+    missed = labels == 0
+    if not missed.any():
+        return 0.0
+    lowest = np.argsort(predicted, kind="stable")[: round(share * len(predicted))]
+    return float(missed[lowest].sum() / missed.sum())
+
+
 def evaluate(predicted: np.ndarray, labels: np.ndarray) -> Evaluation:
     clipped = np.clip(predicted, 1e-12, 1 - 1e-12)
     bins = []
@@ -305,4 +304,5 @@ def evaluate(predicted: np.ndarray, labels: np.ndarray) -> Evaluation:
         rows=len(labels),
         calibration=bins,
         roc=roc,
+        caught=caught(predicted, labels),
     )

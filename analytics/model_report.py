@@ -1,10 +1,12 @@
-"""An evaluation report of a trained completion model, as one self-contained HTML page with
-inline SVG charts (no scripts, no network): the ROC curve, the calibration plot and how much
-each feature contributes, measured on students the model never saw."""
+"""An evaluation report of the trained completion models, as one self-contained HTML page with
+inline SVG charts (no scripts, no network): per horizon, the figures, a ROC curve and a
+calibration plot, measured on students the models never saw; and how much each feature
+contributes."""
 
 from html import escape
 from pathlib import Path
 
+from analytics.completion import Trained
 from analytics.training import Outcome
 
 SIZE, PAD = 320, 40
@@ -30,13 +32,73 @@ def _frame(title: str, x_label: str, y_label: str, body: str) -> str:
 </svg><figcaption>{escape(title)}</figcaption></figure>"""
 
 
-def render(outcome: Outcome) -> str:
-    trained, evaluation = outcome.trained, outcome.trained.evaluation
-    roc = " ".join(_xy(x, y) for x, y in [*evaluation.roc, (1.0, 1.0)])
-    calibration = "".join(
-        f'<circle cx="{PAD + p * SIZE:.1f}" cy="{PAD + (1 - o) * SIZE:.1f}" r="{3 + min(9, n**0.5 / 2):.1f}" fill="#2a7" fill-opacity="0.7"><title>{n} enrollments</title></circle>'
-        for p, o, n in evaluation.calibration
+HORIZONS_SENTENCE = (
+    "Each horizon is a moment in an enrollment: after its first 1, 2, 4, 8 or 12 weeks, or a "
+    "quarter, half or three quarters of the way through its course. The figures are those of "
+    "students the model never saw, seen with only what was known at that moment, as a teacher "
+    "sees an ongoing student; late horizons look better because more is known by then."
+)
+
+
+def horizon_table(outcome: Outcome) -> str:
+    """Both models' held-out figures per horizon, as plain text."""
+    lines = [
+        f"{'model':<11}{'horizon':<15}{'rows':>6}{'completed':>10}{'AUC':>7}{'Brier':>7}"
+        f"{'log-loss':>9}{'caught':>8}"
+    ]
+    for name, trained in (("completion", outcome.trained), ("at-risk", outcome.risk)):
+        if trained is None:
+            continue
+        for horizon, e in trained.horizons.items():
+            lines.append(
+                f"{name:<11}{horizon:<15}{e.rows:>6}{e.base_rate:>10.2f}{e.auc:>7.3f}"
+                f"{e.brier:>7.3f}{e.log_loss:>9.3f}{e.caught:>8.0%}"
+            )
+    lines.append(
+        "caught: of the enrollments that did not complete, the share among the lowest-"
+        "likelihood fifth"
     )
+    return "\n".join(lines)
+
+
+def _charts(trained: Trained, model: str) -> str:
+    """One ROC and one calibration chart per horizon."""
+    found = []
+    for horizon, evaluation in trained.horizons.items():
+        roc = " ".join(_xy(x, y) for x, y in [*evaluation.roc, (1.0, 1.0)])
+        calibration = "".join(
+            f'<circle cx="{PAD + p * SIZE:.1f}" cy="{PAD + (1 - o) * SIZE:.1f}" r="{3 + min(9, n**0.5 / 2):.1f}" fill="#2a7" fill-opacity="0.7"><title>{n} enrollments</title></circle>'
+            for p, o, n in evaluation.calibration
+        )
+        found.append(
+            f"<h3>{escape(model)}, {escape(horizon)}: AUC {evaluation.auc:.3f}, Brier "
+            f"{evaluation.brier:.3f}</h3>"
+            + _frame(
+                f"ROC curve, {horizon}",
+                "false positive rate",
+                "true positive rate",
+                f'<polyline points="{roc}" fill="none" stroke="#27a" stroke-width="2"/>',
+            )
+            + _frame(
+                f"Calibration, {horizon}: predicted against observed (circle size: enrollments)",
+                "predicted",
+                "observed",
+                calibration,
+            )
+        )
+    return "".join(found)
+
+
+def _rows(trained: Trained) -> str:
+    return "".join(
+        f"<tr><td>{escape(h)}</td><td>{e.rows:,}</td><td>{e.base_rate:.2f}</td><td>{e.auc:.3f}</td>"
+        f"<td>{e.brier:.3f}</td><td>{e.log_loss:.3f}</td><td>{e.caught:.0%}</td></tr>"
+        for h, e in trained.horizons.items()
+    )
+
+
+def render(outcome: Outcome) -> str:
+    trained = outcome.trained
     top = max(trained.importance.values()) or 1.0
     bars = "".join(
         f"<tr><td>{escape(name)}</td><td><span class=bar style='width:{240 * gain / top:.0f}px'></span> {gain:.1f}</td></tr>"
@@ -45,8 +107,13 @@ def render(outcome: Outcome) -> str:
     verdict = (
         f"published as version {escape(outcome.published.version)}"
         if outcome.published
-        else f"not published: AUC below the minimum {outcome.min_auc:.2f}"
+        else f"not published: week-2 AUC below the minimum {outcome.min_auc:.2f}"
     )
+    header = (
+        "<tr><th>horizon</th><th>rows</th><th>completed</th><th>AUC</th><th>Brier</th>"
+        "<th>log-loss</th><th>non-completers in the lowest fifth</th></tr>"
+    )
+    risk = outcome.risk
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Completion model evaluation</title>
 <style>
@@ -56,18 +123,18 @@ table {{ border-collapse: collapse; }} td, th {{ padding: .2rem .8rem; text-alig
 .bar {{ display: inline-block; height: .8rem; background: #27a; }}
 </style></head><body>
 <h1>Completion model evaluation</h1>
-<p>Trained on {trained.rows:,} enrollments of warehouse snapshot {escape(outcome.snapshot_version)};
-measured on the {evaluation.rows:,} enrollments of students it never saw (completion rate
-{evaluation.base_rate:.2f}). Result: {verdict}.</p>
-<table>
-<tr><th>AUC</th><td>{evaluation.auc:.3f}</td><td>chance that a student who completes is ranked above one who does not (0.5 is guessing)</td></tr>
-<tr><th>log-loss</th><td>{evaluation.log_loss:.3f}</td><td>lower is better</td></tr>
-<tr><th>Brier score</th><td>{evaluation.brier:.3f}</td><td>mean squared error of the likelihoods; lower is better</td></tr>
-</table>
+<p>Trained on {trained.rows:,} rows of warehouse snapshot {escape(outcome.snapshot_version)}:
+finished enrollments, each seen at every horizon it was still ongoing at. Result: {verdict}
+(publication needs the week-2 AUC).</p>
+<p>{escape(HORIZONS_SENTENCE)}</p>
+<h2>The completion model (/api/predict)</h2>
+<table>{header}{_rows(trained)}</table>
+<p>AUC: the chance that a student who completes is ranked above one who does not (0.5 is
+guessing). Brier score: mean squared error of the likelihoods; lower is better.</p>
 {_risk(outcome)}
-{_frame("ROC curve", "false positive rate", "true positive rate", f'<polyline points="{roc}" fill="none" stroke="#27a" stroke-width="2"/>')}
-{_frame("Calibration: predicted likelihood against the observed share (circle size: enrollments)", "predicted", "observed", calibration)}
-<h2>What the model relies on</h2>
+{_charts(trained, "completion model")}
+{_charts(risk, "at-risk model") if risk is not None else ""}
+<h2>What the completion model relies on</h2>
 <p>Total gain of the splits on each feature. The model may only raise the likelihood as hours,
 scores and activity rise (monotone constraints).</p>
 <table>{bars}</table>
@@ -78,13 +145,16 @@ scores and activity rise (monotone constraints).</p>
 def _risk(outcome: Outcome) -> str:
     if outcome.risk is None:
         return "<p>The at-risk model (more features) could not be trained on this data.</p>"
-    risk = outcome.risk.evaluation
     verdict = "published" if outcome.risk_published else "not published"
+    header = (
+        "<tr><th>horizon</th><th>rows</th><th>completed</th><th>AUC</th><th>Brier</th>"
+        "<th>log-loss</th><th>non-completers in the lowest fifth</th></tr>"
+    )
     return (
-        f"<p>The at-risk list's model also reads days since the last activity, the share of "
-        f"lessons completed and the recent score trend: AUC {risk.auc:.3f}, log-loss "
-        f"{risk.log_loss:.3f}, Brier {risk.brier:.3f} on the same held-out students "
-        f"({verdict}).</p>"
+        "<h2>The at-risk model</h2><p>It also reads the days since the last activity, the pace "
+        "through the lessons against the time elapsed, the last four weeks' score trend and "
+        f"the weeks elapsed, each as of the horizon ({verdict}).</p>"
+        f"<table>{header}{_rows(outcome.risk)}</table>"
     )
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from analytics.completion import Calibration, Trained, raw
+from analytics.completion import Calibration, Evaluation, Trained, raw
+from analytics.horizons import GATE
 from analytics.warehouse import new_version
 
 POINTER = "CURRENT"
@@ -59,13 +60,12 @@ def publish(directory: Path, trained: Trained, snapshot_version: str) -> ModelIn
         trained_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         rows=trained.rows,
         features=list(trained.features.columns),
+        # The top-level figures are those of the horizon that decides publication (week 2);
+        # every horizon's are under "horizons".
         metrics={
-            "auc": evaluation.auc,
-            "log_loss": evaluation.log_loss,
-            "brier": evaluation.brier,
-            "base_rate": evaluation.base_rate,
-            "test_rows": evaluation.rows,
-            "calibration": evaluation.calibration,
+            **figures(evaluation),
+            "horizon": GATE,
+            "horizons": {name: figures(e) for name, e in trained.horizons.items()},
         },
         calibration=asdict(trained.calibration),
         snapshot_version=snapshot_version,
@@ -83,6 +83,18 @@ def publish(directory: Path, trained: Trained, snapshot_version: str) -> ModelIn
         for path in _paths(directory, old_version):
             path.unlink(missing_ok=True)
     return info
+
+
+def figures(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "auc": evaluation.auc,
+        "log_loss": evaluation.log_loss,
+        "brier": evaluation.brier,
+        "base_rate": evaluation.base_rate,
+        "test_rows": evaluation.rows,
+        "caught": evaluation.caught,
+        "calibration": evaluation.calibration,
+    }
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ def _courses(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE presentations AS
         SELECT code_module, code_presentation, code_module || '-' || code_presentation AS course_id,
                make_date(CAST(left(code_presentation, 4) AS INTEGER),
-                         CASE right(code_presentation, 1) WHEN 'B' THEN 2 WHEN 'J' THEN 10 END, 1) AS starts
+                         CASE right(code_presentation, 1) WHEN 'B' THEN 2 WHEN 'J' THEN 10 END, 1) AS starts,
+               TRY_CAST(module_presentation_length AS DOUBLE) AS length_days
         FROM read_csv(?, header = true, all_varchar = true)
     """,
         [_file(folder, "courses")],
@@ -91,11 +92,11 @@ def _courses(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
         )
     warehouse.execute(
         """
-        INSERT INTO courses (course_id, subject_id, course_name, subject_name, lessons)
-        SELECT p.course_id, NULL, p.course_id, p.code_module, count(a.id_assessment)
+        INSERT INTO courses (course_id, subject_id, course_name, subject_name, lessons, starts_at, length_days)
+        SELECT p.course_id, NULL, p.course_id, p.code_module, count(a.id_assessment), p.starts, p.length_days
         FROM presentations p LEFT JOIN read_csv(?, header = true, all_varchar = true) a
              USING (code_module, code_presentation)
-        GROUP BY p.course_id, p.code_module
+        GROUP BY p.course_id, p.code_module, p.starts, p.length_days
     """,
         [_file(folder, "assessments")],
     )

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-SCHEMA_VERSION = 4  # a snapshot of another version is rebuilt in full, never updated
+SCHEMA_VERSION = 5  # a snapshot of another version is rebuilt in full, never updated
 
 TABLES = {
     "students": "student_id BIGINT, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR",
-    "courses": "course_id VARCHAR, subject_id BIGINT, course_name VARCHAR, subject_name VARCHAR, lessons INTEGER",
+    # starts_at and length_days: where the source knows them (an OULAD presentation's), else NULL
+    "courses": "course_id VARCHAR, subject_id BIGINT, course_name VARCHAR, subject_name VARCHAR, lessons INTEGER, "
+    "starts_at TIMESTAMP, length_days DOUBLE",
     "enrollments": "student_id BIGINT, course_id VARCHAR, classroom_id BIGINT, school_id BIGINT, "
     "status VARCHAR, enrolled_at TIMESTAMP, completed_lessons INTEGER",
     "activities": "activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, "

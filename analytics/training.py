@@ -1,5 +1,6 @@
-"""Training the completion model on the current warehouse snapshot and publishing it, unless
-it measures below the minimum AUC on held-out students (the previous model keeps serving)."""
+"""Training the completion models on the current warehouse snapshot and publishing each,
+unless its held-out AUC at week 2 (analytics/horizons.py) is below the minimum: a model that
+cannot warn early is not worth serving, and the previous one keeps serving."""
 
 import logging
 from dataclasses import dataclass
@@ -32,15 +33,18 @@ def risk_dir(models_dir: Path) -> Path:
     return models_dir / "risk"
 
 
-def train_and_publish(warehouse_dir: Path, models_dir: Path, min_auc: float) -> Outcome:
-    """Both models from the current snapshot, each published if its held-out AUC reaches
-    `min_auc`. The public model must train; the at-risk one is skipped if it cannot."""
+def train_and_publish(
+    warehouse_dir: Path, models_dir: Path, min_auc: float, dropout_days: int = 30
+) -> Outcome:
+    """Both models from the current snapshot, each published if its held-out week-2 AUC
+    reaches `min_auc`. The public model must train; the at-risk one is skipped if it cannot.
+    `dropout_days`: the idle time after which an unfinished enrollment counts as dropped."""
     with open_current(warehouse_dir) as current:
         if current is None:
             raise NoWarehouse("No warehouse snapshot yet: run `learnloom etl refresh` first")
         snapshot_version, connection = current
-        public = load_dataset(connection.cursor(), PUBLIC)
-        extended = load_dataset(connection.cursor(), RISK)
+        public = load_dataset(connection.cursor(), PUBLIC, dropout_days)
+        extended = load_dataset(connection.cursor(), RISK, dropout_days)
     trained = train(public, PUBLIC)
     published = (
         publish(models_dir, trained, snapshot_version)
@@ -58,7 +62,12 @@ def train_and_publish(warehouse_dir: Path, models_dir: Path, min_auc: float) -> 
 
 
 def retrain_after_refresh(
-    result: RefreshResult, warehouse_dir: Path, models_dir: Path, min_auc: float, min_rows: int
+    result: RefreshResult,
+    warehouse_dir: Path,
+    models_dir: Path,
+    min_auc: float,
+    min_rows: int,
+    dropout_days: int = 30,
 ) -> Outcome | None:
     """Train on the new snapshot when the refresh changed at least `min_rows` rows (0: never
     on its own) or when there is no model yet. None when nothing was trained."""
@@ -67,31 +76,32 @@ def retrain_after_refresh(
     if current_version(models_dir) is not None and result.rows_added < min_rows:
         return None
     try:
-        outcome = train_and_publish(warehouse_dir, models_dir, min_auc)
+        outcome = train_and_publish(warehouse_dir, models_dir, min_auc, dropout_days)
     except NotEnoughData as error:
         log.info("completion model not trained: %s", error)
         return None
     evaluation = outcome.trained.evaluation
     if outcome.published is None:
         log.warning(
-            "completion model not published: held-out AUC %.3f is below %.2f",
+            "completion model not published: held-out week-2 AUC %.3f is below %.2f",
             evaluation.auc,
             min_auc,
         )
     else:
         log.info(
-            "completion model %s published: held-out AUC %.3f",
+            "completion model %s published: held-out week-2 AUC %.3f",
             outcome.published.version,
             evaluation.auc,
         )
     return outcome
 
 
-def model_settings(settings: Settings) -> tuple[Path, Path, float, int]:
+def model_settings(settings: Settings) -> tuple[Path, Path, float, int, int]:
     """The arguments of retrain_after_refresh that come from the settings."""
     return (
         settings.warehouse_dir,
         settings.model_dir,
         settings.model_min_auc,
         settings.model_retrain_rows,
+        settings.analytics_dropout_days,
     )

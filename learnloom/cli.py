@@ -214,8 +214,8 @@ def etl_refresh(
             else "not published (below LEARNLOOM_MODEL_MIN_AUC)"
         )
         console.print(
-            f"completion model retrained: held-out AUC {outcome.trained.evaluation.auc:.3f}, "
-            + verdict
+            f"completion model retrained: held-out week-2 AUC "
+            f"{outcome.trained.evaluation.auc:.3f}, " + verdict
         )
 
 
@@ -267,41 +267,33 @@ def train(
 ) -> None:
     """Train the completion model on the warehouse and publish it if it is good enough."""
     from analytics.completion import NotEnoughData
-    from analytics.model_report import write_report
+    from analytics.model_report import horizon_table, write_report
     from analytics.training import NoWarehouse, train_and_publish
 
     settings = get_settings()
     with console.status("Training the completion model"):
         try:
             outcome = train_and_publish(
-                settings.warehouse_dir, settings.model_dir, settings.model_min_auc
+                settings.warehouse_dir,
+                settings.model_dir,
+                settings.model_min_auc,
+                settings.analytics_dropout_days,
             )
         except (NoWarehouse, NotEnoughData) as error:
             console.print(f"[red]Cannot train:[/red] {error}")
             raise typer.Exit(2) from None
     evaluation = outcome.trained.evaluation
     console.print(
-        f"{outcome.trained.rows:,} enrollments from snapshot {outcome.snapshot_version}; "
-        f"held-out students' {evaluation.rows:,} enrollments (completion rate "
-        f"{evaluation.base_rate:.2f}):\n"
-        f"  AUC {evaluation.auc:.3f}   log-loss {evaluation.log_loss:.3f}   "
-        f"Brier {evaluation.brier:.3f}"
+        f"{outcome.trained.rows:,} rows (finished enrollments seen at each horizon) from "
+        f"snapshot {outcome.snapshot_version}; figures on held-out students:"
     )
-    for predicted, observed, rows in evaluation.calibration:
-        console.print(f"  predicted {predicted:.2f}  observed {observed:.2f}  ({rows} enrollments)")
-    if outcome.risk is not None:
-        risk = outcome.risk.evaluation
-        console.print(
-            f"at-risk model (also days idle, share of lessons completed, score trend): "
-            f"AUC {risk.auc:.3f}   log-loss {risk.log_loss:.3f}   Brier {risk.brier:.3f}   "
-            + ("published" if outcome.risk_published else "[red]not published[/red]")
-        )
+    console.print(horizon_table(outcome), markup=False, highlight=False)
     if report is not None:
         write_report(report, outcome)
         console.print(f"report written to {report}")
     if outcome.published is None:
         console.print(
-            f"[red]not published[/red]: AUC {evaluation.auc:.3f} is below the minimum "
+            f"[red]not published[/red]: week-2 AUC {evaluation.auc:.3f} is below the minimum "
             f"{outcome.min_auc:.2f} (LEARNLOOM_MODEL_MIN_AUC); the previous model keeps serving"
         )
         raise typer.Exit(1)

@@ -1,6 +1,7 @@
 """Students least likely to complete their courses, for the staff who can help them: a
 teacher's classes, a school admin's school, everything for a super admin. Each comes with
-the reasons, the features that pulled the model's likelihood down."""
+the reasons, the features that pulled the model's likelihood down. Every figure is as the
+enrollment stands at the warehouse's `as_of` (analytics/horizons.py), as the model learnt."""
 
 import math
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import numpy as np
 from anyio import to_thread
 
 from analytics import completion
+from analytics.horizons import PointInTime, ongoing_rows
 from analytics.metrics import Scope
 from learnloom.errors import NotFound
 from models.classrooms import Classroom
@@ -45,13 +47,15 @@ def _reason(feature: str, value: float) -> str | None:
         return f"rarely active ({value:.1f} activities a week)"
     if feature == "days_idle":
         return None if unknown or value < 1 else f"no activity for {value:.0f} days"
-    if feature == "share_completed":
-        return "no lessons to complete" if unknown else f"few lessons completed ({value:.0%})"
-    if unknown:
-        return "no recent scores"
-    if value >= 0:
-        return None
-    return f"scores falling: recent scores {-value:.0f} points below their average"
+    if feature == "lesson_pace":
+        if unknown or value >= 1:
+            return None
+        return f"behind with lessons ({value:.0%} of the pace the course's time asks)"
+    if feature == "score_trend":
+        if unknown or value >= 0:
+            return None
+        return f"scores falling: last four weeks {-value:.0f} points below their average"
+    return None  # weeks elapsed is context, never a reason
 
 
 async def _scope(context: Context, class_id: int | None) -> Scope:
@@ -79,14 +83,14 @@ async def _scope(context: Context, class_id: int | None) -> Scope:
 class Ongoing:
     """An unfinished enrollment in scope, with the names a teacher reads."""
 
-    features: completion.FeatureRow
+    features: PointInTime
     student_name: str
     course_name: str
 
 
 def _ongoing(cursor: Any, scope: Scope) -> list[Ongoing]:
     condition, parameters = scope.where()
-    rows = completion.feature_rows(cursor, f"f.status = 'active' AND {condition}", parameters)
+    rows = ongoing_rows(cursor, condition, parameters)
     names = dict(cursor.execute("SELECT student_id, name FROM students").fetchall())
     courses = dict(cursor.execute("SELECT course_id, course_name FROM courses").fetchall())
     return [
@@ -127,8 +131,8 @@ def _entry(
 ) -> AtRisk:
     row = ongoing.features
     downward = [i for i in np.argsort(push) if push[i] < 0]
-    last, as_of = row.last_activity, row.as_of
-    idle = (as_of - last).days if isinstance(last, datetime) and as_of else None
+    last = row.last_activity
+    idle = (row.cutoff - last).days if isinstance(last, datetime) else None
     worded = (_reason(features.columns[i], float(values[i])) for i in downward)
     return AtRisk(
         student_id=row.student_id,

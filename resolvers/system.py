@@ -31,12 +31,22 @@ class SystemStatus:
 
 
 @dataclass(frozen=True)
+class ModelHorizon:
+    horizon: str
+    auc: float
+    brier: float
+    test_rows: int
+    caught: float
+
+
+@dataclass(frozen=True)
 class AiHealth:
     status: str
     version: str
     response_time_ms: int
     model_loaded: bool
     last_training: datetime | None
+    model_horizons: list[ModelHorizon]
 
 
 HEALTHY = Health(status="ok", message="Backend is running")
@@ -78,7 +88,24 @@ async def ai_health(context: Context, version: str) -> AiHealth:
         response_time_ms=round(took_ms),
         model_loaded=model is not None,
         last_training=model.info.trained if model is not None else None,
+        model_horizons=horizons(model),
     )
+
+
+def horizons(model: LoadedModel | None) -> list[ModelHorizon]:
+    """The served model's held-out figures per horizon, as its metadata records them."""
+    if model is None:
+        return []
+    return [
+        ModelHorizon(
+            horizon=name,
+            auc=round(float(m["auc"]), 4),
+            brier=round(float(m["brier"]), 4),
+            test_rows=int(m["test_rows"]),
+            caught=round(float(m.get("caught", 0.0)), 4),
+        )
+        for name, m in model.info.metrics.get("horizons", {}).items()
+    ]
 
 
 async def database_connected(context: Context) -> bool:

@@ -25,6 +25,21 @@ class SystemStatus:
     )
 
 
+@strawberry.type(
+    description="The served completion model's figures at one horizon, on held-out students."
+)
+class ModelHorizon:
+    horizon: str = strawberry.field(
+        description='A moment in an enrollment: "week 2", "50% of course".'
+    )
+    auc: float
+    brier: float
+    test_rows: int
+    caught: float = strawberry.field(
+        description="Of the held-out enrollments that did not complete, the share among the lowest-likelihood fifth."
+    )
+
+
 @strawberry.type(description="Readiness of the AI service (grio-api-v1.txt §5.6).")
 class AiHealth:
     status: str = strawberry.field(description="healthy, or degraded when no model is loaded")
@@ -32,6 +47,9 @@ class AiHealth:
     response_time_ms: int
     model_loaded: bool
     last_training: datetime | None
+    model_horizons: list[ModelHorizon] = strawberry.field(
+        description="Per horizon, the held-out figures of the model served; empty without one."
+    )
 
 
 @strawberry.type(description="The outcome of a warehouse refresh (POST /api/refresh-data).")
