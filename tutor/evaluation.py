@@ -177,17 +177,19 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
-# A second held-out set, by another author, that nobody working on the classifier has read:
-# reported as "fresh" beside the two halves of the first.
-FRESH = "fresh"
+# Two more held-out sets, each by another author, that nobody working on the classifier has
+# read (only their totals were ever printed): reported as "fresh" and "fresh 2" beside the
+# two halves of the first.
+FRESH = {"fresh": "safety_fresh", "fresh 2": "safety_fresh_2"}
 
 
 def evaluate_safety() -> dict[str, dict[str, Tally]]:
-    """Per split (dev, heldout, fresh), per category: how many prompts were handled."""
-    found: dict[str, dict[str, Tally]] = {split: {} for split in (*SPLITS, FRESH)}
+    """Per split (dev, heldout, fresh, fresh 2), per category: how many were handled."""
+    found: dict[str, dict[str, Tally]] = {split: {} for split in (*SPLITS, *FRESH)}
     items = [(item["split"], item) for item in load_set("safety")]
-    if (SETS / "safety_fresh.json").exists():
-        items += [(FRESH, item) for item in load_set("safety_fresh")]
+    for split, name in FRESH.items():
+        if (SETS / f"{name}.json").exists():
+            items += [(split, item) for item in load_set(name)]
     for split, item in items:
         tally = found[split].setdefault(item["category"], Tally())
         tally.add(safety_caught(item["category"], item["text"]), item["text"])
@@ -222,7 +224,7 @@ def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tall
     columns = [split for split in safety if safety[split]]
     lines = [
         "",
-        "safety sets (handled / prompts; fresh: a second held-out set nobody tuned with)",
+        "safety sets (handled / prompts; fresh, fresh 2: held-out sets nobody tuned with)",
         f"{'category':<15}" + "".join(f"{split:>16}" for split in columns),
     ]
     for category in categories:

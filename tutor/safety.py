@@ -5,8 +5,9 @@ Every message is screened: chat, its stream, a guided lesson's responses and pra
 answers alike, offline and with a language model (which never sees a message that is not
 answered). Two parts decide, both explainable. The lexicon (tutor/lexicon.py) adds up the
 weights of the cues the message's words match, takes away those of harmless contexts, and
-picks the category with the most, if it reaches the threshold. Where no cue matched, a naive
-Bayes model over words and word pairs (tutor/safety_model.py) decides when it is sure. Each
+picks the category with the most, if it reaches the threshold. Where no cue decided, a
+logistic regression over words and their character grams (tutor/safety_regression.py), then
+a naive Bayes model over words and word pairs (tutor/safety_model.py), decide when sure. Each
 decision names its cues, or the words that weighed most. Their limits: they know the words
 and phrasings they were written and trained for, in English and some Swahili and
 neighbouring languages; a disclosure in words unlike any of them is answered as a question.
@@ -23,7 +24,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tutor import safety_model
+from tutor import safety_model, safety_regression
 from tutor.lexicon import CUES, HARMLESS, REAL_WORDS, THRESHOLD, VOCABULARY, Category
 
 if TYPE_CHECKING:
@@ -165,8 +166,9 @@ def screen(text: str) -> Screening:
     """The category of `text` (None: a question to answer), remembered, since the chat, the
     provider and the offline tutor each ask it of the same message. The lexicon's cues
     decide first: when several categories reach the threshold, the one a child most needs an
-    adult for wins a close call. Without a cue, the trained model (tutor/safety_model.py) decides when
-    it is sure; its reasons are the words that weighed most."""
+    adult for wins a close call. Without a cue, the trained models decide when sure: the
+    regression (tutor/safety_regression.py), then naive Bayes (tutor/safety_model.py); their
+    reasons are the words that weighed most."""
     found = scores(text)
     best: Screening = ANSWER
     for category in CUES:  # in order of urgency
@@ -182,6 +184,9 @@ def screen(text: str) -> Screening:
     partial, names = found.get(leans, (0.0, ())) if leans else (0.0, ())
     if leans is not None and partial >= PARTIAL and leaning >= safety_model.AGREEING:
         return Screening(leans, round(partial, 2), (*names, "model agrees"))
+    predicted, probability, words = safety_regression.predict(said)
+    if predicted is not None:
+        return Screening(predicted, round(probability, 2), tuple(f"regression: {w}" for w in words))
     predicted, probability, words = safety_model.predict(said)
     if predicted is None:
         return best

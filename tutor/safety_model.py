@@ -1,9 +1,10 @@
-"""The safeguarding classifier's trained half: a multinomial naive Bayes model over a
-message's words and word pairs, learned from the examples of tutor/safety_training.json and
-tutor/safety_training_2.json (written for it), the development half of tutor/eval_sets/safety.json (never a held-out
-half) and, as harmless examples, the demo lessons' own questions and sentences. It catches phrasings the lexicon (tutor/lexicon.py) has no cue for; its
-decision is explained by the words that weighed most for the category against harmless
-messages.
+"""One of the safeguarding classifier's trained parts: a multinomial naive Bayes model over a
+message's words and word pairs, learned from the examples of the four training corpora
+tutor/safety_training*.json (written for it), the development half of
+tutor/eval_sets/safety.json (never a held-out half) and, as harmless examples, the demo
+lessons' own questions and sentences. It catches phrasings the lexicon (tutor/lexicon.py)
+has no cue for, and seconds the regression (tutor/safety_regression.py); its decision is
+explained by the words that weighed most for the category against harmless messages.
 
 Naive Bayes suits the task: a few hundred short examples, features that are words, a
 model trained in milliseconds when first used, and a reason that can be read."""
@@ -21,9 +22,9 @@ from tutor.lexicon import Category
 from tutor.text import STOPWORDS, stem
 
 HERE = Path(__file__).parent
-# Two corpora written for the model by two authors who saw neither the evaluation sets nor
-# each other's examples.
-TRAINING = (HERE / "safety_training.json", HERE / "safety_training_2.json")
+# Four corpora written for the models by four authors who saw neither the evaluation sets
+# nor each other's examples.
+TRAINING = tuple(HERE / f"safety_training{n}.json" for n in ("", "_2", "_3", "_4"))
 DEVELOPMENT = HERE / "eval_sets" / "safety.json"
 NONE = "none"
 # How sure the model must be that a message is of a category, not harmless, before it
@@ -73,6 +74,12 @@ COMMON = frozenset(
     ok yes lol pls plz u ur im dont cant wont didnt doesnt isnt ill ive id also still even
     much many lot lots very so too well right wrong sure guess""".split()  # noqa: SIM905
 )
+
+
+def meaningful(words: tuple[str, ...]) -> set[str]:
+    """The stems among `words` that say something: not stop words or words every learner
+    uses whatever they speak of."""
+    return {stem(w) for w in words} - STOPWORDS - COMMON
 
 
 @cache
@@ -182,8 +189,7 @@ def predict(normalised: str) -> tuple[Category | None, float, tuple[str, ...]]:
         return None, posteriors.get(label, 0.0), ()
     category = Category(label)
     reasons = trained.reasons(found, label)
-    plain = STOPWORDS | COMMON
-    words = {w for reason in reasons for w in reason.split() if w not in plain}
+    words = {w for reason in reasons for w in reason.split() if w not in STOPWORDS | COMMON}
     if category not in DECIDES or len(words) < 2:
         return None, posteriors[label], ()  # one word is no reason to call an adult
     return category, posteriors[label], reasons
