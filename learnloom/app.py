@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
 from learnloom.graphql_view import GraphQLView
-from learnloom.middleware import StandardHeadersMiddleware
+from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
 from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
@@ -101,6 +101,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 RateLimitMiddleware, limiter=state.limiter, tokens=state.tokens, settings=settings
             ),
             *cors(settings),
+            # Innermost: its refusals carry the request id, the rate-limit and CORS headers.
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                timeout=settings.body_timeout_seconds,
+            ),
         ],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
         lifespan=lifespan,

@@ -82,6 +82,22 @@ class Conflict(AppError):
     code, status, default_message = "CONFLICT", 409, "The request conflicts with the current state"
 
 
+class PayloadTooLarge(AppError):
+    """The request body is over the size the server reads."""
+
+    code, status, default_message = "PAYLOAD_TOO_LARGE", 413, "The request body is too large"
+
+
+class RequestTimeout(AppError):
+    """The client did not send its whole body in time."""
+
+    code, status, default_message = (
+        "REQUEST_TIMEOUT",
+        408,
+        "The request body did not arrive in time",
+    )
+
+
 class ValidationFailed(AppError):
     """Input validation failed; details name each field."""
 

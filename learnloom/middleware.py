@@ -4,7 +4,11 @@ import itertools
 import re
 import secrets
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from learnloom.asgi import send_json
+from learnloom.errors import AppError, PayloadTooLarge, RequestTimeout
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Unique across processes (random prefix) and requests (counter); cheaper than uuid4,
@@ -58,4 +62,69 @@ def _incoming_id(scope: Scope) -> str | None:
         if name == b"x-request-id":
             text = value.decode("latin-1")
             return text if _SAFE_ID.match(text) else None
+    return None
+
+
+class BodyLimitMiddleware:
+    """Reads each request body, at most `max_bytes` of it, within `timeout` seconds, before
+    any route parses it: a larger body is refused with 413 (at once when its Content-Length
+    says so), a body still arriving after the timeout with 408. The route then reads the
+    body from memory, so nothing downstream can be made to hold a huge or endless body."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(send, PayloadTooLarge(details=self._details()))
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        with anyio.move_on_after(self.timeout) as waited:
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_bytes:
+                    await self._refuse(send, PayloadTooLarge(details=self._details()))
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+        if waited.cancelled_caught:
+            await self._refuse(send, RequestTimeout())
+            return
+        body, delivered = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # the disconnect, once the response is sent
+
+        await self.app(scope, replay, send)
+
+    def _details(self) -> dict[str, list[str]]:
+        return {"body": [f"At most {self.max_bytes} bytes are accepted."]}
+
+    @staticmethod
+    async def _refuse(send: Send, error: AppError) -> None:
+        await send_json(send, error.status, error.body(), extra=[(b"connection", b"close")])
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
     return None

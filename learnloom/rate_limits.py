@@ -20,7 +20,8 @@ from resolvers.tokens import TokenService, TokenType
 log = logging.getLogger(__name__)
 
 # Probes and static files are not counted: a load balancer checking health every second
-# must never lock a school out, nor must a page's twenty assets.
+# must never lock a school out, nor must a page's twenty assets. Probes still report the
+# caller's budget in the headers (grio-api-v1.txt §10.4: all responses carry them).
 EXEMPT_PATHS = ("/api/health", "/api/v1/ai/health/")
 EXEMPT_PREFIXES = ("/static/",)
 
@@ -77,6 +78,15 @@ class RateLimiter:
             return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
         return Verdict(allowed, item.amount, stats.remaining, int(stats.reset_time))
 
+    async def peek(self, item: RateLimitItem, scope: str, key: str) -> Verdict:
+        """The budget left, without spending any."""
+        try:
+            stats = await self._limiter.get_window_stats(item, scope, key)
+        except Exception:
+            log.exception("rate limit store unavailable; budget not reported")
+            return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
+        return Verdict(True, item.amount, stats.remaining, int(stats.reset_time))
+
 
 def client_ip(scope: Scope, trusted_proxies: frozenset[str]) -> str:
     """The peer's address, or the nearest untrusted address in X-Forwarded-For when the
@@ -109,10 +119,14 @@ class RateLimitMiddleware:
         state = scope.setdefault("state", {})
         state["client_ip"] = ip = client_ip(scope, self._trusted)
         path = scope["path"]
-        if scope["method"] == "OPTIONS" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
+        if scope["method"] == "OPTIONS" or path.startswith(EXEMPT_PREFIXES):
             await self.app(scope, receive, send)
             return
-        verdict = await self._limiter.hit(self._limiter.default, "default", self._caller(scope, ip))
+        caller = self._caller(scope, ip)
+        if path in EXEMPT_PATHS:
+            verdict = await self._limiter.peek(self._limiter.default, "default", caller)
+        else:
+            verdict = await self._limiter.hit(self._limiter.default, "default", caller)
         if not verdict.allowed:
             await _refuse(send, verdict)
             return

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # Rate limits, in the `limits` notation ("5/minute"). Shared through Redis when REDIS_URL
     # is set, so several server processes spend one budget.
     rate_limit_default: str = "300/minute"
+    # A body larger than this is refused with 413 before it is read further; one that has not
+    # fully arrived after body_timeout_seconds is refused with 408 (a slow sender holds no
+    # worker for long).
+    max_body_bytes: int = Field(default=1 << 20, ge=1024, description="bytes")
+    body_timeout_seconds: float = Field(default=30, gt=0)
     rate_limit_login: str = "5/minute"
     rate_limit_ai_chat: str = "100/minute"
     rate_limit_prefix: str = "learnloom"

@@ -26,7 +26,13 @@ async def test_responses_carry_rate_limit_headers(client: httpx.AsyncClient) -> 
     assert int(response.headers["x-ratelimit-limit"]) == 100000
     assert 0 <= int(response.headers["x-ratelimit-remaining"]) < 100000
     assert int(response.headers["x-ratelimit-reset"]) >= int(time.time())
-    assert "x-ratelimit-limit" not in (await client.get("/api/health")).headers
+    # Probes report the caller's budget too (§10.4: all responses), without spending it.
+    for probe in ("/api/health", "/api/v1/ai/health/"):
+        before = int((await client.get("/api/system-status")).headers["x-ratelimit-remaining"])
+        probed = await client.get(probe)
+        assert probed.headers["x-ratelimit-limit"] == "100000", probe
+        assert int(probed.headers["x-ratelimit-remaining"]) == before, probe
+        assert int(probed.headers["x-ratelimit-reset"]) >= int(time.time())
 
 
 async def test_login_is_limited_per_ip_across_rest_and_graphql(
@@ -79,7 +85,8 @@ async def test_default_limit_applies_to_everything_but_health(
             429,
             "RATE_LIMIT_EXCEEDED",
         )
-        assert (await client.get("/api/health")).status_code == 200
+        health = await client.get("/api/health")
+        assert health.status_code == 200 and health.headers["x-ratelimit-remaining"] == "0"
 
 
 @pytest.fixture
