@@ -4,18 +4,13 @@ from functools import cache
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from learnloom.settings import Settings
 from schema.errors import is_unexpected, log_unexpected
-from schema.limits import QueryLimits, limits_rule
+from schema.limits import QueryLimits, limits_extension
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
@@ -43,8 +38,9 @@ def build_schema(settings: Settings) -> LearnLoomSchema:
         default_page_size=settings.graphql_default_page_size,
         max_page_size=settings.graphql_max_page_size,
         introspection=settings.graphql_introspection,
+        max_fields=settings.graphql_max_fields,
     )
-    rule = limits_rule(limits)
+    checked = limits_extension(limits)
     return LearnLoomSchema(
         query=Query,
         mutation=Mutation,
@@ -54,12 +50,11 @@ def build_schema(settings: Settings) -> LearnLoomSchema:
         ),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            lambda: AddValidationRules([rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-            # Dashboards send the same few documents again and again: parse and validate
-            # each once (bounded LRU caches; the validation key includes the schema and rules).
+            # Dashboards send the same few documents again and again: each is parsed once
+            # (a bounded LRU cache), and validated once (by the limits' extension).
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            checked,
         ],
     )
 

@@ -1,13 +1,14 @@
 """Abuse limits on client GraphQL documents, each with its own error code."""
 
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 import strawberry
-from graphql import parse, validate
+from graphql import get_introspection_query, parse
 
-from schema.limits import QueryLimits, limits_rule
+from schema.limits import QueryLimits, check
 from tests.conftest import client_for, make_settings
 
 pytestmark = pytest.mark.anyio
@@ -109,7 +110,7 @@ def cost_errors(query: str, max_cost: int) -> list[str]:
         introspection=True,
     )
     schema = strawberry.Schema(query=ListQuery)._schema
-    return [e.extensions["code"] for e in validate(schema, parse(query), [limits_rule(limits)])]
+    return [e.extensions["code"] for e in check(schema, parse(query), None, limits)]
 
 
 def test_lists_multiply_the_cost_of_what_they_hold() -> None:
@@ -120,3 +121,49 @@ def test_lists_multiply_the_cost_of_what_they_hold() -> None:
     # Unpaged lists cost the default page size; a variable page costs the maximum.
     assert cost_errors("{ items { id } }", 11) == []
     assert cost_errors("query($n: Int!) { items(limit: $n) { id } }", 100) == ["QUERY_TOO_COSTLY"]
+
+
+async def test_aliases_and_fields_inside_introspection_are_counted(
+    client: httpx.AsyncClient,
+) -> None:
+    """118 aliases of the whole schema once returned 12 MB in 12-41 s, anonymously."""
+    copies = " ".join(f"a{i}: types {{ name fields {{ name }} }}" for i in range(118))
+    started = time.perf_counter()
+    response = await client.post("/graphql", json={"query": f"{{ __schema {{ {copies} }} }}"})
+    took = time.perf_counter() - started
+    codes = {e["extensions"]["code"] for e in response.json()["errors"]}
+    assert {"TOO_MANY_ALIASES", "TOO_MANY_FIELDS"} <= codes and response.json()["data"] is None
+    assert len(response.content) < 10_000
+    print(f"refused in {took * 1000:.0f} ms")
+    # GraphiQL's own introspection query still passes.
+    full = await client.post("/graphql", json={"query": get_introspection_query(descriptions=True)})
+    assert "errors" not in full.json() and full.json()["data"]["__schema"]["types"]
+
+
+async def test_repeated_fields_are_refused_before_the_costly_validation(
+    client: httpx.AsyncClient,
+) -> None:
+    """440 copies of one field cost seconds of validation (it compares every pair)."""
+    for copies in (440, 439):  # a changed copy must not miss a cache and be validated
+        query = "{ " + " ".join(["health { status }"] * copies) + " }"
+        started = time.perf_counter()
+        response = await client.post("/graphql", json={"query": query})
+        took = time.perf_counter() - started
+        assert response.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_FIELDS"
+        print(f"{copies} copies refused in {took * 1000:.0f} ms")
+    few = await client.post("/graphql", json={"query": "{ health { status } health { status } }"})
+    assert few.json()["data"]["health"]["status"] == "ok"
+
+
+async def test_input_lists_count_toward_the_cost(client: httpx.AsyncClient) -> None:
+    """30 aliases of predictCompletions with 1,000 inputs each: refused on cost, whether the
+    inputs are inline or in variables, before anyone is authenticated."""
+    item = {"hoursWatched": 1, "averageScore": 50, "activityLevel": 1}
+    inputs = [item] * 1000
+    body = " ".join(
+        f"p{i}: predictCompletions(inputs: $inputs) {{ completionLikelihood }}" for i in range(30)
+    )
+    query = f"query($inputs: [CompletionInput!]!) {{ {body} }}"
+    response = await client.post("/graphql", json={"query": query, "variables": {"inputs": inputs}})
+    errors = response.json()["errors"]
+    assert errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY", errors
