@@ -5,10 +5,11 @@ import re
 import secrets
 
 import anyio
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from learnloom.asgi import send_json
-from learnloom.errors import AppError, PayloadTooLarge, RequestTimeout
+from learnloom.errors import AppError, BadRequest, PayloadTooLarge, RequestTimeout
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Unique across processes (random prefix) and requests (counter); cheaper than uuid4,
@@ -68,8 +69,10 @@ def _incoming_id(scope: Scope) -> str | None:
 class BodyLimitMiddleware:
     """Reads each request body, at most `max_bytes` of it, within `timeout` seconds, before
     any route parses it: a larger body is refused with 413 (at once when its Content-Length
-    says so), a body still arriving after the timeout with 408. The route then reads the
-    body from memory, so nothing downstream can be made to hold a huge or endless body."""
+    says so), a body still arriving after the timeout with 408, a JSON body that is not
+    JSON (invalid UTF-8, a lone surrogate, nesting past 1,024 levels, a number too large
+    for a double) with 400. The route then reads the body from memory, so nothing
+    downstream can be made to hold a huge or endless body, or to parse a hostile one."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
         self.app = app
@@ -102,6 +105,12 @@ class BodyLimitMiddleware:
             await self._refuse(send, RequestTimeout())
             return
         body, delivered = b"".join(chunks), False
+        if body and _is_json(scope):
+            try:
+                orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                await self._refuse(send, BadRequest(f"Malformed JSON in the request body: {exc}"))
+                return
 
         async def replay() -> Message:
             nonlocal delivered
@@ -118,6 +127,13 @@ class BodyLimitMiddleware:
     @staticmethod
     async def _refuse(send: Send, error: AppError) -> None:
         await send_json(send, error.status, error.body(), extra=[(b"connection", b"close")])
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -29,6 +29,20 @@ class Page(Generic[T]):
         return self.offset > 0
 
 
+MAX_SEARCH = 100  # characters: longer than any name, e-mail or region a list is searched by
+
+
+def search_pattern(search: str | None) -> str | None:
+    """The LIKE pattern of a list's `search` filter (None: no filter); a search longer than
+    any name could be is refused rather than scanned for."""
+    if not search or not search.strip():
+        return None
+    if len(search) > MAX_SEARCH:
+        raise ValidationFailed(details={"search": [f"At most {MAX_SEARCH} characters."]})
+    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def check_window(limit: int, offset: int) -> None:
     details = {}
     if not 1 <= limit <= MAX_LIMIT:

@@ -19,7 +19,7 @@ from models.identity import AuditLog, School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
 
 ADMINS = {Role.SUPER_ADMIN, Role.SCHOOL_ADMIN}
@@ -73,10 +73,12 @@ async def list_schools(
         statement = statement.where(col(School.id) == user.school_id)
     if country is not None:
         statement = statement.where(col(School.country) == country.upper())
-    if search:
-        pattern = f"%{search.strip().lower()}%"
+    if (pattern := search_pattern(search)) is not None:
         statement = statement.where(
-            or_(func.lower(School.name).like(pattern), func.lower(School.region).like(pattern))
+            or_(
+                func.lower(School.name).like(pattern, escape="\\"),
+                func.lower(School.region).like(pattern, escape="\\"),
+            )
         )
     if not include_archived:
         statement = statement.where(col(School.is_archived).is_(False))

@@ -123,13 +123,16 @@ class TokenService:
         if payload.get("typ") != expected.value:
             raise InvalidToken(f"An {expected.value} token is required here")
         try:
+            user_id = int(payload["sub"])
+            if not 0 < user_id < 2**63:
+                raise ValueError(user_id)  # no account has such an id: never a query for it
             return Claims(
-                user_id=int(payload["sub"]),
+                user_id=user_id,
                 type=expected,
                 token_version=int(payload.get("tv", -1)),
                 expires_at=datetime.fromtimestamp(payload["exp"], UTC),
                 family=payload.get("fam"),
                 remember_me=bool(payload.get("rm", False)),
             )
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError, OSError) as exc:  # e.g. exp in year 10^12
             raise InvalidToken("The token is invalid") from exc

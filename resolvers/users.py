@@ -19,7 +19,7 @@ from models.identity import School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
 
 ADMINS = {Role.SUPER_ADMIN, Role.SCHOOL_ADMIN}
@@ -85,13 +85,12 @@ async def list_users(
         statement = statement.where(col(User.role) == role.upper())
     if is_active is not None:
         statement = statement.where(col(User.is_active).is_(is_active))
-    if search:
-        pattern = f"%{search.strip().lower()}%"
+    if (pattern := search_pattern(search)) is not None:
         statement = statement.where(
             or_(
-                func.lower(User.email).like(pattern),
-                func.lower(User.first_name).like(pattern),
-                func.lower(User.last_name).like(pattern),
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.first_name).like(pattern, escape="\\"),
+                func.lower(User.last_name).like(pattern, escape="\\"),
             )
         )
     async with context.state.sessions() as session:

@@ -17,15 +17,25 @@ GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 def app_error(error: GraphQLError) -> AppError | None:
     """The AppError behind a GraphQL error, or None for document errors."""
     original = error.original_error
-    if original is None:
+    if original is None or _is_variable_error(error):
         return None
     if isinstance(original, AppError):
         return original
     return InternalError()
 
 
+def _is_variable_error(error: GraphQLError) -> bool:
+    """A variable the client sent that does not fit its type ("abc" for an Int): the
+    coercion's own error is kept as the original, but the document is at fault."""
+    return error.path is None and error.message.startswith("Variable '$")
+
+
 def is_unexpected(error: GraphQLError) -> bool:
-    return error.original_error is not None and not isinstance(error.original_error, AppError)
+    return (
+        error.original_error is not None
+        and not isinstance(error.original_error, AppError)
+        and not _is_variable_error(error)
+    )
 
 
 def log_unexpected(error: GraphQLError, request_id: str | None) -> None:

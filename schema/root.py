@@ -1,12 +1,16 @@
 """The schema served at /graphql and executed in-process by the REST facade."""
 
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from learnloom.settings import Settings
 from schema.errors import is_unexpected, log_unexpected
@@ -18,6 +22,29 @@ from schema.subscription import Subscription
 
 
 class LearnLoomSchema(Schema):
+    async def execute(  # Strawberry's signature
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """A query or mutation. A subscription sent as a plain request (an HTTP POST without
+        a streaming protocol) is refused as the wrong operation, not run as a query."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed - {OperationType.SUBSCRIPTION},
+            operation_extensions,
+        )
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
