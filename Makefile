@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The make targets are for a machine of one's own: a development installation (which makes
+# its own JWT secret in var/). A server started otherwise is production and needs
+# LEARNLOOM_JWT_SECRET.
+export LEARNLOOM_ENV ?= dev
 
 .PHONY: install demo serve test lint bench bench-facade bench-analytics eval-tutor clean
 

@@ -1,5 +1,8 @@
 """Configuration, read once from `LEARNLOOM_*` environment variables (or a `.env` file)."""
 
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -7,8 +10,11 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Only ever used when ENV is dev or test; prod refuses to start without a real secret.
+# Only ever used when ENV is test: a test's tokens need no secret. Outside dev and test the
+# server refuses to start without LEARNLOOM_JWT_SECRET; in dev it makes one (below).
 DEV_JWT_SECRET = "learnloom-dev-only-secret-do-not-use-in-production"
+DEV_SECRET_FILE = "jwt-secret"  # in DATA_DIR, made once for a dev installation
+log = logging.getLogger(__name__)
 
 
 # All three countries' child helplines answer on the toll-free 116.
@@ -22,7 +28,8 @@ HELPLINES = {
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEARNLOOM_", env_file=".env", extra="ignore")
 
-    env: Literal["dev", "test", "prod"] = "dev"
+    # Unset means production: a server started without saying otherwise is a real one.
+    env: Literal["dev", "test", "prod"] = "prod"
     data_dir: Path = Path("./var")
     database_url: str = Field(
         default="",
@@ -126,9 +133,11 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'learnloom.db').resolve()}"
         if self.env == "prod" and self.jwt_secret is None:
             raise ValueError(
-                "LEARNLOOM_JWT_SECRET must be set when LEARNLOOM_ENV=prod "
-                "(a long random string; tokens are signed with it)"
+                "LEARNLOOM_JWT_SECRET must be set (a random string of at least 32 characters; "
+                "tokens are signed with it), or LEARNLOOM_ENV=dev for a trial on this machine"
             )
+        if self.env == "dev" and self.jwt_secret is None:
+            self.jwt_secret = SecretStr(_dev_secret(self.data_dir))
         for name, key in (
             ("JWT_SECRET", self.jwt_secret),
             ("JWT_PREVIOUS_SECRET", self.jwt_previous_secret),
@@ -161,3 +170,28 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A development installation's own signing secret: made once, at random, in the data
+    directory (readable by its owner only), so no two installations share one."""
+    path = data_dir / DEV_SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secret)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ValueError(
+            f"LEARNLOOM_JWT_SECRET is not set and no development secret could be written to "
+            f"{path} ({exc.strerror}); set the secret or a writable LEARNLOOM_DATA_DIR"
+        ) from exc
+    log.warning("generated a development JWT secret in %s (LEARNLOOM_ENV=dev)", path)
+    return secret
