@@ -8,6 +8,15 @@ from models.db import transaction
 from models.identity import AuditLog
 from resolvers.context import Context
 
+# What the log keeps of any one value a client sent (a 5 MB e-mail once made a 5 MB row).
+MAX_VALUE = 254  # the longest e-mail address there can be
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        return value[:MAX_VALUE] + f"… ({len(value)} characters)"
+    return value
+
 
 def record(
     session: AsyncSession,
@@ -26,11 +35,11 @@ def record(
             action=action,
             actor_id=actor_id,
             target_type=target_type,
-            target_id=None if target_id is None else str(target_id),
+            target_id=None if target_id is None else _bounded(str(target_id)),
             school_id=school_id,
             request_id=context.request_id,
             ip=context.client_ip,
-            details=details or {},
+            details={key: _bounded(value) for key, value in (details or {}).items()},
         )
     )
 

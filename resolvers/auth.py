@@ -183,6 +183,12 @@ async def logout(context: Context, *, refresh_token: str) -> bool:
             .where(col(RefreshToken.revoked_at).is_(None))
             .values(revoked_at=datetime.now(UTC))
         )
+        # The access token must stop working now, not when it expires: a new token version
+        # ends every token of the account (a shared school computer is left signed out
+        # everywhere, which is also what a child who logs out expects).
+        await session.exec(
+            update(User).where(col(User.id) == user.id).values(token_version=User.token_version + 1)
+        )
         audit.record(
             session,
             context,

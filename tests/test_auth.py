@@ -227,6 +227,32 @@ async def test_logout_revokes_the_family(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200 and response.json() == {"data": {"logged_out": True}}
     after = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
     assert_error(after, 401, "INVALID_TOKEN")
+    # The access token ends with the logout too, not 900 s later.
+    me = await client.get(ME, headers=bearer(tokens["access_token"]))
+    assert_error(me, 401, "INVALID_TOKEN")
+    again = await login(client, DEMO_ACCOUNTS["STUDENT"])
+    assert (await client.get(ME, headers=bearer(again["access_token"]))).status_code == 200
+
+
+async def test_the_audit_log_keeps_a_bounded_part_of_what_was_sent(
+    client: httpx.AsyncClient, demo_database_url: str
+) -> None:
+    huge = "a" * 500_000 + "@school.test"
+    response = await client.post(
+        LOGIN, json={"email": huge, "password": "wrong"}, headers={"X-Request-ID": "huge-email"}
+    )
+    assert_error(response, 401, "INVALID_CREDENTIALS")
+    engine = make_engine(demo_database_url)
+    async with AsyncSession(engine) as session:
+        entries = (
+            await session.exec(select(AuditLog).where(col(AuditLog.request_id) == "huge-email"))
+        ).all()
+    await engine.dispose()
+    assert [e.action for e in entries] == ["login_failed"]
+    assert (
+        len(entries[0].details["email"]) < 300
+        and "500012 characters" in entries[0].details["email"]
+    )
 
 
 async def test_logout_of_another_users_family_is_refused(client: httpx.AsyncClient) -> None:
