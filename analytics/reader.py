@@ -25,6 +25,10 @@ class NoSnapshot(Exception):
     """Nothing has been loaded into the warehouse yet."""
 
 
+class SnapshotMissing(Exception):
+    """The pointer names a snapshot that cannot be opened (deleted, damaged, unreadable)."""
+
+
 class WarehouseReader:
     def __init__(self, directory: Path) -> None:
         self._directory = directory
@@ -44,6 +48,12 @@ class WarehouseReader:
         if version is None:
             self._pointer = None  # before the first load, look again every time
             raise NoSnapshot()
+        if (
+            version not in self._connections
+            and not snapshot_path(self._directory, version).is_file()
+        ):
+            self._pointer = None
+            raise SnapshotMissing(version)
         return version
 
     def look_again(self) -> None:
@@ -95,7 +105,10 @@ class WarehouseReader:
             connection = self._connections.get(version)
             if connection is None:
                 path = snapshot_path(self._directory, version)
-                connection = duckdb.connect(str(path), read_only=True, config=READ_ONLY)
+                try:
+                    connection = duckdb.connect(str(path), read_only=True, config=READ_ONLY)
+                except duckdb.Error as exc:
+                    raise SnapshotMissing(version) from exc
                 self._connections[version] = connection
             self._users[version] = self._users.get(version, 0) + 1
             self._close_old()

@@ -2,6 +2,7 @@
 super admin, their school for a school admin, their classrooms for a teacher."""
 
 import hashlib
+import logging
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import TypeVar
@@ -11,7 +12,7 @@ from anyio import to_thread
 from sqlmodel import col, func, select
 
 from analytics.metrics import Scope, Windows
-from analytics.reader import NoSnapshot
+from analytics.reader import NoSnapshot, SnapshotMissing
 from learnloom.errors import (
     NotFound,
     NotModified,
@@ -27,6 +28,7 @@ from resolvers.context import Context
 from resolvers.permissions import require_role
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class WarehouseNotLoaded(ServiceUnavailable):
@@ -35,6 +37,15 @@ class WarehouseNotLoaded(ServiceUnavailable):
     code, default_message = (
         "WAREHOUSE_NOT_LOADED",
         "No analytics data yet: run a data refresh first",
+    )
+
+
+class WarehouseUnavailable(ServiceUnavailable):
+    """The published snapshot cannot be read (a storage fault): an operator must look."""
+
+    code, default_message = (
+        "WAREHOUSE_UNAVAILABLE",
+        "The analytics data cannot be read right now; the operators have been alerted",
     )
 
 
@@ -85,6 +96,9 @@ def snapshot_version(context: Context) -> str:
             context.warehouse_version = context.state.warehouse.current()
         except NoSnapshot:
             raise WarehouseNotLoaded() from None
+        except SnapshotMissing as exc:
+            log.error("warehouse snapshot %s cannot be opened", exc, exc_info=exc.__cause__)
+            raise WarehouseUnavailable() from None
     return context.warehouse_version
 
 

@@ -1,9 +1,11 @@
 """Refreshing the analytics warehouse and reading when it was last loaded. DuckDB and the
 ETL block, so both run in a worker thread, off the event loop."""
 
+import logging
 from datetime import datetime
 from functools import partial
 
+import duckdb
 from anyio import to_thread
 
 from analytics.etl import RefreshResult, refresh
@@ -13,6 +15,8 @@ from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import require_role
+
+log = logging.getLogger(__name__)
 
 
 async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
@@ -30,4 +34,10 @@ async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
 
 
 async def last_refresh(context: Context) -> datetime | None:
-    return await to_thread.run_sync(last_refreshed, context.settings.warehouse_dir)
+    """When the warehouse was last loaded; None before the first load, and when the snapshot
+    cannot be read (the status page reports that rather than failing)."""
+    try:
+        return await to_thread.run_sync(last_refreshed, context.settings.warehouse_dir)
+    except (duckdb.Error, OSError) as exc:
+        log.error("warehouse snapshot cannot be read: %s", exc)
+        return None
