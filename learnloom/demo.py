@@ -122,6 +122,9 @@ LAST_NAMES = (
     "Auma",
     "Sakala",
 )
+# The demo student and the independent learner leave this many lessons of each subject
+# unfinished (the first of them begun), so "continue" always has somewhere to go.
+DEMO_KEEP_OPEN = 3
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 SLOTS = ("08:00-09:30", "09:30-11:00", "11:30-13:00", "14:00-15:30")
 
@@ -479,9 +482,13 @@ def _simulate_enrolment(
     classroom_id: int | None,
     lessons: list[_Lesson],
     completions: list[tuple[datetime, int]],
+    keep_open: int = 0,
 ) -> None:
-    """Weeks of study of one subject: visits, quiz scores, progress and the final status."""
+    """Weeks of study of one subject: visits, quiz scores, progress and the final status.
+    `keep_open`: how many of the subject's last lessons the learner leaves unfinished (the
+    demo accounts always have a lesson to continue)."""
     rng, e = world.rng, learner.engagement
+    reachable = max(0, len(lessons) - keep_open)
     stops = rng.random() < 0.55 * (1 - e) ** 1.5
     stop_week = rng.randint(2, world.options.weeks - 4) if stops else None
     withdrawn = stops and rng.random() < 0.5
@@ -492,7 +499,7 @@ def _simulate_enrolment(
         if stop_week is not None and week >= stop_week:
             break
         for _ in range(_poisson(rng, 0.4 + 3.2 * e)):
-            if pointer >= len(lessons):
+            if pointer >= reachable:
                 break
             at = world.start + timedelta(
                 days=week * 7 + rng.randint(0, 6),
@@ -542,6 +549,34 @@ def _simulate_enrolment(
                 scores.append(float(score or 0))
                 completions.append((at, lesson.topic_id))
                 pointer += 1
+    if keep_open and pointer < len(lessons) and last_seen is not None:
+        # The next lesson is begun, not finished: "continue" has a place to resume.
+        lesson = lessons[pointer]
+        at = last_seen + timedelta(hours=1)
+        world.add(
+            learning.LearningEvent,
+            id=new_id("h"),
+            student_id=learner.id,
+            lesson_id=lesson.id,
+            session_id=None,
+            accessed_at=at,
+            duration_minutes=round(lesson.duration * 0.4, 1),
+            status="in_progress",
+            score=None,
+            updated_at=at,
+        )
+        progress[lesson.id] = {
+            "student_id": learner.id,
+            "lesson_id": lesson.id,
+            "status": "in_progress",
+            "score": None,
+            "block_index": 1,
+            "minutes_spent": round(lesson.duration * 0.4, 1),
+            "started_at": at,
+            "completed_at": None,
+            "updated_at": at,
+        }
+        last_seen = at
     for row in progress.values():
         world.add(learning.LessonProgress, **row)
     passed = pointer >= len(lessons) and sum(scores) / max(1, len(scores)) >= 50
@@ -617,6 +652,7 @@ def _build_learning(
                     room["id"],
                     catalogue["lessons_of_subject"][subject_id],
                     completions,
+                    keep_open=DEMO_KEEP_OPEN if student_id == demo_student else 0,
                 )
             _unlock_milestones(world, student_id, completions)
             done += 1
@@ -642,6 +678,7 @@ def _build_learning(
             None,
             catalogue["lessons_of_subject"][subject_id],
             completions,
+            keep_open=DEMO_KEEP_OPEN,
         )
     _unlock_milestones(world, learner_id, completions)
     progress("Simulating learning", total, total)

@@ -3,6 +3,7 @@
 from pathlib import Path
 from statistics import mean
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +16,7 @@ from models.curriculum import Curriculum, Lesson
 from models.db import make_engine
 from models.learning import LessonProgress
 from tests.conftest import DEMO_NOW, DEMO_STUDENTS
+from tests.test_auth import bearer, login
 
 pytestmark = pytest.mark.anyio
 
@@ -155,3 +157,18 @@ async def test_new_rows_get_fresh_ids_after_seeding(demo_database_url: str) -> N
             await session.rollback()
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("account", ["STUDENT", "INDEPENDENT_LEARNER"])
+async def test_the_demo_learners_always_have_a_lesson_to_continue(
+    client: httpx.AsyncClient, account: str
+) -> None:
+    """Someone trying the demo as a learner must find a lesson to go on with, not a 404."""
+    learner = bearer((await login(client, DEMO_ACCOUNTS[account]))["access_token"])
+    resumed = await client.post("/api/v1/students/me/continue/", headers=learner)
+    assert resumed.status_code == 200, resumed.text
+    lesson_id = resumed.json()["data"]["lesson_id"]
+    progress = (await client.get("/api/v1/students/me/dashboard/", headers=learner)).json()
+    assert progress["data"], progress
+    again = await client.post("/api/v1/students/me/continue/", headers=learner)
+    assert again.json()["data"]["lesson_id"] == lesson_id  # the same place, not a new one
