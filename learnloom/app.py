@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
@@ -86,9 +86,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         await state.close()
 
+    graphql = GraphQLView(schema, context_for)
     routes: list[BaseRoute] = [
         *rest_routes(compiled, schema, context_for, current_user),
-        Route("/graphql", GraphQLView(schema, context_for), methods=["GET", "POST"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

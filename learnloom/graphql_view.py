@@ -1,6 +1,9 @@
 """Strawberry's Starlette view with this project's context, error format and an
 offline GraphiQL page."""
 
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -8,14 +11,19 @@ from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from learnloom.errors import AppError, BadRequest, MethodNotAllowed, NotFound
 from learnloom.pages import GRAPHIQL_PAGE
+from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.tokens import TokenType
 from rest_compat.endpoint import ContextFactory
 from rest_compat.responses import error_response
 from schema.errors import format_error
@@ -24,9 +32,35 @@ _HTTP_ERRORS: dict[int, type[AppError]] = {400: BadRequest, 404: NotFound, 405: 
 
 
 class GraphQLView(GraphQL[Context, None]):
+    """HTTP (GET for queries, POST) and, on the same path, WebSocket connections in the
+    graphql-transport-ws protocol for subscriptions (`chatStream`): the access token comes
+    in `connection_init` (`{"Authorization": "Bearer ..."}`) or the upgrade request's header;
+    a connection without a valid one is closed with 4403, and one whose token expires is
+    closed with 4401 at that moment. The same limits apply as over HTTP."""
+
     def __init__(self, schema: Any, context_factory: ContextFactory) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+        )
         self._context_factory = context_factory
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        try:
+            user = await current_user(context)
+        except AppError as error:
+            raise ConnectionRejectionError({"code": error.code}) from None
+        header = context.header("authorization") or ""
+        claims = context.state.tokens.decode(header.partition(" ")[2].strip(), TokenType.ACCESS)
+        socket = context.request
+        remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
+        asyncio.get_running_loop().call_later(
+            max(0.0, remaining), lambda: asyncio.ensure_future(_close_expired(socket))
+        )
+        return {"user_id": user.id}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,3 +95,10 @@ class GraphQLView(GraphQL[Context, None]):
         if result.extensions:
             response["extensions"] = result.extensions
         return response
+
+
+async def _close_expired(socket: WebSocket) -> None:
+    """The token of the connection has expired: the client must reconnect with a new one."""
+    if socket.client_state != WebSocketState.DISCONNECTED:
+        with contextlib.suppress(RuntimeError):
+            await socket.close(code=4401, reason="The access token has expired")

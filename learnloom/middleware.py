@@ -43,11 +43,14 @@ class StandardHeadersMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         request_id = _incoming_id(scope) or f"{_PROCESS}-{next(_COUNTER):x}"
         scope.setdefault("state", {})["request_id"] = request_id
+        if scope["type"] == "websocket":  # a connection's id, for its log lines
+            await self.app(scope, receive, send)
+            return
         extra = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
 
         async def send_with_headers(message: Message) -> None:

@@ -160,6 +160,9 @@ class Context:
     # The warehouse snapshot this request reads, fixed by its first figure so that every
     # figure of one answer comes from the same snapshot, even if a refresh publishes meanwhile.
     warehouse_version: str | None = field(default=None, init=False)
+    # A GraphQL WebSocket connection's `connection_init` payload (graphql-transport-ws),
+    # where a browser, which cannot set headers on a WebSocket, puts its token.
+    connection_params: dict[str, Any] | None = field(default=None, init=False)
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -179,4 +182,10 @@ class Context:
         return state.get("client_ip") or (client.host if client else None)
 
     def header(self, name: str) -> str | None:
+        if name == "authorization" and self.connection_params:
+            given = self.connection_params.get("Authorization") or self.connection_params.get(
+                "authorization"
+            )
+            if isinstance(given, str):
+                return given
         return self.request.headers.get(name) if self.request is not None else None

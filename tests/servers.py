@@ -1,13 +1,16 @@
 """Real `learnloom serve` processes on loopback, for tests that need a socket."""
 
+import asyncio
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 
 def free_port() -> int:
@@ -50,3 +53,23 @@ def _wait_until_healthy(base: str) -> None:
         except httpx.TransportError:
             time.sleep(0.05)
     raise RuntimeError(f"{base} did not start")
+
+
+@asynccontextmanager
+async def serving(app: ASGIApp) -> AsyncIterator[int]:
+    """`app` served by uvicorn in this process on a free loopback port (yielded), for tests
+    that need a real socket but the test's own settings."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.05)
+        yield port
+    finally:
+        server.should_exit = True
+        await task

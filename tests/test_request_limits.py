@@ -3,15 +3,14 @@ before they are parsed (at once when Content-Length says so), and a body that tr
 is cut off with 408, in the standard error body, through real HTTP."""
 
 import asyncio
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from learnloom.app import create_app
 from tests.conftest import client_for, make_settings
+from tests.servers import serving
 from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
@@ -46,27 +45,12 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read(
         assert ok.status_code == 200 and ok.json()["data"]["health"]["status"] == "ok"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_a_body_that_never_finishes_is_cut_off(
     empty_database_url: str, tmp_path: Path
 ) -> None:
     """A real server and a raw socket: half a body, then silence."""
     settings = make_settings(empty_database_url, tmp_path, body_timeout_seconds=0.5)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(100):
-            if server.started:
-                break
-            await asyncio.sleep(0.05)
+    async with serving(create_app(settings)) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(
             b"POST /api/v1/auth/login/ HTTP/1.1\r\nHost: test\r\n"
@@ -79,6 +63,3 @@ async def test_a_body_that_never_finishes_is_cut_off(
         assert b'"REQUEST_TIMEOUT"' in answer
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             assert (await client.get("/api/health")).status_code == 200
-    finally:
-        server.should_exit = True
-        await task

@@ -1,0 +1,135 @@
+"""GraphQL subscriptions over WebSocket (graphql-transport-ws) on /graphql, with a real
+WebSocket client against a real server: the token in connection_init, the tutor's answer
+streamed as deltas then the stored message, the same safeguarding as the REST stream, and
+connections without a valid token closed with the protocol's code."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import websockets
+
+from learnloom.app import create_app
+from learnloom.demo import DEMO_ACCOUNTS
+from resolvers.tokens import TokenService, TokenType
+from tests.conftest import client_for, make_settings
+from tests.servers import serving
+from tests.test_admin_schools import database_url  # noqa: F401  (fixture)
+from tests.test_auth import bearer, login
+from tests.test_tutor import start_lesson
+
+pytestmark = pytest.mark.anyio
+PROTOCOL = "graphql-transport-ws"
+STREAM = """subscription($session: String!, $message: String!) {
+  chatStream(sessionId: $session, message: $message) { delta message { id message } }
+}"""
+
+
+async def _receive(socket: websockets.ClientConnection) -> dict:
+    return json.loads(await socket.recv(decode=True))
+
+
+async def test_chat_streams_over_graphql_transport_ws(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path)
+    async for client in client_for(settings):
+        lesson = await start_lesson(client, database_url, "Adjectives Describe Nouns")
+        token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
+    async with serving(create_app(settings)) as port:
+        url = f"ws://127.0.0.1:{port}/graphql"
+        async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+            assert socket.subprotocol == PROTOCOL
+            await socket.send(json.dumps({"type": "connection_init", "payload": bearer(token)}))
+            assert (await _receive(socket))["type"] == "connection_ack"
+            variables = {"session": lesson.session_id, "message": "What does an adjective do?"}
+            await socket.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": STREAM, "variables": variables},
+                    }
+                )
+            )
+            pieces = []
+            while (message := await _receive(socket))["type"] == "next":
+                pieces.append(message["payload"]["data"]["chatStream"])
+            assert message == {"id": "1", "type": "complete"}
+            deltas = [p["delta"] for p in pieces if p["delta"] is not None]
+            final = pieces[-1]["message"]
+            assert len(deltas) > 1 and final is not None and "".join(deltas) == final["message"]
+            assert "adjective" in final["message"] and final["id"].startswith("msg_")
+            # A cry for help is answered with care on this path too.
+            cry = {"session": lesson.session_id, "message": "i dont want to be alive anymore"}
+            await socket.send(
+                json.dumps(
+                    {"id": "2", "type": "subscribe", "payload": {"query": STREAM, "variables": cry}}
+                )
+            )
+            answer = ""
+            while (message := await _receive(socket))["type"] == "next":
+                answer = (message["payload"]["data"]["chatStream"]["message"] or {}).get(
+                    "message", answer
+                )
+            assert "116" in answer and (
+                "trusted adult" in answer.lower() or "teacher" in answer.lower()
+            )
+
+
+async def test_connections_without_a_valid_token_are_closed(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path)
+    expired, _ = TokenService(settings).issue(
+        user_id=1,
+        token_type=TokenType.ACCESS,
+        token_version=0,
+        ttl=timedelta(minutes=15),
+        now=datetime.now(UTC) - timedelta(hours=1),
+    )
+    async with serving(create_app(settings)) as port:
+        url = f"ws://127.0.0.1:{port}/graphql"
+        for payload in ({}, bearer("not-a-token"), bearer(expired)):
+            async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+                await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await _receive(socket)
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403, payload
+        # Subscribing before the connection is acknowledged is refused too.
+        async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+            await socket.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STREAM}})
+            )
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await _receive(socket)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_a_connection_is_closed_when_its_token_expires(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path)
+    async for client in client_for(settings):
+        token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
+    claims = TokenService(settings).decode(token, TokenType.ACCESS)
+    # The same student's token, expiring two seconds from now.
+    short, _ = TokenService(settings).issue(
+        user_id=claims.user_id,
+        token_type=TokenType.ACCESS,
+        token_version=claims.token_version,
+        ttl=timedelta(seconds=62),
+        now=datetime.now(UTC) - timedelta(seconds=60),
+    )
+    async with serving(create_app(settings)) as port, websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": bearer(short)}))
+        assert (await _receive(socket))["type"] == "connection_ack"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await _receive(socket)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
