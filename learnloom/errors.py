@@ -4,6 +4,7 @@
 from typing import Any
 
 Details = dict[str, list[str]]
+GRAPHQL_PATH = "/graphql"
 
 
 class AppError(Exception):
@@ -20,6 +21,16 @@ class AppError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+    def graphql_body(self) -> dict[str, Any]:
+        """The same error as a GraphQL response, for refusals of /graphql that happen before
+        any GraphQL runs (rate limit, body size, batching): GraphQL clients read
+        `errors[].extensions.code`."""
+        extensions = {"code": self.code, "details": self.details}
+        return {"data": None, "errors": [{"message": self.message, "extensions": extensions}]}
+
+    def body_for(self, path: str) -> dict[str, Any]:
+        return self.graphql_body() if path == GRAPHQL_PATH else self.body()
 
 
 class NotModified(AppError):

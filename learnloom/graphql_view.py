@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
@@ -25,7 +25,6 @@ from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.tokens import TokenType
 from rest_compat.endpoint import ContextFactory
-from rest_compat.responses import error_response
 from schema.errors import format_error
 
 _HTTP_ERRORS: dict[int, type[AppError]] = {400: BadRequest, 404: NotFound, 405: MethodNotAllowed}
@@ -36,7 +35,8 @@ class GraphQLView(GraphQL[Context, None]):
     graphql-transport-ws protocol for subscriptions (`chatStream`): the access token comes
     in `connection_init` (`{"Authorization": "Bearer ..."}`) or the upgrade request's header;
     a connection without a valid one is closed with 4403, and one whose token expires is
-    closed with 4401 at that moment. The same limits apply as over HTTP."""
+    closed with 4401 at that moment. The server pings every LEARNLOOM_GRAPHQL_WS_PING_SECONDS.
+    The same limits apply as over HTTP."""
 
     def __init__(self, schema: Any, context_factory: ContextFactory) -> None:
         super().__init__(
@@ -57,9 +57,11 @@ class GraphQLView(GraphQL[Context, None]):
         claims = context.state.tokens.decode(header.partition(" ")[2].strip(), TokenType.ACCESS)
         socket = context.request
         remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
-        asyncio.get_running_loop().call_later(
-            max(0.0, remaining), lambda: asyncio.ensure_future(_close_expired(socket))
-        )
+        loop = asyncio.get_running_loop()
+        loop.call_later(max(0.0, remaining), lambda: asyncio.ensure_future(_close_expired(socket)))
+        pinging = loop.create_task(_keep_alive(socket, context.settings.graphql_ws_ping_seconds))
+        _PINGERS.add(pinging)
+        pinging.add_done_callback(_PINGERS.discard)
         return {"user_id": user.id}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,9 +71,9 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         try:
             response = await self.run(request)
-        except HTTPException as exc:  # wrong method, unreadable body, ...
+        except HTTPException as exc:  # wrong method, unreadable body, batching, ...
             error = _HTTP_ERRORS.get(exc.status_code, BadRequest)(exc.reason)
-            response = error_response(error)
+            response = JSONResponse(error.graphql_body(), status_code=error.status)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -95,6 +97,22 @@ class GraphQLView(GraphQL[Context, None]):
         if result.extensions:
             response["extensions"] = result.extensions
         return response
+
+
+_PINGERS: set[asyncio.Task[None]] = set()  # running keep-alives (the loop keeps weak refs)
+
+
+async def _keep_alive(socket: WebSocket, interval: float) -> None:
+    """A protocol ping every `interval` seconds, so proxies keep an idle connection open and
+    a dead one is found; ends with the connection."""
+    while True:
+        await asyncio.sleep(interval)
+        if socket.client_state != WebSocketState.CONNECTED:
+            return
+        try:
+            await socket.send_text('{"type":"ping"}')
+        except Exception:  # closed meanwhile
+            return
 
 
 async def _close_expired(socket: WebSocket) -> None:

@@ -88,7 +88,7 @@ class BodyLimitMiddleware:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(send, PayloadTooLarge(details=self._details()))
+            await self._refuse(scope, send, PayloadTooLarge(details=self._details()))
             return
         chunks: list[bytes] = []
         size, more = 0, True
@@ -100,19 +100,21 @@ class BodyLimitMiddleware:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > self.max_bytes:
-                    await self._refuse(send, PayloadTooLarge(details=self._details()))
+                    await self._refuse(scope, send, PayloadTooLarge(details=self._details()))
                     return
                 chunks.append(chunk)
                 more = message.get("more_body", False)
         if waited.cancelled_caught:
-            await self._refuse(send, RequestTimeout())
+            await self._refuse(scope, send, RequestTimeout())
             return
         body, delivered = b"".join(chunks), False
         if body and _is_json(scope):
             try:
                 orjson.loads(body)
             except orjson.JSONDecodeError as exc:
-                await self._refuse(send, BadRequest(f"Malformed JSON in the request body: {exc}"))
+                await self._refuse(
+                    scope, send, BadRequest(f"Malformed JSON in the request body: {exc}")
+                )
                 return
 
         async def replay() -> Message:
@@ -128,8 +130,9 @@ class BodyLimitMiddleware:
         return {"body": [f"At most {self.max_bytes} bytes are accepted."]}
 
     @staticmethod
-    async def _refuse(send: Send, error: AppError) -> None:
-        await send_json(send, error.status, error.body(), extra=[(b"connection", b"close")])
+    async def _refuse(scope: Scope, send: Send, error: AppError) -> None:
+        body = error.body_for(scope["path"])
+        await send_json(send, error.status, body, extra=[(b"connection", b"close")])
 
 
 def _is_json(scope: Scope) -> bool:

@@ -128,7 +128,7 @@ class RateLimitMiddleware:
         else:
             verdict = await self._limiter.hit(self._limiter.default, "default", caller)
         if not verdict.allowed:
-            await _refuse(send, verdict)
+            await _refuse(send, verdict, path)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -154,11 +154,11 @@ class RateLimitMiddleware:
         return f"ip:{ip}"
 
 
-async def _refuse(send: Send, verdict: Verdict) -> None:
+async def _refuse(send: Send, verdict: Verdict, path: str) -> None:
     async def with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
             message["headers"] = [*message["headers"], *verdict.headers()]
         await send(message)
 
     error = verdict.refusal()
-    await send_json(with_headers, error.status, error.body())
+    await send_json(with_headers, error.status, error.body_for(path))

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=5000, ge=100)
     graphql_max_cost: int = Field(default=100_000, ge=10)
     graphql_max_fields: int = Field(default=300, ge=10, description="fragments expanded")
+    graphql_ws_ping_seconds: float = Field(default=25, gt=0)  # keep-alive on WebSockets
     # An unpaged list (a class's subjects, a lesson's blocks) is short by nature.
     graphql_default_page_size: int = Field(default=5, ge=1, description="cost of an unpaged list")
     graphql_max_page_size: int = Field(default=100, ge=1)

@@ -70,7 +70,9 @@ async def test_field_suggestions_are_off_outside_dev(client: httpx.AsyncClient) 
 async def test_batched_requests_are_refused(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json=[{"query": "{ health { status } }"}] * 2)
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "BAD_REQUEST"
+    # A refusal before any GraphQL runs still reads as GraphQL: errors[].extensions.code.
+    body = response.json()
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 async def test_get_never_runs_mutations(client: httpx.AsyncClient) -> None:
@@ -79,8 +81,8 @@ async def test_get_never_runs_mutations(client: httpx.AsyncClient) -> None:
         "/graphql", params={"query": query}, headers={"accept": "application/json"}
     )
     assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "BAD_REQUEST"
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
     assert "mutations are not allowed" in error["message"]
 
 

@@ -125,11 +125,29 @@ async def test_a_connection_is_closed_when_its_token_expires(
         ttl=timedelta(seconds=62),
         now=datetime.now(UTC) - timedelta(seconds=60),
     )
-    async with serving(create_app(settings)) as port, websockets.connect(
-        f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]
-    ) as socket:
+    async with (
+        serving(create_app(settings)) as port,
+        websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as socket,
+    ):
         await socket.send(json.dumps({"type": "connection_init", "payload": bearer(short)}))
         assert (await _receive(socket))["type"] == "connection_ack"
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await _receive(socket)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_an_idle_connection_is_kept_alive_with_pings(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url, tmp_path, graphql_ws_ping_seconds=0.2)
+    async for client in client_for(settings):
+        token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
+    async with serving(create_app(settings)) as port, websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": bearer(token)}))
+        assert (await _receive(socket))["type"] == "connection_ack"
+        for _ in range(2):
+            assert await _receive(socket) == {"type": "ping"}
+            await socket.send(json.dumps({"type": "pong"}))
