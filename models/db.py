@@ -1,14 +1,20 @@
 """The async engine and session factory. Each resolver opens its own short session from
 the factory; no session is ever shared between concurrent tasks."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Table, event, make_url, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from learnloom.errors import Conflict
+
+log = logging.getLogger(__name__)
 
 SessionFactory = async_sessionmaker[AsyncSession]
 SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 16, 16
@@ -49,9 +55,17 @@ def make_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A session whose work commits together or not at all."""
-    async with factory() as session, session.begin():
-        yield session
+    """A session whose work commits together or not at all. A constraint the database
+    enforces and the code did not foresee being broken — a row deleted by a concurrent
+    request while this one points to it — is a 409 for the client to retry, not a 500."""
+    try:
+        async with factory() as session, session.begin():
+            yield session
+    except IntegrityError as exc:
+        log.warning("transaction refused by a constraint: %s", exc.orig)
+        raise Conflict(
+            "The change conflicts with another one made at the same time; try again",
+        ) from exc
 
 
 def upsert(session: AsyncSession, model: Any) -> Any:

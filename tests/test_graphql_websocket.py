@@ -143,9 +143,10 @@ async def test_an_idle_connection_is_kept_alive_with_pings(
     settings = make_settings(database_url, tmp_path, graphql_ws_ping_seconds=0.2)
     async for client in client_for(settings):
         token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
-    async with serving(create_app(settings)) as port, websockets.connect(
-        f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]
-    ) as socket:
+    async with (
+        serving(create_app(settings)) as port,
+        websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as socket,
+    ):
         await socket.send(json.dumps({"type": "connection_init", "payload": bearer(token)}))
         assert (await _receive(socket))["type"] == "connection_ack"
         for _ in range(2):
