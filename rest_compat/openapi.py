@@ -25,7 +25,7 @@ from rest_compat.selections import selected_fields
 JSONSchema = dict[str, Any]
 
 _SCALARS: dict[str, JSONSchema] = {
-    "Int": {"type": "integer"},
+    "Int": {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1},
     "Float": {"type": "number"},
     "String": {"type": "string"},
     "ID": {"type": "string"},
@@ -37,6 +37,8 @@ _SCALARS: dict[str, JSONSchema] = {
 
 _ERROR_DESCRIPTIONS = {
     400: "Malformed JSON or an unreadable request",
+    408: "The request body did not arrive in time",
+    413: "The request body is larger than the server reads",
     401: "Missing or invalid token",
     403: "The caller may not do this",
     404: "The resource does not exist",
@@ -45,6 +47,31 @@ _ERROR_DESCRIPTIONS = {
     429: "Rate limit exceeded",
     500: "Unexpected server error",
     503: "A dependency is not ready",
+}
+# The code each status carries most often, as its example (not RESOURCE_NOT_FOUND for all).
+_ERROR_CODES = {
+    400: "BAD_REQUEST",
+    401: "INVALID_TOKEN",
+    403: "PERMISSION_DENIED",
+    404: "RESOURCE_NOT_FOUND",
+    408: "REQUEST_TIMEOUT",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    422: "VALIDATION_ERROR",
+    429: "RATE_LIMIT_EXCEEDED",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+# Every response reports the caller's rate-limit budget (learnloom/rate_limits.py).
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests allowed in the window",
+    "X-RateLimit-Remaining": "Requests left in the window",
+    "X-RateLimit-Reset": "When the window frees up, in seconds since the epoch",
+}
+# Paging parameters, as resolvers/pagination.py checks them.
+_PAGING = {
+    "limit": {"minimum": 1, "maximum": 100, "description": "Items per page (1 to 100)"},
+    "offset": {"minimum": 0, "description": "Items to skip"},
 }
 
 ERROR_SCHEMA: JSONSchema = {
@@ -79,10 +106,16 @@ def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, 
             "version": version,
             "description": "REST facade of the LearnLoom GraphQL API (/graphql). Each path runs "
             "one GraphQL operation; errors share the body shown in components/schemas/Error.",
+            "license": {"name": "Proprietary", "identifier": "LicenseRef-LearnLoom"},
         },
+        "servers": [{"url": "/", "description": "This server"}],
         "paths": paths,
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
+            "headers": {
+                name: {"description": description, "schema": {"type": "integer"}}
+                for name, description in RATE_LIMIT_HEADERS.items()
+            },
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },
@@ -102,15 +135,20 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
         "security": [] if route.public else [{"bearerAuth": []}],
     }
     parameters = [
-        {
-            "name": variable.rest_name,
-            "in": variable.location,
-            "required": variable.location == "path" or variable.required,
-            "schema": _input_schema(variable.type),
-        }
+        _parameter(variable.rest_name, variable.location, variable.required, variable.type)
         for variable in compiled.variables
         if variable.location in ("path", "query")
     ]
+    if 304 in route.errors:
+        parameters.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "The ETag of a copy the client holds: 304 while it is current",
+                "schema": {"type": "string"},
+            }
+        )
     if parameters:
         operation["parameters"] = parameters
     body = [v for v in compiled.variables if v.location == "body"]
@@ -144,18 +182,44 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
                 '({"data": {...}}); an `error` event in the error format if it fails midway.',
             }
         }
+    success = operation["responses"][str(route.status)]
+    success["headers"] = _rate_limit_headers()
     if 304 in route.errors:  # answers read from a warehouse snapshot carry its ETag
-        operation["responses"][str(route.status)]["headers"] = {
-            "ETag": {
-                "description": "The snapshot version and the caller's scope",
-                "schema": {"type": "string"},
-            }
+        success["headers"]["ETag"] = {
+            "description": "The snapshot version and the caller's scope",
+            "schema": {"type": "string"},
         }
     return operation
 
 
+def _parameter(name: str, location: str, required: bool, graphql_type: Any) -> dict[str, Any]:
+    schema = _input_schema(graphql_type)
+    found: dict[str, Any] = {
+        "name": name,
+        "in": location,
+        "required": location == "path" or required,
+    }
+    paging = _PAGING.get(name) if location == "query" else None
+    if paging is not None:
+        found["description"] = paging["description"]
+        schema = {**schema, **{k: v for k, v in paging.items() if k != "description"}}
+    elif location == "path" and schema.get("type") == "integer":
+        schema = {**schema, "minimum": 1}  # ids start at 1
+        found["description"] = f"The {name.replace('_', ' ')}"
+    found["schema"] = schema
+    return found
+
+
+def _rate_limit_headers() -> dict[str, Any]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+
+
 def _error_statuses(compiled: CompiledRoute) -> list[int]:
     statuses = {500, *compiled.route.errors}
+    if compiled.route.path not in ("/api/health", "/api/v1/ai/health/"):
+        statuses.add(429)  # the default limit counts every request but the health probes
+    if compiled.route.method != "GET":
+        statuses |= {408, 413}  # learnloom/middleware.py reads every body first
     if not compiled.route.public:
         statuses |= {401, 403}
     if any(v.location == "body" for v in compiled.variables):
@@ -169,10 +233,26 @@ def _error_statuses(compiled: CompiledRoute) -> list[int]:
 
 def _error_response(status: int) -> dict[str, Any]:
     if status == 304:
-        return {"description": "Not modified: If-None-Match named the current ETag (no body)"}
+        return {
+            "description": "Not modified: If-None-Match named the current ETag (no body)",
+            "headers": _rate_limit_headers(),
+        }
+    headers = _rate_limit_headers()
+    if status == 429:
+        headers["Retry-After"] = {
+            "description": "Seconds until a request may succeed",
+            "schema": {"type": "integer"},
+        }
+    example = {"error": {"code": _ERROR_CODES.get(status, "ERROR"), "message": "…", "details": {}}}
     return {
         "description": _ERROR_DESCRIPTIONS.get(status, "Error"),
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "headers": headers,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "example": example,
+            }
+        },
     }
 
 

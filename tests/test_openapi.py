@@ -41,3 +41,44 @@ async def test_health_response_schema_matches_the_contract(client: httpx.AsyncCl
     properties = status["content"]["application/json"]["schema"]["properties"]
     assert properties["database_connected"] == {"type": "boolean"}
     assert properties["last_data_refresh"] == {"type": ["string", "null"], "format": "date-time"}
+
+
+async def test_every_operation_documents_rate_limits_errors_and_parameter_ranges(
+    client: httpx.AsyncClient,
+) -> None:
+    """What a generated client or a fuzzer needs: 429 and the rate-limit headers wherever
+    they occur, 413 wherever a body is read, an example code that fits each status, the
+    paging ranges the server enforces and If-None-Match where 304 is possible."""
+    document = (await client.get("/openapi.json")).json()
+    assert document["servers"] and document["info"]["license"]["name"]
+    operations = [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+    for method, path, operation in operations:
+        responses = operation["responses"]
+        probe = path in ("/api/health", "/api/v1/ai/health/")
+        assert ("429" in responses) != probe, (method, path)
+        if method != "GET":
+            assert "413" in responses, (method, path)
+        for status, answer in responses.items():
+            assert "X-RateLimit-Remaining" in answer["headers"], (method, path, status)
+            example = answer.get("content", {}).get("application/json", {}).get("example")
+            if example is not None and status.startswith(("4", "5")):
+                code = example["error"]["code"]
+                assert (status, code) in {
+                    ("400", "BAD_REQUEST"), ("401", "INVALID_TOKEN"), ("403", "PERMISSION_DENIED"),
+                    ("404", "RESOURCE_NOT_FOUND"), ("408", "REQUEST_TIMEOUT"), ("409", "CONFLICT"),
+                    ("413", "PAYLOAD_TOO_LARGE"), ("422", "VALIDATION_ERROR"),
+                    ("429", "RATE_LIMIT_EXCEEDED"), ("500", "INTERNAL_SERVER_ERROR"),
+                    ("503", "SERVICE_UNAVAILABLE"),
+                }, (status, code)  # fmt: skip
+        if "429" in responses:
+            assert "Retry-After" in responses["429"]["headers"]
+        names = {p["name"]: p for p in operation.get("parameters", [])}
+        if "limit" in names:
+            assert names["limit"]["schema"]["minimum"] == 1
+            assert names["limit"]["schema"]["maximum"] == 100
+        if "304" in responses:
+            assert names["If-None-Match"]["in"] == "header"
