@@ -516,67 +516,20 @@ def _simulate_enrolment(
                 if done
                 else None
             )
-            world.add(
-                learning.LearningEvent,
-                id=new_id("h"),
-                student_id=learner.id,
-                lesson_id=lesson.id,
-                session_id=None,
-                accessed_at=at,
-                duration_minutes=minutes,
-                status="completed" if done else "in_progress",
-                score=score,
-                updated_at=at,
-            )
-            row = progress.setdefault(
-                lesson.id,
-                {
-                    "student_id": learner.id,
-                    "lesson_id": lesson.id,
-                    "status": "in_progress",
-                    "score": None,
-                    "block_index": 1,
-                    "minutes_spent": 0.0,
-                    "started_at": at,
-                    "completed_at": None,
-                    "updated_at": at,
-                },
-            )
-            row["minutes_spent"] = round(row["minutes_spent"] + minutes, 1)
-            row["updated_at"] = last_seen = at
+            row = _visit(world, learner.id, progress, lesson, at, minutes, score)
+            last_seen = at
             if done:
-                row.update(status="completed", score=score, block_index=2, completed_at=at)
+                row.update(status="completed", block_index=2, completed_at=at)
                 scores.append(float(score or 0))
                 completions.append((at, lesson.topic_id))
                 pointer += 1
     if keep_open and pointer < len(lessons) and last_seen is not None:
         # The next lesson is begun, not finished: "continue" has a place to resume.
         lesson = lessons[pointer]
-        at = last_seen + timedelta(hours=1)
-        world.add(
-            learning.LearningEvent,
-            id=new_id("h"),
-            student_id=learner.id,
-            lesson_id=lesson.id,
-            session_id=None,
-            accessed_at=at,
-            duration_minutes=round(lesson.duration * 0.4, 1),
-            status="in_progress",
-            score=None,
-            updated_at=at,
+        last_seen += timedelta(hours=1)
+        _visit(
+            world, learner.id, progress, lesson, last_seen, round(lesson.duration * 0.4, 1), None
         )
-        progress[lesson.id] = {
-            "student_id": learner.id,
-            "lesson_id": lesson.id,
-            "status": "in_progress",
-            "score": None,
-            "block_index": 1,
-            "minutes_spent": round(lesson.duration * 0.4, 1),
-            "started_at": at,
-            "completed_at": None,
-            "updated_at": at,
-        }
-        last_seen = at
     for row in progress.values():
         world.add(learning.LessonProgress, **row)
     passed = pointer >= len(lessons) and sum(scores) / max(1, len(scores)) >= 50
@@ -594,6 +547,50 @@ def _simulate_enrolment(
     )
     if passed:
         completions.append((changed or world.start, -subject_id))
+
+
+def _visit(
+    world: _World,
+    student_id: int,
+    progress: dict[int, dict[str, Any]],
+    lesson: _Lesson,
+    at: datetime,
+    minutes: float,
+    score: float | None,
+) -> dict[str, Any]:
+    """One visit to a lesson (completed when it has a score): its history event, and the
+    lesson's progress row so far (returned; completing it is the caller's)."""
+    world.add(
+        learning.LearningEvent,
+        id=new_id("h"),
+        student_id=student_id,
+        lesson_id=lesson.id,
+        session_id=None,
+        accessed_at=at,
+        duration_minutes=minutes,
+        status="in_progress" if score is None else "completed",
+        score=score,
+        updated_at=at,
+    )
+    row = progress.setdefault(
+        lesson.id,
+        {
+            "student_id": student_id,
+            "lesson_id": lesson.id,
+            "status": "in_progress",
+            "score": None,
+            "block_index": 1,
+            "minutes_spent": 0.0,
+            "started_at": at,
+            "completed_at": None,
+            "updated_at": at,
+        },
+    )
+    row["minutes_spent"] = round(row["minutes_spent"] + minutes, 1)
+    row["updated_at"] = at
+    if score is not None:
+        row["score"] = score
+    return row
 
 
 def _unlock_milestones(

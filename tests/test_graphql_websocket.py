@@ -4,14 +4,18 @@ streamed as deltas then the stored message, the same safeguarding as the REST st
 connections without a valid token closed with the protocol's code."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS
+from learnloom.settings import Settings
 from resolvers.tokens import TokenService, TokenType
 from tests.conftest import client_for, make_settings
 from tests.servers import serving
@@ -28,6 +32,24 @@ STREAM = """subscription($session: String!, $message: String!) {
 
 async def _receive(socket: websockets.ClientConnection) -> dict:
     return json.loads(await socket.recv(decode=True))
+
+
+async def _student_token(settings: Settings) -> str:
+    async for client in client_for(settings):
+        return str((await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"])
+    raise AssertionError("no client")
+
+
+@asynccontextmanager
+async def _acknowledged(settings: Settings, token: str) -> AsyncIterator[ClientConnection]:
+    """A real server for `settings` and a connection to it that `token` opened."""
+    async with (
+        serving(create_app(settings)) as port,
+        websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as socket,
+    ):
+        await socket.send(json.dumps({"type": "connection_init", "payload": bearer(token)}))
+        assert (await _receive(socket))["type"] == "connection_ack"
+        yield socket
 
 
 async def test_chat_streams_over_graphql_transport_ws(
@@ -114,9 +136,7 @@ async def test_a_connection_is_closed_when_its_token_expires(
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path)
-    async for client in client_for(settings):
-        token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
-    claims = TokenService(settings).decode(token, TokenType.ACCESS)
+    claims = TokenService(settings).decode(await _student_token(settings), TokenType.ACCESS)
     # The same student's token, expiring two seconds from now.
     short, _ = TokenService(settings).issue(
         user_id=claims.user_id,
@@ -125,12 +145,7 @@ async def test_a_connection_is_closed_when_its_token_expires(
         ttl=timedelta(seconds=62),
         now=datetime.now(UTC) - timedelta(seconds=60),
     )
-    async with (
-        serving(create_app(settings)) as port,
-        websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as socket,
-    ):
-        await socket.send(json.dumps({"type": "connection_init", "payload": bearer(short)}))
-        assert (await _receive(socket))["type"] == "connection_ack"
+    async with _acknowledged(settings, short) as socket:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await _receive(socket)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
@@ -141,14 +156,7 @@ async def test_an_idle_connection_is_kept_alive_with_pings(
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path, graphql_ws_ping_seconds=0.2)
-    async for client in client_for(settings):
-        token = (await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"]
-    async with (
-        serving(create_app(settings)) as port,
-        websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as socket,
-    ):
-        await socket.send(json.dumps({"type": "connection_init", "payload": bearer(token)}))
-        assert (await _receive(socket))["type"] == "connection_ack"
+    async with _acknowledged(settings, await _student_token(settings)) as socket:
         for _ in range(2):
             assert await _receive(socket) == {"type": "ping"}
             await socket.send(json.dumps({"type": "pong"}))
