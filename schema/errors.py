@@ -55,8 +55,21 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         formatted["extensions"] = {"code": _document_error_code(error), "details": {}}
     else:
         formatted["message"] = known.message
-        formatted["extensions"] = {"code": known.code, "details": known.details}
+        details = {camel(key): value for key, value in known.details.items()}
+        formatted["extensions"] = {"code": known.code, "details": details}
     return dict(formatted)
+
+
+def camel(key: str) -> str:
+    """A details key as a GraphQL client spells the argument: `inputs[1].average_score` is
+    `inputs[1].averageScore` (REST keeps the snake_case of its JSON bodies)."""
+    return ".".join(_camel_segment(part) for part in key.split("."))
+
+
+def _camel_segment(part: str) -> str:
+    name, bracket, rest = part.partition("[")
+    head, *tail = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in tail) + bracket + rest
 
 
 def _document_error_code(error: GraphQLError) -> str:

@@ -331,7 +331,7 @@ async def test_predict_over_http(demo_database_url: str, tmp_path: Path, trained
         ).json()
         extensions = refused["errors"][0]["extensions"]
         assert extensions["code"] == "VALIDATION_ERROR"
-        assert set(extensions["details"]) == {"inputs[1].average_score"}
+        assert set(extensions["details"]) == {"inputs[1].averageScore"}  # as GraphQL spells it
 
 
 async def test_oulad_folder_end_to_end(demo_database_url: str, tmp_path: Path) -> None:

@@ -244,7 +244,8 @@ async def test_bad_steps_are_refused_with_nothing_written(
         e=DEMO_ACCOUNTS["STUDENT"],
     )
     outside = await record(client, student, foreign, done=True)
+    # GraphQL spells the argument as its clients do (REST keeps lesson_id).
     assert outside["errors"][0]["extensions"]["details"] == {
-        "lesson_id": ["This lesson is not in one of your subjects."]
+        "lessonId": ["This lesson is not in one of your subjects."]
     }
     assert await rows(database_url, "SELECT count(*) FROM lesson_progress") == before
