@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from learnloom.errors import AppError, InternalError, MethodNotAllowed, NotFound
+from learnloom.errors import GRAPHQL_PATH, AppError, InternalError, MethodNotAllowed, NotFound
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
@@ -160,6 +160,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         error = AppError(exc.detail)
         error.status, error.code = exc.status_code, "HTTP_ERROR"
+    if request.url.path == GRAPHQL_PATH:  # GraphQL clients read errors[].extensions.code
+        return JSONResponse(error.graphql_body(), status_code=error.status, headers=exc.headers)
     return error_response(error, headers=exc.headers)
 
 

@@ -29,14 +29,25 @@ async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None
     response = await client.delete("/api/health")
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
-    assert_error(await client.put("/graphql", json={}), 405, "METHOD_NOT_ALLOWED")
+    assert_graphql_error(await client.put("/graphql", json={}), 405, "METHOD_NOT_ALLOWED")
+
+
+def assert_graphql_error(response: httpx.Response, status: int, code: str) -> dict:
+    """A refusal of /graphql before any GraphQL ran, in GraphQL's shape."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"data", "errors"} and body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == code and error["message"]
+    assert isinstance(error["extensions"]["details"], dict)
+    return dict(error)
 
 
 async def test_malformed_json_on_graphql_is_400(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/graphql", content=b'{"query": ', headers={"content-type": "application/json"}
     )
-    assert_error(response, 400, "BAD_REQUEST")
+    assert_graphql_error(response, 400, "BAD_REQUEST")
 
 
 async def test_unexpected_exception_is_masked_on_rest_and_graphql(
