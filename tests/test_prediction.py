@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ from analytics.warehouse import open_current
 from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
-from tests.conftest import DEMO_NOW, client_for, make_settings
+from tests.conftest import DEMO_NOW, DEMO_STUDENTS, client_for, create_database, make_settings
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
@@ -411,9 +412,26 @@ AT_RISK_KEYS = {
 }
 
 
+@pytest.fixture(scope="module")
+async def untouched_world_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, anyio_backend: str
+) -> AsyncIterator[str]:
+    """A demo world of this module's own: the shared one gains activities dated today from
+    other tests, which would leave every ongoing student months idle as of `as_of`."""
+    for url in create_database(backend, tmp_path_factory.mktemp("at-risk")):
+        upgrade(url)
+        engine = make_engine(url)
+        await seed_demo(
+            make_session_factory(engine), DemoOptions(students=DEMO_STUDENTS, now=DEMO_NOW)
+        )
+        await engine.dispose()
+        yield url
+
+
 async def test_at_risk_students_of_a_class_with_reasons(
-    demo_database_url: str, tmp_path: Path, trained: Trained
+    untouched_world_url: str, tmp_path: Path, trained: Trained
 ) -> None:
+    demo_database_url = untouched_world_url
     settings = make_settings(demo_database_url, tmp_path)
     engine = make_engine(demo_database_url)
     try:

@@ -145,18 +145,27 @@ def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
     assert parameters["level"]["schema"] == {"type": "string", "enum": ["easy", "hard"]}
     assert "requestBody" not in echo
     item = document["paths"]["/api/v1/items/{item_id}/"]["get"]
+    int32 = {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}
     assert item["parameters"] == [
-        {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        {
+            "name": "item_id",
+            "in": "path",
+            "required": True,
+            "description": "The item id",
+            "schema": {**int32, "minimum": 1},
+        }
     ]
     assert {"200", "404", "422", "500"} <= set(item["responses"])
     data = item["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
-    assert data["properties"] == {"item_id": {"type": "integer"}, "name": {"type": "string"}}
+    assert data["properties"] == {"item_id": int32, "name": {"type": "string"}}
     create = document["paths"]["/api/v1/items/"]["post"]
     body = create["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["title"]
-    assert body["properties"]["note"]["properties"]["lesson_id"] == {"type": "integer"}
+    assert body["properties"]["note"]["properties"]["lesson_id"] == int32
     assert body["properties"]["due_date"] == {"type": "string", "format": "date-time"}
-    assert {"201", "400", "401", "403", "409", "422", "500"} == set(create["responses"])
+    assert {"201", "400", "401", "403", "408", "409", "413", "422", "429", "500"} == set(
+        create["responses"]
+    )
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
