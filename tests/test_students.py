@@ -232,7 +232,7 @@ async def test_bad_steps_are_refused_with_nothing_written(
     refused = await record(client, learner, lesson_id, block=99, score=150, minutes=-1)
     error = refused["errors"][0]["extensions"]
     assert error["code"] == "VALIDATION_ERROR"
-    assert set(error["details"]) == {"block_index", "score", "minutes_spent"}
+    assert set(error["details"]) == {"blockIndex", "score", "minutesSpent"}  # GraphQL spelling
     missing = await record(client, learner, 999_999)
     assert missing["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
     # A school's student studies their class's subjects only.
