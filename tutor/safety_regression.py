@@ -17,12 +17,14 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize
 
 from tutor.lexicon import Category
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 BITS = 14  # 16,384 hashed columns: more did no better in cross-validation, and trains slower
 PENALTY = 1e-5  # L2 strength on the weights
@@ -62,9 +64,11 @@ def _column(feature: str) -> int:
     return zlib.crc32(feature.encode()) % (1 << BITS)
 
 
-def _matrix(texts: list[str]) -> sparse.csr_matrix:
+def _matrix(texts: list[str]) -> "sparse.csr_matrix":
     """One row per message: which hashed columns it has, scaled to unit length (a long
     message weighs no more than a short one)."""
+    from scipy import sparse  # imported on first use: a web process starts without it
+
     rows, columns = [], []
     for i, text in enumerate(texts):
         found = {_column(f) for _, own in _features(text) for f in own}
@@ -100,6 +104,8 @@ class Regression:
 
 def fit(examples: list[tuple[str, str]]) -> Regression:
     """`examples`: (label, normalised text) pairs."""
+    from scipy.optimize import minimize
+
     labels = tuple(sorted({label for label, _ in examples}))
     x = _matrix([text for _, text in examples])
     y = np.array([labels.index(label) for label, _ in examples])
