@@ -25,6 +25,7 @@ from models.enums import Role
 from models.identity import School, User
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.pagination import MAX_LIMIT
 from resolvers.permissions import require_role
 
 T = TypeVar("T")
@@ -205,8 +206,8 @@ async def check_profile_access(context: Context, student_id: int) -> bool:
 
 
 def check_limit(limit: int) -> None:
-    if not 1 <= limit <= 100:
-        raise ValidationFailed(details={"limit": ["Must be between 1 and 100."]})
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(details={"limit": [f"Must be between 1 and {MAX_LIMIT}."]})
 
 
 async def school_context(context: Context, school_id: int) -> tuple[str, int]:

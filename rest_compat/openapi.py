@@ -17,6 +17,7 @@ from graphql import (
     SelectionSetNode,
 )
 
+from resolvers.pagination import MAX_LIMIT, MAX_SEARCH
 from rest_compat.compile import CompiledRoute
 from rest_compat.naming import snake
 from rest_compat.route import Envelope
@@ -68,10 +69,15 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-Remaining": "Requests left in the window",
     "X-RateLimit-Reset": "When the window frees up, in seconds since the epoch",
 }
-# Paging parameters, as resolvers/pagination.py checks them.
+# Query parameters whose range the resolvers check, from the same constants.
 _PAGING = {
-    "limit": {"minimum": 1, "maximum": 100, "description": "Items per page (1 to 100)"},
+    "limit": {
+        "minimum": 1,
+        "maximum": MAX_LIMIT,
+        "description": f"Items per page (1 to {MAX_LIMIT})",
+    },
     "offset": {"minimum": 0, "description": "Items to skip"},
+    "search": {"maxLength": MAX_SEARCH, "description": "Text the names contain (any case)"},
 }
 
 ERROR_SCHEMA: JSONSchema = {

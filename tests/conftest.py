@@ -76,13 +76,16 @@ async def demo_database_url(
 ) -> AsyncIterator[str]:
     """A migrated database holding a small demo world (read-only for tests)."""
     for url in create_database(backend, tmp_path_factory.mktemp("demo")):
-        upgrade(url)
-        engine = make_engine(url)
-        await seed_demo(
-            make_session_factory(engine), DemoOptions(students=DEMO_STUDENTS, now=DEMO_NOW)
-        )
-        await engine.dispose()
+        await seed_world(url)
         yield url
+
+
+async def seed_world(url: str) -> None:
+    """Migrate the empty database at `url` and seed the tests' small demo world into it."""
+    upgrade(url)
+    engine = make_engine(url)
+    await seed_demo(make_session_factory(engine), DemoOptions(students=DEMO_STUDENTS, now=DEMO_NOW))
+    await engine.dispose()
 
 
 # Tests log in many times from one address; the rate-limit tests set their own limits.

@@ -21,10 +21,16 @@ from tests.conftest import client_for, make_settings
 from tests.servers import serving
 from tests.test_admin_schools import database_url  # noqa: F401  (fixture)
 from tests.test_auth import bearer, login
+from tests.test_students import rows
 from tests.test_tutor import start_lesson
 
 pytestmark = pytest.mark.anyio
 PROTOCOL = "graphql-transport-ws"
+# The self-harm flags raised for a student, by e-mail.
+FLAGS = (
+    "SELECT count(*) FROM tutor_flags f JOIN users u ON u.id = f.student_id "
+    "WHERE u.email = :e AND f.category = 'self_harm'"
+)
 STREAM = """subscription($session: String!, $message: String!) {
   chatStream(sessionId: $session, message: $message) { delta message { id message } }
 }"""
@@ -38,6 +44,14 @@ async def _student_token(settings: Settings) -> str:
     async for client in client_for(settings):
         return str((await login(client, DEMO_ACCOUNTS["STUDENT"]))["access_token"])
     raise AssertionError("no client")
+
+
+async def _closed_with(socket: ClientConnection) -> int:
+    """The close code the server ends the connection with, before sending anything else."""
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await _receive(socket)
+    assert closed.value.rcvd is not None, "closed without a code"
+    return closed.value.rcvd.code
 
 
 @asynccontextmanager
@@ -91,6 +105,7 @@ async def test_chat_streams_over_graphql_transport_ws(
                     {"id": "2", "type": "subscribe", "payload": {"query": STREAM, "variables": cry}}
                 )
             )
+            before = await rows(database_url, FLAGS, e=DEMO_ACCOUNTS["STUDENT"])
             answer = ""
             while (message := await _receive(socket))["type"] == "next":
                 answer = (message["payload"]["data"]["chatStream"]["message"] or {}).get(
@@ -99,6 +114,9 @@ async def test_chat_streams_over_graphql_transport_ws(
             assert "116" in answer and (
                 "trusted adult" in answer.lower() or "teacher" in answer.lower()
             )
+            # ... and an adult hears of it: the flag is raised on this path as on the others.
+            after = await rows(database_url, FLAGS, e=DEMO_ACCOUNTS["STUDENT"])
+            assert after == [(before[0][0] + 1,)], (before, after)
 
 
 async def test_connections_without_a_valid_token_are_closed(
@@ -118,17 +136,13 @@ async def test_connections_without_a_valid_token_are_closed(
         for payload in ({}, bearer("not-a-token"), bearer(expired)):
             async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
                 await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-                with pytest.raises(websockets.ConnectionClosed) as closed:
-                    await _receive(socket)
-                assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403, payload
+                assert await _closed_with(socket) == 4403, payload
         # Subscribing before the connection is acknowledged is refused too.
         async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
             await socket.send(
                 json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STREAM}})
             )
-            with pytest.raises(websockets.ConnectionClosed) as closed:
-                await _receive(socket)
-            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+            assert await _closed_with(socket) == 4401
 
 
 async def test_a_connection_is_closed_when_its_token_expires(
@@ -146,9 +160,7 @@ async def test_a_connection_is_closed_when_its_token_expires(
         now=datetime.now(UTC) - timedelta(seconds=60),
     )
     async with _acknowledged(settings, short) as socket:
-        with pytest.raises(websockets.ConnectionClosed) as closed:
-            await _receive(socket)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert await _closed_with(socket) == 4401
 
 
 async def test_an_idle_connection_is_kept_alive_with_pings(

@@ -35,7 +35,7 @@ from analytics.warehouse import open_current
 from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
-from tests.conftest import DEMO_NOW, DEMO_STUDENTS, client_for, create_database, make_settings
+from tests.conftest import DEMO_NOW, client_for, create_database, make_settings, seed_world
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
@@ -419,12 +419,7 @@ async def untouched_world_url(
     """A demo world of this module's own: the shared one gains activities dated today from
     other tests, which would leave every ongoing student months idle as of `as_of`."""
     for url in create_database(backend, tmp_path_factory.mktemp("at-risk")):
-        upgrade(url)
-        engine = make_engine(url)
-        await seed_demo(
-            make_session_factory(engine), DemoOptions(students=DEMO_STUDENTS, now=DEMO_NOW)
-        )
-        await engine.dispose()
+        await seed_world(url)
         yield url
 
 
