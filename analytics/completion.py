@@ -41,11 +41,21 @@ class FeatureSet:
 PUBLIC = FeatureSet("completion", ("hours_watched", "average_score", "activity_level"), (1, 1, 1))
 # The at-risk list knows more, all as of the moment it is asked: days since the last activity
 # (never helps), the pace through the lessons against the time elapsed (never hurts), how
-# the last four weeks' scores compare with the mean so far, and how far into the course.
+# the last four weeks' scores compare with the mean so far, how far into the course, and
+# the hours studied in all the student's courses in the last four weeks (never hurt). That
+# last one carries most of the early warning: after two weeks, one enrollment has seen a
+# handful of a student's visits, the platform has seen all of them.
 RISK = FeatureSet(
     "risk",
-    (*PUBLIC.columns, "days_idle", "lesson_pace", "score_trend", "weeks_elapsed"),
-    (1, 1, 1, -1, 1, 0, 0),
+    (
+        *PUBLIC.columns,
+        "days_idle",
+        "lesson_pace",
+        "score_trend",
+        "weeks_elapsed",
+        "recent_hours_everywhere",
+    ),
+    (1, 1, 1, -1, 1, 0, 0, 1),
 )
 FEATURES = PUBLIC.columns
 TEST_SHARE, CALIBRATION_SHARE = 0.2, 0.2
@@ -129,12 +139,13 @@ class Trained:
         return self.horizons[GATE]
 
 
-def feature_matrix(rows: Sequence[PointInTime], features: FeatureSet) -> np.ndarray:
-    """The columns of `features` from point-in-time rows; NaN where a value is unknown."""
-    values = [[getattr(row, name) for name in features.columns] for row in rows]
+def feature_matrix(rows: Sequence[PointInTime], columns: Sequence[str]) -> np.ndarray:
+    """The `columns` (PointInTime fields) of point-in-time rows; NaN where a value is
+    unknown."""
+    values = [[getattr(row, name) for name in columns] for row in rows]
     return np.array(
         [[np.nan if v is None else v for v in row] for row in values], dtype=np.float64
-    ).reshape(len(rows), len(features.columns))
+    ).reshape(len(rows), len(columns))
 
 
 def load_dataset(
@@ -142,7 +153,7 @@ def load_dataset(
 ) -> Dataset:
     rows = training_rows(cursor, dropout_days)
     return Dataset(
-        features=feature_matrix(rows, features),
+        features=feature_matrix(rows, features.columns),
         labels=np.array([r.completed for r in rows], dtype=np.float64),
         students=np.array([r.student_id for r in rows], dtype=np.int64),
         horizons=np.array([r.horizon for r in rows], dtype=object),

@@ -5,8 +5,8 @@ A model that learns from end-of-enrollment figures learns the outcome: on a fini
 enrollment, the share of its lessons completed *is* completion. So the models learn from
 finished enrollments seen at horizons — after weeks 1, 2, 4, 8 and 12, and at a quarter, half
 and three quarters of the course's length — with every feature computed from the activities
-and scores before that moment only, and they are applied to ongoing enrollments as they
-stand at `as_of`.
+and scores before that moment only (the student's other courses included: what they studied
+anywhere lately), and they are applied to ongoing enrollments as they stand at `as_of`.
 
 - The clock of an enrollment starts when it does, or when its course starts if it enrolled
   earlier (OULAD students register before the presentation opens).
@@ -68,6 +68,9 @@ class PointInTime(NamedTuple):
     lesson_pace: float | None  # share of lessons completed ÷ share of the course elapsed
     score_trend: float | None  # mean of the last four weeks' scores minus the mean so far
     weeks_elapsed: float
+    # Hours in all the student's courses in the last four weeks: how much they study at
+    # all lately, which one enrollment's first weeks show only a little of.
+    recent_hours_everywhere: float
     last_activity: datetime | None
 
 
@@ -81,6 +84,12 @@ _FEATURES = """
                max(a.occurred_at) AS last_activity
         FROM points p LEFT JOIN activities a
              ON a.student_id = p.student_id AND a.course_id = p.course_id AND a.occurred_at <= p.cutoff
+        GROUP BY ALL),
+    everywhere AS (
+        SELECT p.student_id, p.course_id, p.horizon, coalesce(sum(a.minutes), 0) AS minutes
+        FROM points p LEFT JOIN activities a
+             ON a.student_id = p.student_id AND a.occurred_at <= p.cutoff
+                AND a.occurred_at > p.cutoff - INTERVAL {recent} DAY
         GROUP BY ALL),
     marks AS (
         SELECT p.student_id, p.course_id, p.horizon, avg(s.score) AS average_score,
@@ -100,8 +109,10 @@ _FEATURES = """
                AS lesson_pace,
            round(m.recent_score - m.average_score, 6) AS score_trend,
            date_diff('second', p.clock, p.cutoff) / 86400.0 / {week} AS weeks_elapsed,
+           round(w.minutes / 60.0, 6) AS recent_hours_everywhere,
            a.last_activity
     FROM points p JOIN acts a USING (student_id, course_id, horizon)
+         JOIN everywhere w USING (student_id, course_id, horizon)
          LEFT JOIN marks m USING (student_id, course_id, horizon)
     ORDER BY p.student_id, p.course_id, p.horizon
 """

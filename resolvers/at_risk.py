@@ -55,6 +55,8 @@ def _reason(feature: str, value: float) -> str | None:
         if unknown or value >= 0:
             return None
         return f"scores falling: last four weeks {-value:.0f} points below their average"
+    if feature == "recent_hours_everywhere":
+        return f"little study in any course lately ({value:.1f} h in four weeks)"
     return None  # weeks elapsed is context, never a reason
 
 
@@ -108,18 +110,18 @@ async def at_risk(context: Context, class_id: int | None, limit: int) -> list[At
     )
     if model is None:
         raise ModelNotTrained()
-    features = (
-        completion.RISK
-        if model.info.features == list(completion.RISK.columns)
-        else completion.PUBLIC
-    )
+    # The columns the served model was trained on, by name: a model published before a
+    # feature was added keeps reading the ones it knows.
+    columns = tuple(model.info.features)
+    if not set(columns) <= set(PointInTime._fields):
+        raise ModelNotTrained()  # a model of features this version cannot compute
     rows = await read(context, ("at risk", scope.key), lambda c: _ongoing(c, scope))
     if not rows:
         return []
-    matrix = completion.feature_matrix([r.features for r in rows], features)
+    matrix = completion.feature_matrix([r.features for r in rows], columns)
     likelihoods, pushes = await to_thread.run_sync(model.explain, matrix)
     order = np.argsort(likelihoods, kind="stable")[:limit]
-    return [_entry(rows[i], float(likelihoods[i]), pushes[i], matrix[i], features) for i in order]
+    return [_entry(rows[i], float(likelihoods[i]), pushes[i], matrix[i], columns) for i in order]
 
 
 def _entry(
@@ -127,13 +129,13 @@ def _entry(
     likelihood: float,
     push: np.ndarray,
     values: np.ndarray,
-    features: completion.FeatureSet,
+    columns: tuple[str, ...],
 ) -> AtRisk:
     row = ongoing.features
     downward = [i for i in np.argsort(push) if push[i] < 0]
     last = row.last_activity
     idle = (row.cutoff - last).days if isinstance(last, datetime) else None
-    worded = (_reason(features.columns[i], float(values[i])) for i in downward)
+    worded = (_reason(columns[i], float(values[i])) for i in downward)
     return AtRisk(
         student_id=row.student_id,
         name=ongoing.student_name,

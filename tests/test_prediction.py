@@ -4,6 +4,7 @@ the contract (with per-field errors) from whichever model is current; end to end
 generated OULAD folder too."""
 
 import asyncio
+import math
 import os
 import shutil
 import subprocess
@@ -21,14 +22,16 @@ from analytics.completion import (
     FEATURES,
     RISK,
     TEST_SHARE,
+    FeatureSet,
     _student_share,
     auc,
     load_dataset,
     split_by_student,
+    train,
 )
 from analytics.etl import Source, refresh
-from analytics.horizons import GATE
-from analytics.model_store import ModelStore, current_version
+from analytics.horizons import GATE, training_rows
+from analytics.model_store import ModelStore, current_version, publish
 from analytics.oulad_sample import SampleOptions, write_sample
 from analytics.training import Outcome, risk_dir, train_and_publish
 from analytics.warehouse import open_current
@@ -96,8 +99,8 @@ def test_held_out_students_are_ranked_well_at_every_horizon(trained: Trained) ->
     assert 0 < evaluation.caught <= 1
 
 
-def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, list[float], int]]:
-    """(student, [hours, average score, activities a week], completed) of every finished
+def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, dict[str, float], int, str]]:
+    """(student, {feature: value} for every at-risk feature, completed, course) of every finished
     enrollment as it stood 14 days after it started, computed in plain Python from the
     warehouse's base tables (not with analytics/horizons.py's SQL)."""
     with open_current(warehouse) as current:
@@ -108,21 +111,37 @@ def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, list[float], int]]:
             "SELECT student_id, course_id, status, enrolled_at FROM enrollments"
         ).fetchall()
         activities = cursor.execute(
-            "SELECT student_id, course_id, occurred_at, minutes FROM activities"
+            "SELECT student_id, course_id, occurred_at, minutes, completed FROM activities"
         ).fetchall()
         scores = cursor.execute(
             "SELECT student_id, course_id, occurred_at, score FROM scores"
         ).fetchall()
-    done: dict[tuple[int, str], list[tuple[datetime, float]]] = {}
-    for student, course, at, minutes in activities:
-        done.setdefault((student, course), []).append((at, minutes))
+        lessons = dict(cursor.execute("SELECT course_id, lessons FROM courses").fetchall())
+        assert (
+            cursor.execute("SELECT count(starts_at) + count(length_days) FROM courses").fetchone()[
+                0
+            ]
+            == 0
+        )
+    done: dict[tuple[int, str], list[tuple[datetime, float, bool]]] = {}
+    everywhere: dict[int, list[tuple[datetime, float]]] = {}
+    for student, course, at, minutes, finished in activities:
+        done.setdefault((student, course), []).append((at, minutes, finished))
+        everywhere.setdefault(student, []).append((at, minutes))
     marks: dict[tuple[int, str], list[tuple[datetime, float]]] = {}
     for student, course, at, score in scores:
         marks.setdefault((student, course), []).append((at, score))
+    # A course's length: the median days its completers took (the demo knows no other).
+    taken: dict[str, list[float]] = {}
+    for student, course, status, enrolled in enrollments:
+        last = max((at for at, _, _ in done.get((student, course), [])), default=None)
+        if status == "completed" and last is not None and last > enrolled:
+            taken.setdefault(course, []).append((last - enrolled).total_seconds() / 86400)
+    overall = float(np.median([float(np.median(days)) for days in taken.values()]))
     rows = []
     for student, course, status, enrolled in enrollments:
         seen = done.get((student, course), [])
-        last = max((at for at, _ in seen), default=None)
+        last = max((at for at, _, _ in seen), default=None)
         idle = last is None or last <= as_of - timedelta(days=30)
         if status not in ("completed", "withdrawn", "failed") and not idle:
             continue  # still ongoing: not a training row
@@ -130,19 +149,29 @@ def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, list[float], int]]:
         completed = int(status == "completed")
         if cutoff > as_of or (completed and last is not None and last <= cutoff):
             continue  # not yet reached, or already finished by then
-        before = [(at, m) for at, m in seen if at <= cutoff]
-        scored = [score for at, score in marks.get((student, course), []) if at <= cutoff]
-        rows.append(
-            (
-                student,
-                [
-                    sum(m for _, m in before) / 60,
-                    sum(scored) / len(scored) if scored else float("nan"),
-                    len(before) / 2,  # two weeks
-                ],
-                completed,
+        before = [(at, m, f) for at, m, f in seen if at <= cutoff]
+        scored = [(at, score) for at, score in marks.get((student, course), []) if at <= cutoff]
+        recent = [score for at, score in scored if at > cutoff - timedelta(days=28)]
+        mean = sum(score for _, score in scored) / len(scored) if scored else float("nan")
+        length = max(1.0, float(np.median(taken[course])) if course in taken else overall)
+        share_done = min(sum(f for _, _, f in before), lessons[course]) / lessons[course]
+        latest = max((at for at, _, _ in before), default=enrolled)
+        features = {
+            "hours_watched": sum(m for _, m, _ in before) / 60,
+            "average_score": mean,
+            "activity_level": len(before) / 2,  # two weeks
+            "days_idle": (cutoff - latest).total_seconds() / 86400,
+            "lesson_pace": share_done / max(1 / length, min(1.0, 14 / length)),
+            "score_trend": sum(recent) / len(recent) - mean if recent else float("nan"),
+            "weeks_elapsed": 2.0,
+            "recent_hours_everywhere": sum(
+                m
+                for at, m in everywhere.get(student, [])
+                if cutoff - timedelta(days=28) < at <= cutoff
             )
-        )
+            / 60,
+        }
+        rows.append((student, features, completed, course))
     return rows
 
 
@@ -160,18 +189,42 @@ def test_the_reported_week_2_figures_match_an_outside_computation(
     """What a teacher is told about week 2 is what the deployed model does on held-out
     students' week-2 figures, computed here without the training code's SQL; and its
     likelihoods then are calibrated, not all near 0."""
-    model = ModelStore(trained.directory).current()
-    assert model is not None
     rows = _outside_week_2_rows(demo_warehouse)
-    students = np.array([student for student, _, _ in rows])
+    # The training SQL computed the same figures for the same enrollments.
+    with open_current(demo_warehouse) as current:
+        assert current is not None
+        learnt = {
+            (r.student_id, r.course_id): r
+            for r in training_rows(current[1].cursor())
+            if r.horizon == "week 2"
+        }
+    assert len(learnt) == len(rows)
+    for student, features, completed, course in rows:
+        row = learnt[(student, course)]
+        assert row.completed == completed
+        for name, value in features.items():
+            theirs = getattr(row, name)
+            if math.isnan(value):
+                assert theirs is None, (student, course, name)
+            else:
+                assert theirs == pytest.approx(value, abs=1e-4), (student, course, name)
+    students = np.array([student for student, _, _, _ in rows])
     held_out = _student_share(students, 17) < TEST_SHARE
-    features = np.array([f for _, f, _ in rows])[held_out]
-    labels = [y for (_, _, y), kept in zip(rows, held_out, strict=True) if kept]
-    predicted = model.predict(features)
-    reported = model.info.metrics["horizons"]["week 2"]
-    assert reported["test_rows"] == len(labels)
-    assert abs(_rank_auc(predicted.tolist(), labels) - reported["auc"]) <= 0.03
-    assert abs(float(predicted.mean()) - sum(labels) / len(labels)) <= 0.1
+    labels = [y for (_, _, y, _), kept in zip(rows, held_out, strict=True) if kept]
+    for directory, columns in (
+        (trained.directory, FEATURES),
+        (risk_dir(trained.directory), RISK.columns),
+    ):
+        model = ModelStore(directory).current()
+        assert model is not None and model.info.features == list(columns)
+        features = np.array([[f[name] for name in columns] for _, f, _, _ in rows])[held_out]
+        predicted = model.predict(features)
+        reported = model.info.metrics["horizons"]["week 2"]
+        assert reported["test_rows"] == len(labels)
+        found = _rank_auc(predicted.tolist(), labels)
+        print(f"{directory.name}: week-2 AUC {found:.3f} here, {reported['auc']:.3f} reported")
+        assert abs(found - reported["auc"]) <= 0.03
+        assert abs(float(predicted.mean()) - sum(labels) / len(labels)) <= 0.1
 
 
 def test_no_feature_is_the_outcome_in_disguise(demo_warehouse: Path) -> None:
@@ -248,6 +301,7 @@ def test_the_at_risk_model_respects_its_constraints(trained: Trained) -> None:
             rng.uniform(0, 1.5, 30),
             rng.uniform(-20, 20, 30),
             rng.uniform(0, 12, 30),
+            rng.uniform(0, 20, 30),
         ]
     )
     for column, direction in enumerate(RISK.monotone):
@@ -477,7 +531,14 @@ async def test_at_risk_students_of_a_class_with_reasons(
         likelihoods = [row["completion_likelihood"] for row in rows]
         assert likelihoods == sorted(likelihoods) and all(0 <= p <= 1 for p in likelihoods)
         assert any(row["reasons"] for row in rows)
-        phrases = ("little time", "scores", "rarely active", "no activity for", "lessons")
+        phrases = (
+            "little time",
+            "scores",
+            "rarely active",
+            "no activity for",
+            "lessons",
+            "little study in any course",
+        )
         assert all(
             any(phrase in reason for phrase in phrases) for row in rows for reason in row["reasons"]
         )
@@ -531,3 +592,29 @@ async def test_at_risk_students_of_a_class_with_reasons(
             )
         ).json()["data"]["atRiskStudents"]
         assert {r["student_id"] for r in rows} <= {r["studentId"] for r in whole_school}
+
+
+async def test_an_at_risk_model_of_fewer_features_keeps_serving(
+    untouched_world_url: str, tmp_path: Path, demo_warehouse: Path
+) -> None:
+    """A model published by an earlier version, trained without a feature added since, is
+    read with the columns it was trained on (by name), not refused or fed the wrong ones."""
+    earlier = FeatureSet("risk", RISK.columns[:-1], RISK.monotone[:-1])
+    settings = make_settings(untouched_world_url, tmp_path)
+    with open_current(demo_warehouse) as current:
+        assert current is not None
+        snapshot, connection = current
+        data = load_dataset(connection.cursor(), earlier)
+    publish(risk_dir(settings.model_dir), train(data, earlier), snapshot)
+    async for client in client_for(settings):
+        admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ atRiskStudents(limit: 50) { completionLikelihood reasons } }"},
+            headers=admin,
+        )
+        assert response.status_code == 200 and "errors" not in response.json(), response.text
+        rows = response.json()["data"]["atRiskStudents"]
+        assert len(rows) == 50 and len({r["completionLikelihood"] for r in rows}) > 10
+        assert not any("any course" in reason for r in rows for reason in r["reasons"])
