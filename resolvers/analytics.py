@@ -54,8 +54,8 @@ async def scope_of(
     context: Context, course_id: str | None = None, school_id: int | None = None
 ) -> Scope:
     """The caller's scope, narrowed to one course and/or one school when asked. A filter
-    the caller could not see (a course not in the warehouse, a school not theirs) is a 422,
-    the same whether or not it exists."""
+    the caller could not see (a course not in the warehouse, a school not theirs) is missing
+    (404, naming the filter), the same whether or not it exists."""
     user = await current_user(context)
     if user.role == Role.SUPER_ADMIN:
         scope = Scope()
@@ -79,7 +79,7 @@ async def scope_of(
     if course_id is not None and course_id not in await _course_ids(context):
         errors["course_id"] = [f"No course {course_id[:100]!r} in the analytics data."]
     if errors:
-        raise ValidationFailed(details=errors)
+        raise NotFound("No such course or school among the analytics you can see", details=errors)
     return scope.narrowed(course_id, school_id)
 
 

@@ -516,17 +516,17 @@ async def test_course_and_school_filters_narrow_the_callers_scope(
         == (await get("SCHOOL_ADMIN", "/api/total-students"))["total_students"]
     )
 
-    # Filters never widen a scope, and bad ones say which and why.
+    # Filters never widen a scope: one the caller cannot see is missing, and says which.
     other = assert_error(
         await loaded.get("/api/total-students?school_id=2", headers=tokens["SCHOOL_ADMIN"]),
-        422,
-        "VALIDATION_ERROR",
+        404,
+        "RESOURCE_NOT_FOUND",
     )
     assert set(other["details"]) == {"school_id"}
     unknown = assert_error(
         await loaded.get("/api/top-courses?course_id=course_999999", headers=tokens["TEACHER"]),
-        422,
-        "VALIDATION_ERROR",
+        404,
+        "RESOURCE_NOT_FOUND",
     )
     assert set(unknown["details"]) == {"course_id"}
     assert_error(
@@ -536,8 +536,8 @@ async def test_course_and_school_filters_narrow_the_callers_scope(
     )
     assert_error(
         await loaded.get("/api/total-students?school_id=999999", headers=tokens["SUPER_ADMIN"]),
-        422,
-        "VALIDATION_ERROR",
+        404,
+        "RESOURCE_NOT_FOUND",
     )
 
 
