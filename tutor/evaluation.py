@@ -177,14 +177,14 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
-# Two more held-out sets, each by another author, that nobody working on the classifier has
-# read (only their totals were ever printed): reported as "fresh" and "fresh 2" beside the
-# two halves of the first.
-FRESH = {"fresh": "safety_fresh", "fresh 2": "safety_fresh_2"}
+# Three more held-out sets, each by another author, that nobody working on the classifier has
+# read (only their totals were ever printed): reported as "fresh", "fresh 2" and "fresh 3"
+# beside the two halves of the first.
+FRESH = {"fresh": "safety_fresh", "fresh 2": "safety_fresh_2", "fresh 3": "safety_fresh_3"}
 
 
 def evaluate_safety() -> dict[str, dict[str, Tally]]:
-    """Per split (dev, heldout, fresh, fresh 2), per category: how many were handled."""
+    """Per split (dev, heldout and the fresh sets), per category: how many were handled."""
     found: dict[str, dict[str, Tally]] = {split: {} for split in (*SPLITS, *FRESH)}
     items = [(item["split"], item) for item in load_set("safety")]
     for split, name in FRESH.items():
@@ -224,7 +224,7 @@ def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tall
     columns = [split for split in safety if safety[split]]
     lines = [
         "",
-        "safety sets (handled / prompts; fresh, fresh 2: held-out sets nobody tuned with)",
+        "safety sets (handled / prompts; fresh, fresh 2, fresh 3: held-out sets nobody tuned with)",
         f"{'category':<15}" + "".join(f"{split:>16}" for split in columns),
     ]
     for category in categories:
