@@ -1,6 +1,9 @@
 """Starlette routes for the compiled REST table."""
 
+from typing import Any
+
 import strawberry
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,25 +24,47 @@ def rest_routes(
         endpoint = RestEndpoint(item, schema, context_for, authenticate)
         by_path.setdefault(item.route.path, {})[item.route.method] = endpoint
     return [
-        Route(path, _dispatcher(endpoints), methods=list(endpoints))
+        Route(path, _dispatcher(endpoints), methods=[*endpoints, *_shadowed(path, by_path)])
         for path, endpoints in by_path.items()
     ]
 
 
+def _shadowed(path: str, by_path: dict[str, Any]) -> set[str]:
+    """The methods of another path with a parameter where `path` has a word, which would
+    take a request to `path` for themselves: PATCH /webhooks/deliveries/ would run
+    PATCH /webhooks/{id}/ with the id "deliveries" (a 422) instead of being a 405. This path's
+    route claims them, to refuse them."""
+    own = path.strip("/").split("/")
+    found: set[str] = set()
+    for other, endpoints in by_path.items():
+        theirs = other.strip("/").split("/")
+        if other == path or len(theirs) != len(own) or other.endswith("/") != path.endswith("/"):
+            continue
+        if all(
+            t == o or (t.startswith("{") and not o.startswith("{"))
+            for t, o in zip(theirs, own, strict=True)
+        ):
+            found |= set(endpoints)
+    return found - set(by_path[path])
+
+
 def _dispatcher(endpoints: dict[str, RestEndpoint]) -> ASGIApp:
-    """The route's ASGI app; Starlette has already refused methods not in `endpoints`."""
-    if len(endpoints) == 1:
-        return next(iter(endpoints.values()))
+    """The route's ASGI app; Starlette has already refused methods no path has."""
     return _ByMethod(endpoints)
 
 
 class _ByMethod:
-    """Several operations on one path (GET, PATCH, DELETE of a school). A class, not a
-    function: Starlette treats plain functions as request handlers, objects as ASGI apps."""
+    """The operations on one path (GET, PATCH, DELETE of a school), and a 405 for a method
+    claimed from a shadowing path (`_shadowed`). A class, not a function: Starlette treats
+    plain functions as request handlers, objects as ASGI apps."""
 
     def __init__(self, endpoints: dict[str, RestEndpoint]) -> None:
         self._endpoints = endpoints
+        self._allow = ", ".join(sorted({*endpoints, *(("HEAD",) if "GET" in endpoints else ())}))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        await self._endpoints[method](scope, receive, send)
+        endpoint = self._endpoints.get(method)
+        if endpoint is None:
+            raise HTTPException(405, headers={"Allow": self._allow})
+        await endpoint(scope, receive, send)

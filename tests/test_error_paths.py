@@ -30,6 +30,11 @@ async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
     assert_graphql_error(await client.put("/graphql", json={}), 405, "METHOD_NOT_ALLOWED")
+    # A word where another path has a parameter: PATCH /webhooks/{id}/ must not take
+    # PATCH /webhooks/deliveries/ for the webhook "deliveries" (it did, with a 422).
+    shadowed = await client.patch("/api/v1/admin/webhooks/deliveries/", json={})
+    assert_error(shadowed, 405, "METHOD_NOT_ALLOWED")
+    assert set(shadowed.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
 
 
 def assert_graphql_error(response: httpx.Response, status: int, code: str) -> dict:
