@@ -1,4 +1,6 @@
-"""Closed vocabularies, stored as plain strings so migrations stay portable."""
+"""Closed vocabularies, stored as plain strings so migrations stay portable. The schema
+offers them as GraphQL enums (schema/enums.py); members are strings, so code comparing
+them with text keeps working."""
 
 from enum import StrEnum
 
@@ -41,7 +43,67 @@ class ProgressStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class AssignmentStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class QuestionType(StrEnum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    SHORT_ANSWER = "short_answer"
+
+
+class Difficulty(StrEnum):  # in rising order: practice moves a learner up and down it
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class DifficultyAdjustment(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MAINTAIN = "maintain"
+
+
+class MessageRole(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageType(StrEnum):
+    """A learner's question, or the kind of answer the tutor gave (tutor/types.py ReplyType)."""
+
+    EXPLANATION = "explanation"
+    HINT = "hint"
+    QUESTION = "question"
+    SUMMARY = "summary"
+    REDIRECT = "redirect"
+    CLARIFICATION = "clarification"
+    ENCOURAGEMENT = "encouragement"
+
+
+class FlagStatusFilter(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    ALL = "all"
+
+
+class WebhookEvent(StrEnum):
+    SESSION_COMPLETED = "session.completed"
+    STUDENT_MILESTONE_UNLOCKED = "student.milestone_unlocked"
+    TUTOR_MESSAGE_FLAGGED = "tutor.message_flagged"
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
+    RETRYING = "retrying"
+    SENDING = "sending"
     DELIVERED = "delivered"
     DEAD = "dead"
+    DISABLED = "disabled"
+
+
+class AiHealthStatus(StrEnum):
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    UNHEALTHY = "unhealthy"

@@ -7,9 +7,10 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import json_column, utcnow
+from models.enums import WebhookEvent
 
 # The events webhooks may subscribe to (grio-api-v1.txt §9.1, §9.2).
-EVENT_TYPES = ("session.completed", "student.milestone_unlocked", "tutor.message_flagged")
+EVENT_TYPES = tuple(event.value for event in WebhookEvent)
 
 
 class OutboxEvent(SQLModel, table=True):

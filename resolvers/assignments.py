@@ -22,7 +22,7 @@ from models.classrooms import (
 )
 from models.curriculum import Topic
 from models.db import transaction
-from models.enums import Role
+from models.enums import AssignmentStatus, Role
 from models.identity import User
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -52,7 +52,7 @@ class AssignmentView:
     topic_ids: list[int]
     created_at: datetime
     due_date: datetime
-    status: str
+    status: AssignmentStatus
 
 
 def _aware(moment: datetime) -> datetime:
@@ -126,7 +126,7 @@ def _view(assignment: Assignment, topic_ids: list[int]) -> AssignmentView:
         topic_ids=sorted(topic_ids),
         created_at=assignment.created_at,
         due_date=assignment.due_date,
-        status=assignment.status,
+        status=AssignmentStatus(assignment.status),
     )
 
 

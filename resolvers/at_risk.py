@@ -88,6 +88,7 @@ class Ongoing:
     features: PointInTime
     student_name: str
     course_name: str
+    classroom_id: int | None
 
 
 def _ongoing(cursor: Any, scope: Scope) -> list[Ongoing]:
@@ -95,8 +96,20 @@ def _ongoing(cursor: Any, scope: Scope) -> list[Ongoing]:
     rows = ongoing_rows(cursor, condition, parameters)
     names = dict(cursor.execute("SELECT student_id, name FROM students").fetchall())
     courses = dict(cursor.execute("SELECT course_id, course_name FROM courses").fetchall())
+    rooms = {
+        (student, course): room
+        for student, course, room in cursor.execute(
+            f"SELECT student_id, course_id, classroom_id FROM enrollments WHERE {condition}",
+            parameters,
+        ).fetchall()
+    }
     return [
-        Ongoing(row, names.get(row.student_id, ""), courses.get(row.course_id, row.course_id))
+        Ongoing(
+            row,
+            names.get(row.student_id, ""),
+            courses.get(row.course_id, row.course_id),
+            rooms.get((row.student_id, row.course_id)),
+        )
         for row in rows
     ]
 
@@ -104,6 +117,53 @@ def _ongoing(cursor: Any, scope: Scope) -> list[Ongoing]:
 async def at_risk(context: Context, class_id: int | None, limit: int) -> list[AtRisk]:
     scope = await _scope(context, class_id)  # authenticates first
     check_limit(limit)
+    scored = await _scored(context, scope)
+    return [scored.entry(i) for i in scored.order[:limit]]
+
+
+async def at_risk_by_class(
+    context: Context, class_ids: list[int], limit: int
+) -> dict[int, list[AtRisk]]:
+    """Each class's list, for a screen showing several (a teacher's classes, each with its
+    students to help): one warehouse read and one model call for all of them. Classes
+    outside the caller's scope get an empty list."""
+    scope = await scope_of(context)
+    check_limit(limit)
+    mine = tuple(
+        sorted(c for c in set(class_ids) if scope.classroom_ids is None or c in scope.classroom_ids)
+    )
+    found: dict[int, list[AtRisk]] = {class_id: [] for class_id in class_ids}
+    scored = await _scored(context, Scope(school_id=scope.school_id, classroom_ids=mine))
+    for i in scored.order:
+        room = scored.rows[i].classroom_id
+        listed = found.get(room) if room is not None else None
+        if listed is not None and len(listed) < limit:
+            listed.append(scored.entry(i))
+    return found
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The ongoing enrollments of a scope, scored by the served model."""
+
+    rows: list[Ongoing]
+    columns: tuple[str, ...]
+    matrix: np.ndarray
+    likelihoods: np.ndarray
+    pushes: np.ndarray
+
+    @property
+    def order(self) -> np.ndarray:
+        """Least likely to complete first."""
+        return np.argsort(self.likelihoods, kind="stable")
+
+    def entry(self, i: int) -> AtRisk:
+        return _entry(
+            self.rows[i], float(self.likelihoods[i]), self.pushes[i], self.matrix[i], self.columns
+        )
+
+
+async def _scored(context: Context, scope: Scope) -> _Scored:
     # The at-risk model knows more of the enrollment; before it exists, the public one.
     model = await to_thread.run_sync(context.state.risk_models.current) or await to_thread.run_sync(
         context.state.models.current
@@ -116,12 +176,11 @@ async def at_risk(context: Context, class_id: int | None, limit: int) -> list[At
     if not set(columns) <= set(PointInTime._fields):
         raise ModelNotTrained()  # a model of features this version cannot compute
     rows = await read(context, ("at risk", scope.key), lambda c: _ongoing(c, scope))
-    if not rows:
-        return []
     matrix = completion.feature_matrix([r.features for r in rows], columns)
+    if not rows:
+        return _Scored(rows, columns, matrix, np.zeros(0), np.zeros((0, len(columns))))
     likelihoods, pushes = await to_thread.run_sync(model.explain, matrix)
-    order = np.argsort(likelihoods, kind="stable")[:limit]
-    return [_entry(rows[i], float(likelihoods[i]), pushes[i], matrix[i], columns) for i in order]
+    return _Scored(rows, columns, matrix, likelihoods, pushes)
 
 
 def _entry(

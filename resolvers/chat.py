@@ -11,14 +11,13 @@ from datetime import UTC, datetime
 from learnloom.errors import ValidationFailed
 from models.base import new_id
 from models.db import transaction
-from models.enums import Role
+from models.enums import MessageRole, MessageType, Role, SessionMode
 from models.identity import User
 from models.sessions import ChatMessage, ClassSession
 from resolvers import safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.permissions import require_role
-from resolvers.sessions import MODES
 from resolvers.throttle import throttle
 from tutor import safety
 from tutor.offline import stream_whole
@@ -33,7 +32,7 @@ CHATTERS = {Role.STUDENT, Role.INDEPENDENT_LEARNER, Role.TEACHER}
 class Question:
     session_id: str
     message: str
-    mode: str | None
+    mode: SessionMode | None
     lesson_id: int | None
     topic_id: int | None
 
@@ -54,9 +53,9 @@ class ChatAnswer:
 
     id: str
     session_id: str
-    role: str
+    role: MessageRole
     message: str
-    type: str
+    type: MessageType
     confidence: float
     metadata: ChatMetadata
     timestamp: datetime
@@ -71,14 +70,9 @@ class ChatPiece:
 
 
 def _check(question: Question) -> str:
-    details: dict[str, list[str]] = {}
     text = question.message.strip()
     if not 1 <= len(text) <= MAX_MESSAGE:
-        details["message"] = [f"Must be 1 to {MAX_MESSAGE} characters."]
-    if question.mode is not None and question.mode not in MODES:
-        details["mode"] = [f"Must be one of {', '.join(MODES)}."]
-    if details:
-        raise ValidationFailed(details=details)
+        raise ValidationFailed(details={"message": [f"Must be 1 to {MAX_MESSAGE} characters."]})
     return text
 
 
@@ -86,7 +80,7 @@ def _mode(question: Question, user: User, place: ClassSession) -> str:
     """The session's mode is the teacher's: a request may only narrow it to practice. In a
     learning session of their own, the learner chooses."""
     own = place.classroom_id is None and place.owner_id == user.id
-    if question.mode is not None and (own or question.mode == "practice"):
+    if question.mode is not None and (own or question.mode == SessionMode.PRACTICE):
         return question.mode
     return place.mode
 
@@ -185,9 +179,9 @@ async def _store(context: Context, prepared: _Prepared, reply: TutorReply) -> Ch
     return ChatAnswer(
         id=answer_id,
         session_id=place.id,
-        role="assistant",
+        role=MessageRole.ASSISTANT,
         message=reply.message,
-        type=reply.type,
+        type=MessageType(reply.type),
         confidence=reply.confidence,
         metadata=ChatMetadata(reply.sources, reply.follow_up_suggestions, reply.model),
         timestamp=now,

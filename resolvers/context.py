@@ -163,6 +163,9 @@ class Context:
     # A GraphQL WebSocket connection's `connection_init` payload (graphql-transport-ws),
     # where a browser, which cannot set headers on a WebSocket, puts its token.
     connection_params: dict[str, Any] | None = field(default=None, init=False)
+    # DataLoaders the schema makes on first use in this request (schema/teachers.py), by
+    # what they fetch.
+    batches: dict[Any, Any] = field(default_factory=dict, init=False)
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -29,7 +29,7 @@ from learnloom.errors import NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
 from models.db import lock_rows, transaction, upsert
-from models.enums import Role
+from models.enums import Difficulty, DifficultyAdjustment, QuestionType, Role
 from models.identity import User
 from models.sessions import (
     ClassSession,
@@ -46,8 +46,7 @@ from tutor import safety
 from tutor.answers import is_right, lettered
 from tutor.text import sentences
 
-DIFFICULTIES = ("easy", "medium", "hard")
-TYPES = ("multiple_choice", "short_answer")
+DIFFICULTIES = tuple(Difficulty)
 # A question's rating by difficulty, the rating's step, and where difficulties change.
 QUESTION_RATING = {"easy": 800.0, "medium": 1000.0, "hard": 1200.0}
 K_FACTOR = 32.0
@@ -64,9 +63,9 @@ class PracticeQuestionView:
 
     question_id: str
     question: str
-    question_type: str
+    question_type: QuestionType
     options: list[str]
-    difficulty: str
+    difficulty: Difficulty
     estimated_time_seconds: int
 
 
@@ -78,8 +77,8 @@ class Validation:
     feedback: str
     explanation: str
     points_awarded: int
-    difficulty_adjustment: str  # increase, decrease or maintain
-    next_question_difficulty: str
+    difficulty_adjustment: DifficultyAdjustment
+    next_question_difficulty: Difficulty
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,10 @@ def blank_key(question: str) -> str:
     return "blank:" + hashlib.sha1(question.encode()).hexdigest()[:16]
 
 
-def difficulty_for(rating: float) -> str:
+def difficulty_for(rating: float) -> Difficulty:
     if rating < 900:
-        return "easy"
-    return "medium" if rating < 1100 else "hard"
+        return Difficulty.EASY
+    return Difficulty.MEDIUM if rating < 1100 else Difficulty.HARD
 
 
 def elo(rating: float, difficulty: str, correct: bool) -> float:
@@ -121,19 +120,11 @@ def elo_pair(learner: float, item: float, correct: bool) -> tuple[float, float]:
     return round(learner + change, 1), round(item - change, 1)
 
 
-def adjustment(before: float, after: float) -> str:
+def adjustment(before: float, after: float) -> DifficultyAdjustment:
     change = DIFFICULTIES.index(difficulty_for(after)) - DIFFICULTIES.index(difficulty_for(before))
-    return "increase" if change > 0 else "decrease" if change < 0 else "maintain"
-
-
-def _check(difficulty: str | None, question_type: str) -> None:
-    details = {}
-    if difficulty is not None and difficulty not in DIFFICULTIES:
-        details["difficulty"] = [f"Must be one of {', '.join(DIFFICULTIES)}."]
-    if question_type not in TYPES:
-        details["question_type"] = [f"Must be one of {', '.join(TYPES)}."]
-    if details:
-        raise ValidationFailed(details=details)
+    if change > 0:
+        return DifficultyAdjustment.INCREASE
+    return DifficultyAdjustment.DECREASE if change < 0 else DifficultyAdjustment.MAINTAIN
 
 
 async def _rating(session: AsyncSession, student_id: int, topic_id: int) -> float:
@@ -141,7 +132,9 @@ async def _rating(session: AsyncSession, student_id: int, topic_id: int) -> floa
     return found.rating if found else START_RATING
 
 
-async def _candidates(session: AsyncSession, topic_id: int, question_type: str) -> list[_Candidate]:
+async def _candidates(
+    session: AsyncSession, topic_id: int, question_type: QuestionType
+) -> list[_Candidate]:
     bank = await session.exec(
         select(QuizQuestion)
         .join(Quiz, col(Quiz.id) == col(QuizQuestion.quiz_id))
@@ -204,7 +197,7 @@ async def _item_ratings(session: AsyncSession, candidates: list[_Candidate]) -> 
 
 
 def _pick(
-    candidates: list[_Candidate], ratings: dict[str, float], band: str, answered: set[str]
+    candidates: list[_Candidate], ratings: dict[str, float], band: Difficulty, answered: set[str]
 ) -> _Candidate:
     """From the band asked for if it has items, else the nearest; items the learner has
     never answered first; among equals, any."""
@@ -237,12 +230,11 @@ async def question(
     context: Context,
     session_id: str,
     topic_id: int,
-    difficulty: str | None,
-    question_type: str,
+    difficulty: Difficulty | None,
+    question_type: QuestionType,
 ) -> PracticeQuestionView:
     user = await current_user(context)
     require_role(user, TUTORED)
-    _check(difficulty, question_type)
     assert user.id is not None
     async with transaction(context.state.sessions) as session:
         place = await tutor_context.active_session(session, user, session_id)
@@ -338,7 +330,7 @@ async def validate(
                 feedback=safety.reply_for(screening, helpline, None),
                 explanation="",
                 points_awarded=0,
-                difficulty_adjustment="maintain",
+                difficulty_adjustment=DifficultyAdjustment.MAINTAIN,
                 next_question_difficulty=difficulty_for(rating),
             )
         correct = is_right(student_answer, asked.answer_key, asked.options)

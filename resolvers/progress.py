@@ -14,7 +14,7 @@ from models.base import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import ContentBlock, Lesson, Subject, Topic
 from models.db import transaction, upsert
-from models.enums import Role
+from models.enums import ProgressStatus, Role
 from models.identity import User
 from models.learning import LearningEvent, LessonProgress
 from resolvers.authentication import current_user
@@ -40,7 +40,7 @@ class RecordedProgress:
     """The lesson's progress after the step, and the milestones it unlocked."""
 
     lesson_id: int
-    status: str
+    status: ProgressStatus
     score: float | None
     block_index: int
     minutes_spent: float
@@ -126,7 +126,7 @@ async def record(context: Context, step: Step) -> RecordedProgress:
         )
     return RecordedProgress(
         lesson_id=step.lesson_id,
-        status=progress.status,
+        status=ProgressStatus(progress.status),
         score=progress.score,
         block_index=progress.block_index,
         minutes_spent=progress.minutes_spent,

@@ -16,11 +16,11 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound, ValidationFailed
+from learnloom.errors import NotFound
 from models.base import new_id
 from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.db import transaction
-from models.enums import Role
+from models.enums import FlagStatusFilter, Role
 from models.events import OutboxEvent
 from models.identity import School, User
 from models.sessions import ClassSession, TutorFlag
@@ -29,10 +29,10 @@ from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.pagination import Page, check_window, paginate
 from resolvers.permissions import require_role
-from tutor.safety import Helpline, Screening
+from tutor.lexicon import Category
+from tutor.safety import Helpline, Screening, Severity
 
 EVENT = "tutor.message_flagged"
-STATUSES = ("open", "acknowledged", "all")
 REVIEWERS = {Role.TEACHER, Role.SCHOOL_ADMIN, Role.SUPER_ADMIN}
 MAX_MESSAGE = 2000
 
@@ -48,8 +48,8 @@ class FlagView:
     classroom_id: int | None
     school_id: int | None
     source: str
-    category: str
-    severity: str
+    category: Category
+    severity: Severity
     message: str
     created_at: datetime
     acknowledged_at: datetime | None
@@ -159,8 +159,8 @@ def _view(flag: TutorFlag, student: User | None) -> FlagView:
         classroom_id=flag.classroom_id,
         school_id=flag.school_id,
         source=flag.source,
-        category=flag.category,
-        severity=flag.severity,
+        category=Category(flag.category),
+        severity=Severity(flag.severity),
         message=flag.message,
         created_at=flag.created_at,
         acknowledged_at=flag.acknowledged_at,
@@ -168,17 +168,19 @@ def _view(flag: TutorFlag, student: User | None) -> FlagView:
     )
 
 
-async def list_flags(context: Context, status: str, limit: int, offset: int) -> Page[FlagView]:
+async def list_flags(
+    context: Context, status: FlagStatusFilter, limit: int, offset: int
+) -> Page[FlagView]:
     """Newest first; `open` (the default) lists those nobody has acknowledged yet."""
     user = await current_user(context)
     require_role(user, REVIEWERS)
-    if status not in STATUSES:
-        raise ValidationFailed(details={"status": [f"Must be one of {', '.join(STATUSES)}."]})
     check_window(limit, offset)
     statement = select(TutorFlag).where(_visible(user))
-    if status != "all":
+    if status != FlagStatusFilter.ALL:
         acknowledged = col(TutorFlag.acknowledged_at).is_not(None)
-        statement = statement.where(acknowledged if status == "acknowledged" else ~acknowledged)
+        statement = statement.where(
+            acknowledged if status == FlagStatusFilter.ACKNOWLEDGED else ~acknowledged
+        )
     statement = statement.order_by(col(TutorFlag.created_at).desc(), col(TutorFlag.id).desc())
     async with context.state.sessions() as session:
         page = await paginate(session, statement, limit, offset)

@@ -22,8 +22,6 @@ from models.sessions import ChatMessage, ClassSession, SessionModeChange, Sessio
 from resolvers.authentication import current_user
 from resolvers.context import Context
 
-MODES = [mode.value for mode in SessionMode]
-
 
 class SessionAlreadyActive(AppError):
     """The classroom already has an active session."""
@@ -59,12 +57,6 @@ class SessionEnd:
 def _id(user: User) -> int:
     assert user.id is not None
     return user.id
-
-
-def _check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise ValidationFailed(details={"mode": [f"Must be one of {', '.join(MODES)}."]})
-    return mode
 
 
 async def may_teach(session: AsyncSession, user: User, classroom: Classroom) -> bool:
@@ -133,11 +125,10 @@ async def start(
     subject_id: int | None,
     topic_id: int | None,
     lesson_id: int | None,
-    mode: str,
+    mode: SessionMode,
     session_name: str | None,
 ) -> ClassSession:
     user = await current_user(context)
-    _check_mode(mode)
     async with transaction(context.state.sessions) as session:
         classroom = await _classroom(session, user, class_id, run=True)
         await _check_content(session, classroom, subject_id, topic_id, lesson_id)
@@ -243,9 +234,8 @@ async def join(context: Context, *, session_id: str) -> ClassSession:
     return found
 
 
-async def switch_mode(context: Context, *, session_id: str, mode: str) -> ModeSwitch:
+async def switch_mode(context: Context, *, session_id: str, mode: SessionMode) -> ModeSwitch:
     user = await current_user(context)
-    _check_mode(mode)
     now = datetime.now(UTC)
     async with transaction(context.state.sessions) as session:
         found, _ = await visible_session(session, user, session_id, run=True)

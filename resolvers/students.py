@@ -15,6 +15,7 @@ from models.base import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import GradeClass, Lesson, Subject, Topic
 from models.db import transaction
+from models.enums import ProgressStatus
 from models.identity import School, User
 from models.learning import LearningEvent, LessonProgress
 from models.sessions import ClassSession, SessionParticipant
@@ -66,7 +67,7 @@ class LessonState:
 
     id: int
     title: str
-    status: str  # completed, in_progress or not_started
+    status: ProgressStatus
     score: int | None  # whole percent, as the screens show it
 
 
@@ -102,7 +103,7 @@ class HistoryEntry:
     class_name: str
     accessed_at: datetime
     duration_minutes: int
-    status: str
+    status: ProgressStatus
     score: int | None  # whole percent
 
 
@@ -309,7 +310,7 @@ async def subject_progress(context: Context, subject_id: int) -> SubjectProgress
             state = LessonState(
                 lesson.id,
                 lesson.title,
-                mine.status if mine else "not_started",
+                ProgressStatus(mine.status) if mine else ProgressStatus.NOT_STARTED,
                 whole(mine.score if mine else None),
             )
             topics.setdefault(topic.id, (topic, []))[1].append(state)
@@ -367,7 +368,7 @@ async def history(context: Context, limit: int, offset: int) -> Page[HistoryEntr
                 class_name=grade,
                 accessed_at=event.accessed_at,
                 duration_minutes=round(event.duration_minutes),
-                status=event.status,
+                status=ProgressStatus(event.status),
                 score=whole(event.score),
             )
             for event, title, subject, grade in rows

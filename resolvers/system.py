@@ -9,6 +9,7 @@ from anyio import to_thread
 from sqlalchemy import text
 
 from analytics.model_store import LoadedModel
+from models.enums import AiHealthStatus
 from resolvers import warehouse
 from resolvers.context import Context
 from tutor import gateway as tutor_gateway
@@ -41,7 +42,7 @@ class ModelHorizon:
 
 @dataclass(frozen=True)
 class AiHealth:
-    status: str
+    status: AiHealthStatus
     version: str
     response_time_ms: int
     model_loaded: bool
@@ -81,9 +82,9 @@ async def ai_health(context: Context, version: str) -> AiHealth:
     completion model's state. Unreachable tutor: unhealthy; no completion model: degraded."""
     reachable, took_ms = await tutor_gateway.reachable(context.state.settings)
     model = await current_model(context)
-    status = "healthy" if model is not None else "degraded"
+    status = AiHealthStatus.HEALTHY if model is not None else AiHealthStatus.DEGRADED
     return AiHealth(
-        status=status if reachable else "unhealthy",
+        status=status if reachable else AiHealthStatus.UNHEALTHY,
         version=version,
         response_time_ms=round(took_ms),
         model_loaded=model is not None,

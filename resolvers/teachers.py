@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case
+from sqlalchemy import select as select_columns  # sqlmodel's select takes four at most
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.scalars import JSON
@@ -31,7 +32,7 @@ from resolvers.permissions import STAFF, require_role
 from resolvers.sessions import may_teach
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: the GraphQL type extends it with nested fields (schema/teachers.py)
 class TeacherClass:
     """A classroom the teacher teaches."""
 
@@ -176,56 +177,128 @@ async def class_students(
     user = await current_user(context)
     require_role(user, STAFF)
     check_window(limit, offset)
-    of_class = col(ClassroomStudent.classroom_id) == class_id
     async with context.state.sessions() as session:
         await classroom_of(session, user, class_id)
-        total = (
-            await session.exec(select(func.count()).select_from(ClassroomStudent).where(of_class))
-        ).one()
-        members = (
+        return (await _students_pages(session, [class_id], limit, offset))[class_id]
+
+
+async def my_classes_students(
+    context: Context, class_ids: list[int], limit: int, offset: int
+) -> dict[int, Page[ClassStudent]]:
+    """A page of students of each of the teacher's classes in `class_ids` (a class of someone
+    else's has an empty page): the same statements for one class or twenty."""
+    user = await current_user(context)
+    require_role(user, {Role.TEACHER})
+    check_window(limit, offset)
+    async with context.state.sessions() as session:
+        mine = await _taught(session, user, class_ids)
+        pages = await _students_pages(session, sorted(mine), limit, offset)
+    empty = Page[ClassStudent](items=[], limit=limit, offset=offset, total=0)
+    return {class_id: pages.get(class_id, empty) for class_id in class_ids}
+
+
+async def _taught(session: AsyncSession, user: User, class_ids: list[int]) -> set[int]:
+    rows = await session.exec(
+        select(ClassroomTeacher.classroom_id).where(
+            col(ClassroomTeacher.teacher_id) == user.id,
+            col(ClassroomTeacher.classroom_id).in_(class_ids),
+        )
+    )
+    return set(rows)
+
+
+async def _students_pages(
+    session: AsyncSession, class_ids: list[int], limit: int, offset: int
+) -> dict[int, Page[ClassStudent]]:
+    """A page of each class's students by name, with their subjects of that class and
+    their attendance: four statements whatever the number of classes."""
+    of_classes = col(ClassroomStudent.classroom_id).in_(class_ids)
+    totals = dict(
+        (
             await session.exec(
-                select(ClassroomStudent, User)
-                .join(User, col(User.id) == col(ClassroomStudent.student_id))
-                .where(of_class)
-                .order_by(col(User.last_name), col(User.first_name), col(User.id))
-                .limit(limit)
-                .offset(offset)
+                select(ClassroomStudent.classroom_id, func.count())
+                .where(of_classes)
+                .group_by(col(ClassroomStudent.classroom_id))
             )
         ).all()
-        ids = [member.student_id for member, _ in members]
-        taught = select(ClassroomSubject.subject_id).where(
-            col(ClassroomSubject.classroom_id) == class_id
+    )
+    place = (
+        func.row_number()
+        .over(
+            partition_by=col(ClassroomStudent.classroom_id),
+            order_by=(col(User.last_name), col(User.first_name), col(User.id)),
         )
-        subjects: dict[int, list[int]] = {}
-        for student_id, subject_id in await session.exec(
-            select(SubjectEnrollment.student_id, SubjectEnrollment.subject_id)
-            .where(
-                col(SubjectEnrollment.student_id).in_(ids),
-                col(SubjectEnrollment.subject_id).in_(taught),
-                col(SubjectEnrollment.status) != "withdrawn",
+        .label("place")
+    )
+    ranked = (
+        select_columns(
+            col(ClassroomStudent.classroom_id).label("classroom_id"),
+            col(ClassroomStudent.student_id).label("student_id"),
+            col(ClassroomStudent.enrolled_at).label("enrolled_at"),
+            col(User.first_name).label("first_name"),
+            col(User.last_name).label("last_name"),
+            place,
+        )
+        .join(User, col(User.id) == col(ClassroomStudent.student_id))
+        .where(of_classes)
+        .subquery()
+    )
+    # A plain SQLAlchemy statement, run on the session's connection (sqlmodel's exec types
+    # only its own select).
+    connection = await session.connection()
+    members = (
+        await connection.execute(
+            select_columns(ranked)
+            .where(ranked.c.place > offset, ranked.c.place <= offset + limit)
+            .order_by(ranked.c.classroom_id, ranked.c.place)
+        )
+    ).all()
+    ids = sorted({member.student_id for member in members})
+    subjects: dict[tuple[int, int], list[int]] = {}
+    for classroom_id, student_id, subject_id in await session.exec(
+        select(
+            ClassroomSubject.classroom_id,
+            SubjectEnrollment.student_id,
+            SubjectEnrollment.subject_id,
+        )
+        .join(
+            ClassroomSubject,
+            col(ClassroomSubject.subject_id) == col(SubjectEnrollment.subject_id),
+        )
+        .where(
+            col(ClassroomSubject.classroom_id).in_(class_ids),
+            col(SubjectEnrollment.student_id).in_(ids),
+            col(SubjectEnrollment.status) != "withdrawn",
+        )
+        .order_by(col(SubjectEnrollment.subject_id))
+    ):
+        subjects.setdefault((classroom_id, student_id), []).append(subject_id)
+    attendance = await _attendance(session, class_ids, ids)
+    items: dict[int, list[ClassStudent]] = {class_id: [] for class_id in class_ids}
+    for member in members:
+        key = (member.classroom_id, member.student_id)
+        items[member.classroom_id].append(
+            ClassStudent(
+                id=member.student_id,
+                name=f"{member.first_name} {member.last_name}",
+                enrollment_date=member.enrolled_at,
+                subjects=subjects.get(key, []),
+                attendance_percent=attendance.get(key),
             )
-            .order_by(col(SubjectEnrollment.subject_id))
-        ):
-            subjects.setdefault(student_id, []).append(subject_id)
-        attendance = await _attendance(session, class_id, ids)
-    items = [
-        ClassStudent(
-            id=member.student_id,
-            name=_name(student),
-            enrollment_date=member.enrolled_at,
-            subjects=subjects.get(member.student_id, []),
-            attendance_percent=attendance.get(member.student_id),
         )
-        for member, student in members
-    ]
-    return Page(items=items, limit=limit, offset=offset, total=int(total))
+    return {
+        class_id: Page(
+            items=items[class_id], limit=limit, offset=offset, total=int(totals.get(class_id, 0))
+        )
+        for class_id in class_ids
+    }
 
 
 async def _attendance(
-    session: AsyncSession, class_id: int, student_ids: list[int]
-) -> dict[int, int | None]:
-    """Per student: finished sessions of the class since they joined it, and how many of
-    those they took part in. One query for the whole page."""
+    session: AsyncSession, class_ids: list[int], student_ids: list[int]
+) -> dict[tuple[int, int], int | None]:
+    """Per (class, student): finished sessions of the class since they joined it, and how
+    many of those they took part in. One query for every class and student."""
     held = and_(
         col(ClassSession.classroom_id) == col(ClassroomStudent.classroom_id),
         col(ClassSession.status) == "completed",
@@ -237,6 +310,7 @@ async def _attendance(
     )
     rows = await session.exec(
         select(
+            ClassroomStudent.classroom_id,
             ClassroomStudent.student_id,
             func.count(col(ClassSession.id)),
             func.count(col(SessionParticipant.id)),
@@ -245,14 +319,16 @@ async def _attendance(
         .join(ClassSession, held)
         .outerjoin(SessionParticipant, joined)
         .where(
-            col(ClassroomStudent.classroom_id) == class_id,
+            col(ClassroomStudent.classroom_id).in_(class_ids),
             col(ClassroomStudent.student_id).in_(student_ids),
         )
-        .group_by(col(ClassroomStudent.student_id))
+        .group_by(col(ClassroomStudent.classroom_id), col(ClassroomStudent.student_id))
     )
-    found: dict[int, int | None] = dict.fromkeys(student_ids)
-    for student_id, sessions_held, attended in rows:
-        found[student_id] = round(100 * attended / sessions_held) if sessions_held else None
+    found: dict[tuple[int, int], int | None] = {}
+    for classroom_id, student_id, sessions_held, attended in rows:
+        found[(classroom_id, student_id)] = (
+            round(100 * attended / sessions_held) if sessions_held else None
+        )
     return found
 
 
@@ -262,45 +338,97 @@ async def performance(context: Context, class_id: int, bars: Thresholds) -> Clas
     bars.check()
     async with context.state.sessions() as session:
         classroom = await classroom_of(session, user, class_id)
-        in_class = select(ClassroomSubject.subject_id).where(
-            col(ClassroomSubject.classroom_id) == class_id
-        )
-        lessons_total = (
+        return (await _performances(session, [classroom], bars))[class_id]
+
+
+async def my_classes_performance(
+    context: Context, class_ids: list[int], bars: Thresholds
+) -> dict[int, ClassPerformance | None]:
+    """How each of the teacher's classes in `class_ids` is doing (None for a class of
+    someone else's): the same statements for one class or twenty."""
+    user = await current_user(context)
+    require_role(user, {Role.TEACHER})
+    bars.check()
+    async with context.state.sessions() as session:
+        mine = await _taught(session, user, class_ids)
+        rooms = (
+            await session.exec(select(Classroom).where(col(Classroom.id).in_(sorted(mine))))
+        ).all()
+        found = await _performances(session, list(rooms), bars)
+    return {class_id: found.get(class_id) for class_id in class_ids}
+
+
+async def _performances(
+    session: AsyncSession, classrooms: list[Classroom], bars: Thresholds
+) -> dict[int, ClassPerformance]:
+    """Each class's averages and lists: three statements whatever the number of classes."""
+    ids = [room.id for room in classrooms if room.id is not None]
+    lessons_total = dict(
+        (
             await session.exec(
-                select(func.count(col(Lesson.id)))
-                .join(Topic, col(Topic.id) == col(Lesson.topic_id))
-                .where(col(Topic.subject_id).in_(in_class))
-            )
-        ).one()
-        students = (
-            await session.exec(
-                select(User)
-                .join(ClassroomStudent, col(ClassroomStudent.student_id) == col(User.id))
-                .where(col(ClassroomStudent.classroom_id) == class_id)
+                select(ClassroomSubject.classroom_id, func.count(col(Lesson.id)))
+                .join(Topic, col(Topic.subject_id) == col(ClassroomSubject.subject_id))
+                .join(Lesson, col(Lesson.topic_id) == col(Topic.id))
+                .where(col(ClassroomSubject.classroom_id).in_(ids))
+                .group_by(col(ClassroomSubject.classroom_id))
             )
         ).all()
-        done = func.sum(case((col(LessonProgress.status) == "completed", 1), else_=0))
-        figures = {
-            student_id: (score, int(completed or 0))
-            for student_id, score, completed in await session.exec(
-                select(LessonProgress.student_id, func.avg(LessonProgress.score), done)
-                .join(Lesson, col(Lesson.id) == col(LessonProgress.lesson_id))
-                .join(Topic, col(Topic.id) == col(Lesson.topic_id))
-                .join(
-                    ClassroomStudent,
-                    col(ClassroomStudent.student_id) == col(LessonProgress.student_id),
-                )
-                .where(
-                    col(ClassroomStudent.classroom_id) == class_id,
-                    col(Topic.subject_id).in_(in_class),
-                )
-                .group_by(col(LessonProgress.student_id))
+    )
+    members: dict[int, list[User]] = {class_id: [] for class_id in ids}
+    for classroom_id, student in await session.exec(
+        select(ClassroomStudent.classroom_id, User)
+        .join(User, col(User.id) == col(ClassroomStudent.student_id))
+        .where(col(ClassroomStudent.classroom_id).in_(ids))
+    ):
+        members[classroom_id].append(student)
+    done = func.sum(case((col(LessonProgress.status) == "completed", 1), else_=0))
+    figures = {
+        (classroom_id, student_id): (score, int(completed or 0))
+        for classroom_id, student_id, score, completed in await session.exec(
+            select(
+                ClassroomStudent.classroom_id,
+                LessonProgress.student_id,
+                func.avg(LessonProgress.score),
+                done,
             )
-        }
+            .join(Lesson, col(Lesson.id) == col(LessonProgress.lesson_id))
+            .join(Topic, col(Topic.id) == col(Lesson.topic_id))
+            .join(
+                ClassroomStudent,
+                col(ClassroomStudent.student_id) == col(LessonProgress.student_id),
+            )
+            .join(
+                ClassroomSubject,
+                and_(
+                    col(ClassroomSubject.classroom_id) == col(ClassroomStudent.classroom_id),
+                    col(ClassroomSubject.subject_id) == col(Topic.subject_id),
+                ),
+            )
+            .where(col(ClassroomStudent.classroom_id).in_(ids))
+            .group_by(col(ClassroomStudent.classroom_id), col(LessonProgress.student_id))
+        )
+    }
+    return {
+        room.id: _standing_of(
+            room, members[room.id], figures, int(lessons_total.get(room.id, 0)), bars
+        )
+        for room in classrooms
+        if room.id is not None
+    }
+
+
+def _standing_of(
+    classroom: Classroom,
+    students: list[User],
+    figures: dict[tuple[int, int], tuple[float | None, int]],
+    lessons_total: int,
+    bars: Thresholds,
+) -> ClassPerformance:
+    assert classroom.id is not None
     standings, scores = [], []
     for student in students:
         assert student.id is not None
-        score, completed = figures.get(student.id, (None, 0))
+        score, completed = figures.get((classroom.id, student.id), (None, 0))
         if score is not None:
             scores.append(float(score))
         progress = round(100 * completed / lessons_total) if lessons_total else 0
@@ -324,7 +452,6 @@ async def performance(context: Context, class_id: int, bars: Thresholds) -> Clas
     )
     # Averages of the students' own figures: each student weighs the same.
     average = round(sum(scores) / len(scores), 1) if scores else None
-    assert classroom.id is not None
     return ClassPerformance(
         class_id=classroom.id,
         class_name=classroom.name,

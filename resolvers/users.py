@@ -41,7 +41,7 @@ class UserFields:
     password: str | None = None
     first_name: str | None = None
     last_name: str | None = None
-    role: str | None = None
+    role: Role | None = None
     school_id: int | None = None
     grade: str | None = None
     is_active: bool | None = None
@@ -69,7 +69,7 @@ async def list_users(
     *,
     limit: int,
     offset: int,
-    role: str | None,
+    role: Role | None,
     school_id: int | None,
     search: str | None,
     is_active: bool | None,
@@ -82,7 +82,7 @@ async def list_users(
     if school_id is not None:
         statement = statement.where(col(User.school_id) == school_id)
     if role is not None:
-        statement = statement.where(col(User.role) == role.upper())
+        statement = statement.where(col(User.role) == role)
     if is_active is not None:
         statement = statement.where(col(User.is_active).is_(is_active))
     if (pattern := search_pattern(search)) is not None:
@@ -122,11 +122,10 @@ async def _check(
             if not 1 <= len(text) <= 100:
                 problem(name, "Must be 1 to 100 characters.")
             values[name] = text
-    if fields.role is not None or creating:
-        role = (fields.role or "").upper()
-        if role not in Role.__members__:
-            problem("role", f"Must be one of {', '.join(Role.__members__)}.")
-        values["role"] = role
+    if fields.role is not None:
+        values["role"] = fields.role
+    elif creating:  # the schema types the role; a new user needs one
+        problem("role", f"Must be one of {', '.join(Role)}.")
     if fields.grade is not None:
         values["grade"] = fields.grade.strip()[:20] or None
     if fields.is_active is not None:

@@ -13,7 +13,7 @@ from learnloom.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from learnloom.webhooks import signing
 from learnloom.webhooks.addresses import AddressRefused, check_destination
 from models.db import transaction
-from models.enums import Role
+from models.enums import DeliveryStatus, Role, WebhookEvent
 from models.events import (
     EVENT_TYPES,
     OutboxEvent,
@@ -28,7 +28,6 @@ from resolvers.context import Context
 from resolvers.pagination import Page, paginate
 from resolvers.permissions import ADMINS, require_role
 
-STATUSES = ("pending", "retrying", "sending", "delivered", "dead", "disabled")
 IN_FLIGHT = ("pending", "retrying", "sending")
 MAX_ATTEMPTS_LISTED = 100
 
@@ -70,9 +69,9 @@ class DeliveryView:
 
     id: int
     event_id: str
-    event_type: str
+    event_type: WebhookEvent
     endpoint_id: int
-    status: str
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
     last_status_code: int | None
@@ -288,9 +287,9 @@ def _delivery_view(delivery: WebhookDelivery, event_type: str) -> DeliveryView:
     return DeliveryView(
         id=delivery.id,
         event_id=delivery.event_id,
-        event_type=event_type,
+        event_type=WebhookEvent(event_type),
         endpoint_id=delivery.endpoint_id,
-        status=delivery.status,
+        status=DeliveryStatus(delivery.status),
         attempts=delivery.attempts,
         next_attempt_at=delivery.next_attempt_at if delivery.status in IN_FLIGHT else None,
         last_status_code=delivery.last_status_code,
@@ -310,12 +309,14 @@ def _deliveries(user: User) -> object:
 
 
 async def list_deliveries(
-    context: Context, status: str | None, endpoint_id: int | None, limit: int, offset: int
+    context: Context,
+    status: DeliveryStatus | None,
+    endpoint_id: int | None,
+    limit: int,
+    offset: int,
 ) -> Page[DeliveryView]:
     """Newest first; `status="dead"` is the dead-letter list."""
     user = await _admin(context)
-    if status is not None and status not in STATUSES:
-        raise ValidationFailed(details={"status": [f"Must be one of {', '.join(STATUSES)}."]})
     statement = _deliveries(user).order_by(  # type: ignore[attr-defined]
         col(WebhookDelivery.updated_at).desc(), col(WebhookDelivery.id).desc()
     )

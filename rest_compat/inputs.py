@@ -11,6 +11,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLFloat,
+    GraphQLInputObjectType,
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
@@ -21,6 +22,7 @@ from starlette.requests import Request
 
 from learnloom.errors import BadRequest, Details, ValidationFailed
 from rest_compat.compile import BODY_METHODS, CompiledRoute, Variable
+from rest_compat.enums import name_of
 from rest_compat.naming import camelize_keys
 
 _ENCOUNTERED = re.compile(r"encountered error '(.*)'; found:")
@@ -49,7 +51,9 @@ async def read_variables(
             continue
         try:
             values[variable.name] = (
-                camelize_keys(raw) if variable.location == "body" else _from_text(raw, variable)
+                _enum_names(camelize_keys(raw), variable.type)
+                if variable.location == "body"
+                else _from_text(raw, variable)
             )
         except ValueError as exc:
             details[variable.rest_name] = [str(exc)]
@@ -125,13 +129,29 @@ def _parse_text(text: str, graphql_type: Any) -> Any:
             return lowered in _TRUE
         raise ValueError(f"Must be true or false, got {text!r}.")
     if isinstance(graphql_type, GraphQLEnumType):
-        # REST clients may send enum values in any case; GraphQL enum names are upper case.
-        upper = text.upper()
-        if upper in graphql_type.values:
-            return upper
-        allowed = ", ".join(sorted(name.lower() for name in graphql_type.values))
-        raise ValueError(f"Must be one of {allowed}, got {text!r}.")
+        return name_of(graphql_type, text)
     return text
+
+
+def _enum_names(value: Any, graphql_type: Any) -> Any:
+    """A body value with each enum's value ("teach") as its name (TEACH), which GraphQL
+    variables take, inside input objects and lists too. Values of the wrong shape are left
+    to coercion, which names the field."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        return _enum_names(value, graphql_type.of_type)
+    if isinstance(graphql_type, GraphQLEnumType):
+        return name_of(graphql_type, value) if isinstance(value, str) else value
+    if isinstance(graphql_type, GraphQLList):
+        if isinstance(value, list):
+            return [_enum_names(item, graphql_type.of_type) for item in value]
+        return _enum_names(value, graphql_type.of_type)  # GraphQL takes one item as a list
+    if isinstance(graphql_type, GraphQLInputObjectType) and isinstance(value, dict):
+        fields = graphql_type.fields
+        return {
+            key: _enum_names(item, fields[key].type) if key in fields else item
+            for key, item in value.items()
+        }
+    return value
 
 
 def _coerce(

@@ -19,6 +19,7 @@ from graphql import (
 
 from resolvers.pagination import MAX_LIMIT, MAX_SEARCH
 from rest_compat.compile import CompiledRoute
+from rest_compat.enums import values_of
 from rest_compat.naming import snake
 from rest_compat.route import Envelope
 from rest_compat.selections import selected_fields
@@ -301,7 +302,7 @@ def _output_schema_non_null(
     if isinstance(graphql_type, GraphQLScalarType):
         return dict(_SCALARS.get(graphql_type.name, {}))
     if isinstance(graphql_type, GraphQLEnumType):
-        return {"type": "string", "enum": [str(v.value) for v in graphql_type.values.values()]}
+        return {"type": "string", "enum": values_of(graphql_type)}
     assert selection_set is not None
     if isinstance(graphql_type, GraphQLUnionType):
         return {
@@ -347,7 +348,7 @@ def _input_schema(graphql_type: Any) -> JSONSchema:
     elif isinstance(graphql_type, GraphQLScalarType):
         schema = dict(_SCALARS.get(graphql_type.name, {}))
     elif isinstance(graphql_type, GraphQLEnumType):
-        schema = {"type": "string", "enum": [name.lower() for name in graphql_type.values]}
+        schema = {"type": "string", "enum": values_of(graphql_type)}
     else:
         assert isinstance(graphql_type, GraphQLInputObjectType)
         fields = graphql_type.fields

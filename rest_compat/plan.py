@@ -22,6 +22,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLList,
@@ -42,6 +43,7 @@ from graphql.pyutils import Path
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo
 
+from rest_compat.enums import value_of
 from rest_compat.selections import selected_fields
 
 
@@ -386,7 +388,10 @@ def _serialize(leaf_type: Any, value: Any) -> Any:
         (kind is not float or math.isfinite(value)) and (kind is not int or value in _INT32)
     ):
         return value
-    return leaf_type.serialize(value)
+    serialized = leaf_type.serialize(value)
+    if isinstance(leaf_type, GraphQLEnumType):  # REST answers the value ("teach"), not TEACH
+        return value_of(leaf_type, serialized)
+    return serialized
 
 
 def _close(started: Iterable[Any]) -> None:

@@ -6,6 +6,7 @@ import strawberry
 
 from models.identity import School, User
 from resolvers import schools, users
+from schema.enums import Role
 
 
 @strawberry.type(name="AdminSchool", description="A school, as administrators manage it.")
@@ -67,7 +68,7 @@ class AdminUser:
     email: str
     first_name: str
     last_name: str
-    role: str
+    role: Role
     school_id: int | None
     grade: str | None
     is_active: bool
@@ -82,7 +83,7 @@ class AdminUser:
             email=user.email,
             first_name=user.first_name,
             last_name=user.last_name,
-            role=user.role,
+            role=Role(user.role),
             school_id=user.school_id,
             grade=user.grade,
             is_active=user.is_active,
@@ -97,7 +98,7 @@ class UserInput:
     password: str | None = None
     first_name: str | None = None
     last_name: str | None = None
-    role: str | None = None
+    role: Role | None = None
     school_id: int | None = None
     grade: str | None = None
     is_active: bool | None = None

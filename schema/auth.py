@@ -1,7 +1,6 @@
 """Types of login, token refresh, logout and the caller's profile."""
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -9,15 +8,7 @@ from strawberry.types import Info
 from models.identity import User
 from resolvers.context import Context
 from resolvers.permissions import permissions_of
-
-
-@strawberry.enum(description="Roles of grio-api-v1.txt §2.4")
-class Role(Enum):
-    SUPER_ADMIN = "SUPER_ADMIN"
-    SCHOOL_ADMIN = "SCHOOL_ADMIN"
-    TEACHER = "TEACHER"
-    STUDENT = "STUDENT"
-    INDEPENDENT_LEARNER = "INDEPENDENT_LEARNER"
+from schema.enums import Role
 
 
 @strawberry.type(description="The signed-in user, as the login response shows them.")

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from models import curriculum as tables
 from resolvers.context import Context
+from schema.enums import BlockType
 
 Ctx = Info[Context, None]
 Row = TypeVar("Row")
@@ -145,13 +146,13 @@ class Topic:
 
 @strawberry.type
 class TextBlock:
-    type: str
+    type: BlockType
     content: str
 
 
 @strawberry.type
 class VideoBlock:
-    type: str
+    type: BlockType
     url: str
     duration: int = strawberry.field(description="Seconds.")
     transcript: str | None
@@ -159,7 +160,7 @@ class VideoBlock:
 
 @strawberry.type
 class QuizBlock:
-    type: str
+    type: BlockType
     quiz_id: int
 
     @strawberry.field
@@ -171,17 +172,17 @@ ContentBlock = Annotated[TextBlock | VideoBlock | QuizBlock, strawberry.union("C
 
 
 def _block(row: tables.ContentBlock) -> TextBlock | VideoBlock | QuizBlock:
-    if row.type == "video":
+    if row.type == BlockType.VIDEO:
         return VideoBlock(
-            type="video",
+            type=BlockType.VIDEO,
             url=row.url or "",
             duration=row.duration_seconds or 0,
             transcript=row.transcript,
         )
-    if row.type == "quiz":
+    if row.type == BlockType.QUIZ:
         assert row.quiz_id is not None
-        return QuizBlock(type="quiz", quiz_id=row.quiz_id)
-    return TextBlock(type="text", content=row.content or "")
+        return QuizBlock(type=BlockType.QUIZ, quiz_id=row.quiz_id)
+    return TextBlock(type=BlockType.TEXT, content=row.content or "")
 
 
 @strawberry.type

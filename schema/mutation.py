@@ -24,6 +24,7 @@ from resolvers.chat import chat as ask_tutor
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
+from schema.enums import Difficulty, QuestionType, SessionMode
 from schema.privacy import Erasure
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
@@ -84,7 +85,7 @@ class Mutation:
         subject_id: int | None = None,
         topic_id: int | None = None,
         lesson_id: int | None = None,
-        mode: str = "teach",
+        mode: SessionMode = SessionMode.TEACH,
         session_name: str | None = None,
     ) -> ClassSession:
         started = await sessions.start(
@@ -104,7 +105,7 @@ class Mutation:
 
     @strawberry.mutation(description="Switch mode: teach, explore, practice or revision.")
     async def switch_session_mode(
-        self, info: Info[Context, None], session_id: str, mode: str
+        self, info: Info[Context, None], session_id: str, mode: SessionMode
     ) -> ModeSwitch:
         return ModeSwitch.of(
             await sessions.switch_mode(info.context, session_id=session_id, mode=mode)
@@ -249,7 +250,7 @@ class Mutation:
         info: Info[Context, None],
         session_id: str,
         message: str,
-        mode: str | None = None,
+        mode: SessionMode | None = None,
         context: ChatContext | None = None,
     ) -> ChatAnswer:
         return await ask_tutor(info.context, question(session_id, message, mode, context))
@@ -263,8 +264,8 @@ class Mutation:
         info: Info[Context, None],
         session_id: str,
         topic_id: int,
-        difficulty: str | None = None,
-        question_type: str = "multiple_choice",
+        difficulty: Difficulty | None = None,
+        question_type: QuestionType = QuestionType.MULTIPLE_CHOICE,
     ) -> PracticeQuestionView:
         return await practice.question(
             info.context, session_id, topic_id, difficulty, question_type

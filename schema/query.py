@@ -44,12 +44,19 @@ from schema.analytics import (
 )
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
+from schema.enums import DeliveryStatus, FlagStatusFilter, Role
 from schema.pagination import Page, Pagination
 from schema.prediction import AtRiskStudent, CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
-from schema.teachers import AssignmentView, ClassPerformance, ClassStudent, TeacherClass
+from schema.teachers import (
+    AssignmentView,
+    ClassPerformance,
+    ClassStudent,
+    TeacherClassNode,
+    thresholds,
+)
 from schema.tutor import FlagView
 from schema.webhooks import AttemptView, DeliveryView, EndpointView
 
@@ -303,7 +310,7 @@ class Query:
     async def admin_users(
         self,
         info: Info[Context, None],
-        role: str | None = None,
+        role: Role | None = None,
         school_id: int | None = None,
         search: str | None = None,
         is_active: bool | None = None,
@@ -355,9 +362,10 @@ class Query:
     @strawberry.field(description="The classrooms the signed-in teacher teaches.")
     async def my_classes(
         self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
-    ) -> Page[TeacherClass]:
+    ) -> Page[TeacherClassNode]:
         page = await teachers.my_classes(info.context, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        items = [TeacherClassNode.of(row) for row in page.items]
+        return Page(items=items, pagination=Pagination.of(page))
 
     @strawberry.field(
         description="A class's students with their subjects and attendance (its teachers, "
@@ -387,15 +395,7 @@ class Query:
         support_progress: float | None = None,
         size: int | None = None,
     ) -> ClassPerformance:
-        settings = info.context.state.settings
-        bars = teachers.Thresholds(
-            top_score=settings.top_performer_score if top_score is None else top_score,
-            support_score=settings.needs_support_score if support_score is None else support_score,
-            support_progress=settings.needs_support_progress
-            if support_progress is None
-            else support_progress,
-            size=settings.performance_list_size if size is None else size,
-        )
+        bars = thresholds(info, top_score, support_score, support_progress, size)
         return await teachers.performance(info.context, class_id, bars)
 
     @strawberry.field(
@@ -424,7 +424,7 @@ class Query:
     async def tutor_flags(
         self,
         info: Info[Context, None],
-        status: str = "open",
+        status: FlagStatusFilter = FlagStatusFilter.OPEN,
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page[FlagView]:
@@ -451,7 +451,7 @@ class Query:
     async def webhook_deliveries(
         self,
         info: Info[Context, None],
-        status: str | None = None,
+        status: DeliveryStatus | None = None,
         endpoint_id: int | None = None,
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,

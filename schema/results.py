@@ -4,6 +4,8 @@ the first one's fields."""
 
 import strawberry
 
+import schema.enums  # noqa: F401  # registers the enums that result classes' fields are typed with
+
 
 def graphql_type(result: type, name: str | None = None) -> None:
     """Makes a resolver's frozen dataclass a GraphQL object type, described by its docstring."""

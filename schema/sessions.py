@@ -9,6 +9,7 @@ from models import sessions as tables
 from resolvers.context import Context
 from resolvers.sessions import ModeSwitch as ModeSwitchResult
 from resolvers.sessions import SessionEnd as SessionEndResult
+from schema.enums import Role, SessionMode, SessionStatus
 
 Ctx = Info[Context, None]
 
@@ -16,7 +17,7 @@ Ctx = Info[Context, None]
 @strawberry.type
 class Participant:
     user_id: int
-    role: str
+    role: Role
     joined_at: datetime
 
     @strawberry.field
@@ -36,8 +37,8 @@ class ClassSession:
     topic_id: int | None
     lesson_id: int | None
     name: str | None
-    mode: str = strawberry.field(description="teach, explore, practice or revision")
-    status: str = strawberry.field(description="active or completed")
+    mode: SessionMode
+    status: SessionStatus
     started_at: datetime
     ended_at: datetime | None
 
@@ -49,7 +50,8 @@ class ClassSession:
     async def participants(self, info: Ctx) -> list[Participant]:
         rows = await info.context.loaders.participants_of_session.load(self.id)
         return [
-            Participant(user_id=row.user_id, role=row.role, joined_at=row.joined_at) for row in rows
+            Participant(user_id=row.user_id, role=Role(row.role), joined_at=row.joined_at)
+            for row in rows
         ]
 
     @classmethod
@@ -61,8 +63,8 @@ class ClassSession:
             topic_id=row.topic_id,
             lesson_id=row.lesson_id,
             name=row.name,
-            mode=row.mode,
-            status=row.status,
+            mode=SessionMode(row.mode),
+            status=SessionStatus(row.status),
             started_at=row.started_at,
             ended_at=row.ended_at,
         )
@@ -71,12 +73,13 @@ class ClassSession:
 @strawberry.type
 class ModeSwitch:
     id: str
-    mode: str
+    mode: SessionMode
     switched_at: datetime
 
     @classmethod
     def of(cls, result: ModeSwitchResult) -> "ModeSwitch":
-        return cls(id=result.session.id, mode=result.session.mode, switched_at=result.switched_at)
+        session = result.session
+        return cls(id=session.id, mode=SessionMode(session.mode), switched_at=result.switched_at)
 
 
 @strawberry.type
@@ -89,7 +92,7 @@ class SessionSummary:
 @strawberry.type
 class SessionEnd:
     id: str
-    status: str
+    status: SessionStatus
     ended_at: datetime
     duration_minutes: int
     summary: SessionSummary
@@ -99,7 +102,7 @@ class SessionEnd:
         assert result.session.ended_at is not None
         return cls(
             id=result.session.id,
-            status=result.session.status,
+            status=SessionStatus(result.session.status),
             ended_at=result.session.ended_at,
             duration_minutes=result.duration_minutes,
             summary=SessionSummary(

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from resolvers.chat import chat_stream
 from resolvers.context import Context
+from schema.enums import SessionMode
 from schema.tutor import ChatContext, ChatPiece, question
 
 
@@ -22,7 +23,7 @@ class Subscription:
         info: Info[Context, None],
         session_id: str,
         message: str,
-        mode: str | None = None,
+        mode: SessionMode | None = None,
         context: ChatContext | None = None,
     ) -> AsyncGenerator[ChatPiece, None]:
         async for piece in chat_stream(info.context, question(session_id, message, mode, context)):

@@ -4,6 +4,8 @@ from datetime import datetime
 
 import strawberry
 
+from schema.enums import AiHealthStatus
+
 
 @strawberry.type(description="Liveness of the backend process.")
 class Health:
@@ -42,7 +44,7 @@ class ModelHorizon:
 
 @strawberry.type(description="Readiness of the AI service (grio-api-v1.txt §5.6).")
 class AiHealth:
-    status: str = strawberry.field(description="healthy, or degraded when no model is loaded")
+    status: AiHealthStatus
     version: str
     response_time_ms: int
     model_loaded: bool

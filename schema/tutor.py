@@ -7,6 +7,7 @@ from resolvers.chat import ChatAnswer, ChatMetadata, ChatPiece, Question
 from resolvers.guided_lessons import LessonStart, LessonStep
 from resolvers.practice import PracticeQuestionView, Validation
 from resolvers.safeguarding import FlagView
+from schema.enums import SessionMode
 from schema.results import graphql_type
 
 graphql_type(ChatMetadata, "TutorMessageMetadata")
@@ -26,7 +27,7 @@ class ChatContext:
 
 
 def question(
-    session_id: str, message: str, mode: str | None, context: ChatContext | None
+    session_id: str, message: str, mode: SessionMode | None, context: ChatContext | None
 ) -> Question:
     where = context or ChatContext()
     return Question(session_id, message, mode, where.lesson_id, where.topic_id)

@@ -31,6 +31,7 @@ class Level(Enum):
 class NoteInput:
     lesson_id: int
     topic_id: int | None = None
+    levels: list[Level] | None = None
 
 
 @strawberry.type
@@ -53,6 +54,7 @@ class Created:
     title: str
     lesson_id: int | None
     due_date: datetime | None
+    levels: list[Level]
 
 
 @strawberry.type
@@ -112,7 +114,12 @@ class Mutation:
     ) -> Created:
         if title == "taken":
             raise Conflict("That title is taken")
-        return Created(title=title, lesson_id=note.lesson_id if note else None, due_date=due_date)
+        return Created(
+            title=title,
+            lesson_id=note.lesson_id if note else None,
+            due_date=due_date,
+            levels=(note.levels or []) if note else [],
+        )
 
 
 test_schema = strawberry.Schema(query=Query, mutation=Mutation, scalar_overrides=SCALAR_OVERRIDES)
@@ -127,11 +134,11 @@ DOCUMENTS = {
     "boom": "query Boom { boom }",
     "lessons": "query Lessons($count: Int!) { lessons(count: $count) { id topic { name } } }",
     "echo_skip": """query EchoSkip($count: Int!, $flag: Boolean!) {
-        echo(count: $count) { count names @include(if: $flag) }
+        echo(count: $count) { count level names @include(if: $flag) }
     }""",
     "create": """mutation Create($title: String!, $note: NoteInput, $dueDate: DateTime) {
         created: create(title: $title, note: $note, dueDate: $dueDate) {
-            title lesson_id: lessonId due_date: dueDate
+            title lesson_id: lessonId due_date: dueDate levels
         }
     }""",
 }

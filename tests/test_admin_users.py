@@ -106,7 +106,7 @@ async def test_bad_input_names_each_field(client: httpx.AsyncClient) -> None:  #
                 "password": "short",
                 "first_name": " ",
                 "last_name": "Okello",
-                "role": "WIZARD",
+                "role": "TEACHER",
                 "school_id": 999,
             },
             headers=admin,
@@ -114,7 +114,19 @@ async def test_bad_input_names_each_field(client: httpx.AsyncClient) -> None:  #
         422,
         "VALIDATION_ERROR",
     )
-    assert set(error["details"]) == {"email", "password", "first_name", "role", "school_id"}
+    assert set(error["details"]) == {"email", "password", "first_name", "school_id"}
+    # The role is typed (an enum): an unknown one is refused before the other fields.
+    role = assert_error(
+        await client.post(USERS, json={**NEW, "role": "WIZARD"}, headers=admin),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert role["details"] == {
+        "role": [
+            "Must be one of SUPER_ADMIN, SCHOOL_ADMIN, TEACHER, STUDENT, INDEPENDENT_LEARNER, "
+            "got 'WIZARD'."
+        ]
+    }
     for password, reason in (
         ("onlyletterslong", "letters and digits"),
         ("grace.lanternfield77", "email's name"),

@@ -82,3 +82,40 @@ async def test_every_operation_documents_rate_limits_errors_and_parameter_ranges
             assert names["limit"]["schema"]["maximum"] == 100
         if "304" in responses:
             assert names["If-None-Match"]["in"] == "header"
+
+
+async def test_enum_inputs_list_the_values_rest_accepts(client: httpx.AsyncClient) -> None:
+    """The contract's values, as REST takes and answers them: not the GraphQL names."""
+    document = (await client.get("/openapi.json")).json()
+
+    def body(method: str, path: str) -> dict:
+        content = document["paths"][path][method]["requestBody"]["content"]
+        return content["application/json"]["schema"]["properties"]
+
+    def query(path: str) -> dict:
+        parameters = document["paths"][path]["get"]["parameters"]
+        return {p["name"]: p["schema"] for p in parameters}
+
+    modes = {"type": "string", "enum": ["teach", "explore", "practice", "revision"]}
+    assert body("post", "/api/v1/sessions/start/")["mode"] == modes
+    assert body("patch", "/api/v1/sessions/{id}/mode/")["mode"] == modes
+    assert body("post", "/api/v1/ai/chat/")["mode"] == modes
+    practice = body("post", "/api/v1/ai/practice/question/")
+    assert practice["difficulty"] == {"type": "string", "enum": ["easy", "medium", "hard"]}
+    assert practice["question_type"] == {
+        "type": "string",
+        "enum": ["multiple_choice", "short_answer"],
+    }
+    roles = ["SUPER_ADMIN", "SCHOOL_ADMIN", "TEACHER", "STUDENT", "INDEPENDENT_LEARNER"]
+    assert body("post", "/api/v1/admin/users/")["role"] == {"type": "string", "enum": roles}
+    assert query("/api/v1/admin/users/")["role"] == {"type": "string", "enum": roles}
+    assert query("/api/v1/teachers/me/flags/")["status"] == {
+        "type": "string",
+        "enum": ["open", "acknowledged", "all"],
+    }
+    statuses = query("/api/v1/admin/webhooks/deliveries/")["status"]["enum"]
+    assert statuses == ["pending", "retrying", "sending", "delivered", "dead", "disabled"]
+    # The answers too: what the facade returns, e.g. a session's mode.
+    started = document["paths"]["/api/v1/sessions/start/"]["post"]["responses"]["201"]
+    session = started["content"]["application/json"]["schema"]["properties"]["data"]
+    assert session["properties"]["mode"] == modes

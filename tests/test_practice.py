@@ -112,6 +112,54 @@ async def test_questions_keep_their_key_and_answers_score_once(
     assert await rating(database_url, lesson.topic_id) == expected
 
 
+GRAPHQL_QUESTION = """mutation($s: String!, $t: Int!) {
+  practiceQuestion(sessionId: $s, topicId: $t, difficulty: MEDIUM, questionType: MULTIPLE_CHOICE) {
+    questionId questionType difficulty
+  }
+}"""
+GRAPHQL_VALIDATE = """mutation($q: String!, $a: String!) {
+  validatePracticeAnswer(questionId: $q, studentAnswer: $a) {
+    difficultyAdjustment nextQuestionDifficulty
+  }
+}"""
+
+
+async def test_graphql_answers_the_enums_names_and_rest_their_values(
+    client: httpx.AsyncClient,  # noqa: F811
+    database_url: str,  # noqa: F811
+) -> None:
+    """The teacher practises with the class (never rated: the band stays medium)."""
+    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
+    teacher = await headers_of(client, "TEACHER")
+    variables = {"s": lesson.session_id, "t": lesson.topic_id}
+    asked = await client.post(
+        "/graphql", json={"query": GRAPHQL_QUESTION, "variables": variables}, headers=teacher
+    )
+    question = asked.json()["data"]["practiceQuestion"]
+    assert question["questionType"] == "MULTIPLE_CHOICE"
+    assert question["difficulty"] in {"EASY", "MEDIUM", "HARD"}
+    key, _ = await key_of(database_url, question["questionId"])
+    checked = await client.post(
+        "/graphql",
+        json={"query": GRAPHQL_VALIDATE, "variables": {"q": question["questionId"], "a": key}},
+        headers=teacher,
+    )
+    assert checked.json()["data"]["validatePracticeAnswer"] == {
+        "difficultyAdjustment": "MAINTAIN",
+        "nextQuestionDifficulty": "MEDIUM",
+    }
+    # REST: the contract's values, and the values it accepts in any case.
+    rest = data(await new_question(client, teacher, lesson, difficulty="Medium"))
+    assert rest["question_type"] == "multiple_choice"
+    assert rest["difficulty"] in {"easy", "medium", "hard"}
+    key, _ = await key_of(database_url, rest["question_id"])
+    outcome = data(await check(client, teacher, rest["question_id"], key))
+    assert (outcome["difficulty_adjustment"], outcome["next_question_difficulty"]) == (
+        "maintain",
+        "medium",
+    )
+
+
 async def test_points_once_per_item_and_adjustments_that_follow_the_answers(
     client: httpx.AsyncClient,  # noqa: F811
     database_url: str,  # noqa: F811
@@ -190,7 +238,10 @@ async def test_practice_is_for_the_learner_who_was_asked(
         422,
         "VALIDATION_ERROR",
     )
-    assert set(bad["details"]) == {"difficulty", "question_type"}
+    assert bad["details"] == {
+        "difficulty": ["Must be one of easy, medium, hard, got 'extreme'."],
+        "question_type": ["Must be one of multiple_choice, short_answer, got 'essay'."],
+    }
     question = data(await new_question(client, student, lesson))
     [(classmate,)] = await rows(
         database_url,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from sqlalchemy import bindparam, text
@@ -35,10 +36,12 @@ from analytics.model_store import ModelStore, current_version, publish
 from analytics.oulad_sample import SampleOptions, write_sample
 from analytics.training import Outcome, risk_dir, train_and_publish
 from analytics.warehouse import open_current
+from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import DEMO_NOW, client_for, create_database, make_settings, seed_world
+from tests.sql_counter import count_statements
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
@@ -618,3 +621,62 @@ async def test_an_at_risk_model_of_fewer_features_keeps_serving(
         rows = response.json()["data"]["atRiskStudents"]
         assert len(rows) == 50 and len({r["completionLikelihood"] for r in rows}) > 10
         assert not any("any course" in reason for r in rows for reason in r["reasons"])
+
+
+CLASS_SCREEN = """query Screen($limit: Int!) { myClasses(limit: $limit) { items {
+  id name
+  students(limit: 5) { items { id name attendancePercent } pagination { total } }
+  performance { classId averageScore topPerformers { studentId } needsSupport { studentId } }
+  atRisk(limit: 3) { studentId courseName completionLikelihood reasons }
+} } }"""
+ONE_CLASS = """query One($id: Int!) {
+  classStudents(classId: $id, limit: 5) { items { id name attendancePercent } pagination { total } }
+  classPerformance(classId: $id) { classId averageScore topPerformers { studentId } needsSupport { studentId } }
+  atRiskStudents(classId: $id, limit: 3) { studentId courseName completionLikelihood reasons }
+}"""
+
+
+async def test_a_teachers_class_screen_is_one_query_with_constant_statements(
+    untouched_world_url: str, tmp_path: Path, trained: Trained
+) -> None:
+    """A teacher's classes with each one's students, performance and students to help, in
+    one query: each nested part is what the class's own query answers, and two classes
+    cost the same SQL statements as one (the nested fields are loaded for all at once)."""
+    settings = make_settings(untouched_world_url, tmp_path, user_cache=False)
+    shutil.copytree(trained.directory, settings.model_dir)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t.test") as client:
+            teacher = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+            admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+            assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+            counts, screens = [], []
+            for limit in (1, 2):
+                with count_statements(app.state.learnloom.engine) as statements:
+                    response = await client.post(
+                        "/graphql",
+                        json={"query": CLASS_SCREEN, "variables": {"limit": limit}},
+                        headers=teacher,
+                    )
+                body = response.json()
+                assert "errors" not in body, body
+                screens.append(body["data"]["myClasses"]["items"])
+                counts.append(len(statements))
+            assert [len(s) for s in screens] == [1, 2]
+            assert counts[0] == counts[1], counts
+            for shown in screens[1]:
+                alone = (
+                    await client.post(
+                        "/graphql",
+                        json={"query": ONE_CLASS, "variables": {"id": shown["id"]}},
+                        headers=teacher,
+                    )
+                ).json()["data"]
+                assert shown["students"] == alone["classStudents"]
+                assert shown["performance"] == alone["classPerformance"]
+                assert shown["atRisk"] == alone["atRiskStudents"]
+                assert shown["students"]["items"] and shown["atRisk"]
+            # The two classes' students differ: nothing of one class in the other's answer.
+            first, second = ({s["id"] for s in c["students"]["items"]} for c in screens[1])
+            assert not first & second

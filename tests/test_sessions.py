@@ -137,13 +137,7 @@ async def _walk_through(
     assert [(p["name"], p["role"]) for p in detail["participants"]] == [("Alice Mwaka", "STUDENT")]
     assert set(detail["participants"][0]) == {"user_id", "name", "role", "joined_at"}
 
-    assert_error(
-        await client.patch(
-            f"/api/v1/sessions/{sid}/mode/", json={"mode": "dance"}, headers=teacher
-        ),
-        422,
-        "VALIDATION_ERROR",
-    )
+    await _modes_are_enums(client, teacher, sid)
     assert_error(
         await client.patch(
             f"/api/v1/sessions/{sid}/mode/", json={"mode": "practice"}, headers=student
@@ -205,6 +199,63 @@ async def _walk_through(
         "completed_lessons",
     }
     assert mine[0]["event_id"].startswith("evt_")
+
+
+SESSION_ENUMS = """query($id: String!) {
+  session(id: $id) { mode status participants { role } }
+}"""
+SWITCH = """mutation($id: String!, $mode: SessionMode!) {
+  switchSessionMode(sessionId: $id, mode: $mode) { mode }
+}"""
+
+
+async def _modes_are_enums(client: httpx.AsyncClient, teacher: dict, sid: str) -> None:
+    """GraphQL speaks the enums' names (TEACH), REST the contract's values ("teach"); an
+    unknown mode is refused by both as the client's mistake, naming the field."""
+    graphql = await client.post(
+        "/graphql", json={"query": SESSION_ENUMS, "variables": {"id": sid}}, headers=teacher
+    )
+    assert graphql.json()["data"]["session"] == {
+        "mode": "TEACH",
+        "status": "ACTIVE",
+        "participants": [{"role": "STUDENT"}],
+    }
+    rest = (await client.get(f"/api/v1/sessions/{sid}/", headers=teacher)).json()["data"]
+    assert (rest["mode"], rest["status"]) == ("teach", "active")
+
+    for mode in ("dance", "DANCE"):
+        refused = assert_error(
+            await client.patch(
+                f"/api/v1/sessions/{sid}/mode/", json={"mode": mode}, headers=teacher
+            ),
+            422,
+            "VALIDATION_ERROR",
+        )
+        assert refused["details"] == {
+            "mode": [f"Must be one of teach, explore, practice, revision, got {mode!r}."]
+        }
+    for mode in ("dance", "teach", 7):  # a value is not a name in GraphQL
+        response = await client.post(
+            "/graphql",
+            json={"query": SWITCH, "variables": {"id": sid, "mode": mode}},
+            headers=teacher,
+        )
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", (mode, error)
+    inline = await client.post(
+        "/graphql",
+        json={
+            "query": f'mutation {{ switchSessionMode(sessionId: "{sid}", mode: "teach") {{ mode }} }}'
+        },
+        headers=teacher,
+    )
+    assert inline.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    switched = await client.post(
+        "/graphql",
+        json={"query": SWITCH, "variables": {"id": sid, "mode": "EXPLORE"}},
+        headers=teacher,
+    )
+    assert switched.json()["data"]["switchSessionMode"] == {"mode": "EXPLORE"}
 
 
 async def test_content_must_belong_to_the_class(app_client: tuple) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from learnloom.demo import DEMO_ACCOUNTS
 from models.db import make_engine
+from models.enums import MessageType
 from tests.conftest import client_for, make_settings
 from tests.contract_examples import assert_shape, examples
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
@@ -204,7 +205,11 @@ async def test_the_answer_streams_as_server_sent_events(
     student = await headers_of(client, "STUDENT")
     response = await client.post(
         CHAT,
-        json={"session_id": lesson.session_id, "message": "What does an adjective do?"},
+        json={
+            "session_id": lesson.session_id,
+            "message": "What does an adjective do?",
+            "mode": "teach",
+        },
         headers={**student, "Accept": "text/event-stream"},
     )
     assert response.status_code == 200
@@ -218,6 +223,8 @@ async def test_the_answer_streams_as_server_sent_events(
     final = events[-1][1]["data"]
     assert "".join(data["data"] for _, data in events[:-1]) == final["message"]
     assert "adjective" in final["message"] and final["id"].startswith("msg_")
+    # Enums as REST spells them, as in the JSON answer: "assistant", not ASSISTANT.
+    assert final["role"] == "assistant" and final["type"] in {kind.value for kind in MessageType}
     [(stored,)] = await rows(
         database_url, "SELECT message FROM chat_messages WHERE id = :m", m=final["id"]
     )
@@ -237,16 +244,27 @@ async def test_errors_access_and_the_rate_limit(
 ) -> None:
     lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
     student = await headers_of(client, "STUDENT")
-    bad = assert_error(
+    # The mode is typed (an enum): refused before the tutor is asked, the message after.
+    bad_mode = assert_error(
         await client.post(
             CHAT,
-            json={"session_id": lesson.session_id, "message": "  ", "mode": "dance"},
+            json={"session_id": lesson.session_id, "message": "hi", "mode": "dance"},
             headers=student,
         ),
         422,
         "VALIDATION_ERROR",
     )
-    assert set(bad["details"]) == {"message", "mode"}
+    assert bad_mode["details"] == {
+        "mode": ["Must be one of teach, explore, practice, revision, got 'dance'."]
+    }
+    bad_message = assert_error(
+        await client.post(
+            CHAT, json={"session_id": lesson.session_id, "message": "  "}, headers=student
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(bad_message["details"]) == {"message"}
     assert_error(
         await client.post(
             CHAT,
