@@ -12,7 +12,7 @@ PORT ?= 8000
 # LEARNLOOM_JWT_SECRET.
 export LEARNLOOM_ENV ?= dev
 
-.PHONY: install demo serve test lint bench bench-facade bench-analytics eval-tutor clean
+.PHONY: install demo serve test lint fuzz bench bench-facade bench-analytics eval-tutor clean
 
 install: $(INSTALLED)
 
@@ -39,6 +39,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# schemathesis on every REST operation of /openapi.json, as a teacher and as the super admin,
+# against a throwaway demo server; a fixed seed and a bounded number of cases (scripts/fuzz.py)
+fuzz: $(VENV)/.fuzz-installed
+	$(BIN)/python scripts/fuzz.py
+
+$(VENV)/.fuzz-installed: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	touch $@
 
 bench: bench-facade bench-analytics
 

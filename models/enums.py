@@ -59,6 +59,13 @@ class Difficulty(StrEnum):  # in rising order: practice moves a learner up and d
     HARD = "hard"
 
 
+class TeachingStyle(StrEnum):  # how a guided lesson opens and asks
+    DIRECT = "direct"
+    SOCRATIC = "socratic"
+    STORY = "story"
+    EXAMPLE = "example"
+
+
 class DifficultyAdjustment(StrEnum):
     INCREASE = "increase"
     DECREASE = "decrease"

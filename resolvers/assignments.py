@@ -26,6 +26,7 @@ from models.enums import AssignmentStatus, Role
 from models.identity import User
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import ASSIGNMENT_DESCRIPTION, ASSIGNMENT_TITLE
 from resolvers.pagination import Page, paginate
 from resolvers.teachers import classroom_of
 
@@ -61,11 +62,10 @@ def _aware(moment: datetime) -> datetime:
 
 async def _check(session: AsyncSession, new: NewAssignment, now: datetime) -> None:
     details: dict[str, list[str]] = {}
-    title = new.title.strip()
-    if not title or len(title) > 200:
-        details["title"] = ["Must be 1 to 200 characters."]
-    if new.description is not None and len(new.description) > 5000:
-        details["description"] = ["Must be at most 5000 characters."]
+    if not ASSIGNMENT_TITLE.fits(new.title):
+        details["title"] = [f"Must be 1 to {ASSIGNMENT_TITLE.longest} characters."]
+    if new.description is not None and not ASSIGNMENT_DESCRIPTION.fits(new.description):
+        details["description"] = [f"Must be at most {ASSIGNMENT_DESCRIPTION.longest} characters."]
     if _aware(new.due_date) <= now:
         details["due_date"] = ["Must be in the future."]
     topics = set(new.topic_ids)

@@ -17,6 +17,7 @@ from models.sessions import ChatMessage, ClassSession
 from resolvers import safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import CHAT_MESSAGE
 from resolvers.permissions import require_role
 from resolvers.throttle import throttle
 from tutor import safety
@@ -24,7 +25,6 @@ from tutor.offline import stream_whole
 from tutor.safety import Screening
 from tutor.types import TutorReply, TutorRequest
 
-MAX_MESSAGE = 2000
 CHATTERS = {Role.STUDENT, Role.INDEPENDENT_LEARNER, Role.TEACHER}
 
 
@@ -70,9 +70,11 @@ class ChatPiece:
 
 
 def _check(question: Question) -> str:
+    if not CHAT_MESSAGE.fits(question.message):
+        raise ValidationFailed(
+            details={"message": [f"Must be 1 to {CHAT_MESSAGE.longest} characters, not blank."]}
+        )
     text = question.message.strip()
-    if not 1 <= len(text) <= MAX_MESSAGE:
-        raise ValidationFailed(details={"message": [f"Must be 1 to {MAX_MESSAGE} characters."]})
     return text
 
 

@@ -14,6 +14,7 @@ from models.learning import LearningEvent, LessonProgress
 from resolvers.authentication import current_user
 from resolvers.calendar import current_term
 from resolvers.context import Context
+from resolvers.field_limits import TERM
 from resolvers.pagination import Page, paginate
 
 
@@ -65,7 +66,7 @@ async def topics(
     context: Context, *, class_subject_id: int, term_id: int | None, limit: int, offset: int
 ) -> Page[Topic]:
     await current_user(context)
-    if term_id is not None and term_id not in (1, 2, 3):
+    if term_id is not None and not TERM.fits(term_id):
         raise ValidationFailed(details={"term_id": ["Must be 1, 2 or 3."]})
     async with context.state.sessions() as session:
         country = (

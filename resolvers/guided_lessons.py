@@ -28,17 +28,17 @@ from learnloom.errors import Conflict, NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
-from models.enums import Role
+from models.enums import Role, TeachingStyle
 from models.sessions import LessonDelivery
 from resolvers import progress, safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import LESSON_RESPONSE
 from resolvers.permissions import TUTORED, require_role
 from tutor import safety, socratic
 from tutor.answers import BLANK, is_right, lettered, mask, reveals
 from tutor.text import sentences, terms
 
-STYLES = ("direct", "socratic", "story", "example")
 MASTERY = 0.5  # the share of questions answered right for the lesson to count as completed
 REFLECT = "What do you think this means, in your own words?"
 ASK_AGAIN = "I didn't quite understand that. Tell me in a few words of your own: "
@@ -106,12 +106,10 @@ def _action(steps: list[dict[str, Any]], position: int) -> str:
 
 
 async def start(
-    context: Context, session_id: str, lesson_id: int, teaching_style: str
+    context: Context, session_id: str, lesson_id: int, teaching_style: TeachingStyle
 ) -> LessonStart:
     user = await current_user(context)
     require_role(user, TUTORED)
-    if teaching_style not in STYLES:
-        raise ValidationFailed(details={"teaching_style": [f"Must be one of {', '.join(STYLES)}."]})
     assert user.id is not None
     async with transaction(context.state.sessions) as session:
         await tutor_context.active_session(session, user, session_id)
@@ -195,8 +193,10 @@ async def start(
 async def advance(context: Context, delivery_id: str, student_response: str | None) -> LessonStep:
     user = await current_user(context)
     require_role(user, TUTORED)
-    if student_response is not None and len(student_response) > 2000:
-        raise ValidationFailed(details={"student_response": ["Must be at most 2000 characters."]})
+    if student_response is not None and not LESSON_RESPONSE.fits(student_response):
+        raise ValidationFailed(
+            details={"student_response": [f"Must be at most {LESSON_RESPONSE.longest} characters."]}
+        )
     async with transaction(context.state.sessions) as session:
         mine = (
             col(LessonDelivery.id) == delivery_id,

@@ -41,6 +41,7 @@ from models.sessions import (
 from resolvers import safeguarding, tutor_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import PRACTICE_ANSWER
 from resolvers.permissions import TUTORED, require_role
 from tutor import safety
 from tutor.answers import is_right, lettered
@@ -295,8 +296,10 @@ async def validate(
 ) -> Validation:
     user = await current_user(context)
     require_role(user, TUTORED)
-    if not student_answer.strip() or len(student_answer) > 500:
-        raise ValidationFailed(details={"student_answer": ["Must be 1 to 500 characters."]})
+    if not PRACTICE_ANSWER.fits(student_answer):
+        raise ValidationFailed(
+            details={"student_answer": [f"Must be 1 to {PRACTICE_ANSWER.longest} characters."]}
+        )
     assert user.id is not None
     teacher = user.role == Role.TEACHER
     async with transaction(context.state.sessions) as session:
@@ -364,7 +367,7 @@ async def validate(
             PracticeAttempt(
                 question_id=question_id,
                 student_id=user.id,
-                answer=student_answer[:500],
+                answer=student_answer,
                 is_correct=correct,
                 points_awarded=points,
             )

@@ -14,6 +14,7 @@ from learnloom.errors import ServiceUnavailable, ValidationFailed
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import ACTIVITIES_PER_WEEK, HOURS, PERCENT
 from resolvers.permissions import require_role
 
 MAX_BATCH = 1000
@@ -39,14 +40,15 @@ class Features:
 
 def _problems(features: Features) -> dict[str, str]:
     problems = {}
-    for name, value, low, high in (
-        ("hours_watched", features.hours_watched, 0.0, None),
-        ("average_score", features.average_score, 0.0, 100.0),
-        ("activity_level", features.activity_level, 0.0, None),
+    for name, value, limit in (
+        ("hours_watched", features.hours_watched, HOURS),
+        ("average_score", features.average_score, PERCENT),
+        ("activity_level", features.activity_level, ACTIVITIES_PER_WEEK),
     ):
+        low, high = limit.lowest or 0, limit.highest
         if not math.isfinite(value):
             problems[name] = "Must be a finite number."
-        elif value < low or (high is not None and value > high):
+        elif not limit.fits(value):
             problems[name] = (
                 f"Must be between {low:g} and {high:g}." if high else f"Must be at least {low:g}."
             )

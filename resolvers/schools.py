@@ -3,7 +3,6 @@ admin sees and edits only their own and can neither create nor remove one. Every
 audit-logged in the same transaction. A school that still has users or classrooms is not
 deleted unless the caller asks to archive it instead."""
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from models.identity import AuditLog, School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import COUNTRY_CODE, SCHOOL_NAME, SCHOOL_REGION
 from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
 
@@ -30,7 +30,6 @@ HOLDERS: dict[str, Any] = {
     "webhook endpoints": WebhookEndpoint,
     "events": OutboxEvent,
 }
-COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class SchoolNotEmpty(Conflict):
@@ -103,19 +102,18 @@ async def _check(context: Context, fields: SchoolFields, creating: bool) -> dict
     details: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     if fields.name is not None or creating:
-        name = (fields.name or "").strip()
-        if not 1 <= len(name) <= 200:
-            details["name"] = ["Must be 1 to 200 characters."]
-        values["name"] = name
+        if not SCHOOL_NAME.fits(fields.name or ""):
+            details["name"] = [f"Must be 1 to {SCHOOL_NAME.longest} characters."]
+        values["name"] = (fields.name or "").strip()
     if fields.country is not None or creating:
         country = (fields.country or "").strip().upper()
-        if not COUNTRY.match(country):
+        if not COUNTRY_CODE.fits(fields.country or ""):
             details["country"] = ["Must be a two-letter ISO 3166 code, such as UG, KE or ZM."]
         values["country"] = country
     if fields.region is not None:
         region = fields.region.strip()
-        if len(region) > 100:
-            details["region"] = ["Must be at most 100 characters."]
+        if not SCHOOL_REGION.fits(fields.region):
+            details["region"] = [f"Must be at most {SCHOOL_REGION.longest} characters."]
         values["region"] = region or None
     if fields.curriculum_id is not None:
         async with context.state.sessions() as session:

@@ -27,6 +27,7 @@ from models.learning import LessonProgress
 from models.sessions import ClassSession, SessionParticipant
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import LIST_SIZE, PERCENT
 from resolvers.pagination import Page, check_window
 from resolvers.permissions import STAFF, require_role
 from resolvers.sessions import may_teach
@@ -95,9 +96,9 @@ class Thresholds:
                 ("support_score", self.support_score),
                 ("support_progress", self.support_progress),
             )
-            if not 0 <= value <= 100
+            if not PERCENT.fits(value)
         }
-        if not 1 <= self.size <= 100:
+        if not LIST_SIZE.fits(self.size):
             details["size"] = ["Must be between 1 and 100."]
         if details:
             raise ValidationFailed(details=details)

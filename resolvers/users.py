@@ -19,6 +19,7 @@ from models.identity import School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import PASSWORD, PERSON_NAME
 from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
 
@@ -57,7 +58,7 @@ def _missing(user_id: int) -> NotFound:
 def password_problem(password: str, email: str) -> str | None:
     if len(password) < 10:
         return "Must be at least 10 characters."
-    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+    if not PASSWORD.fits(password):  # the length is checked above: its own message
         return "Must contain letters and digits."
     if email and email.split("@")[0].lower() in password.lower():
         return "Must not contain the email's name."
@@ -118,10 +119,9 @@ async def _check(
     for name in ("first_name", "last_name"):
         value = getattr(fields, name)
         if value is not None or creating:
-            text = (value or "").strip()
-            if not 1 <= len(text) <= 100:
-                problem(name, "Must be 1 to 100 characters.")
-            values[name] = text
+            if not PERSON_NAME.fits(value or ""):
+                problem(name, f"Must be 1 to {PERSON_NAME.longest} characters.")
+            values[name] = (value or "").strip()
     if fields.role is not None:
         values["role"] = fields.role
     elif creating:  # the schema types the role; a new user needs one

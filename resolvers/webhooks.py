@@ -25,6 +25,7 @@ from models.identity import School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.field_limits import WEBHOOK_URL
 from resolvers.pagination import Page, paginate
 from resolvers.permissions import ADMINS, require_role
 
@@ -131,8 +132,8 @@ async def _check(
     if fields.url is not None or creating:
         url = (fields.url or "").strip()
         try:
-            if len(url) > 500:
-                raise AddressRefused("Must be at most 500 characters.")
+            if not WEBHOOK_URL.fits(fields.url or ""):
+                raise AddressRefused(f"Must be 1 to {WEBHOOK_URL.longest} characters.")
             await check_destination(
                 url, context.state.settings.webhook_allow_private_urls, must_resolve=False
             )

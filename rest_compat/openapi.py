@@ -17,6 +17,7 @@ from graphql import (
     SelectionSetNode,
 )
 
+from resolvers.field_limits import limited
 from resolvers.pagination import MAX_LIMIT, MAX_SEARCH
 from rest_compat.compile import CompiledRoute
 from rest_compat.enums import values_of
@@ -142,7 +143,9 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
         "security": [] if route.public else [{"bearerAuth": []}],
     }
     parameters = [
-        _parameter(variable.rest_name, variable.location, variable.required, variable.type)
+        _parameter(
+            variable.rest_name, variable.location, variable.required, variable.type, route.operation
+        )
         for variable in compiled.variables
         if variable.location in ("path", "query")
     ]
@@ -166,7 +169,12 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "properties": {v.rest_name: _input_schema(v.type) for v in body},
+                        "properties": {
+                            v.rest_name: limited(
+                                _input_schema(v.type), route.operation, v.rest_name
+                            )
+                            for v in body
+                        },
                         "required": [v.rest_name for v in body if v.required],
                         "additionalProperties": False,
                     }
@@ -199,8 +207,10 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
     return operation
 
 
-def _parameter(name: str, location: str, required: bool, graphql_type: Any) -> dict[str, Any]:
-    schema = _input_schema(graphql_type)
+def _parameter(
+    name: str, location: str, required: bool, graphql_type: Any, operation: str
+) -> dict[str, Any]:
+    schema = limited(_input_schema(graphql_type), operation, name)
     found: dict[str, Any] = {
         "name": name,
         "in": location,

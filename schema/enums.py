@@ -19,6 +19,7 @@ from models.enums import (
     Role,
     SessionMode,
     SessionStatus,
+    TeachingStyle,
     WebhookEvent,
 )
 from tutor.lexicon import Category
@@ -32,6 +33,7 @@ strawberry.enum(ProgressStatus, description="How far a learner got in a lesson."
 strawberry.enum(AssignmentStatus, description="Whether an assignment is still open.")
 strawberry.enum(QuestionType, description="How a practice question is answered.")
 strawberry.enum(Difficulty, description="A practice question's difficulty band.")
+strawberry.enum(TeachingStyle, description="How a guided lesson opens and asks its questions.")
 strawberry.enum(
     DifficultyAdjustment, description="How an answer moved the learner's difficulty band."
 )
@@ -74,5 +76,6 @@ __all__ = [
     "SessionMode",
     "SessionStatus",
     "Severity",
+    "TeachingStyle",
     "WebhookEvent",
 ]

@@ -24,7 +24,7 @@ from resolvers.chat import chat as ask_tutor
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
 from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
-from schema.enums import Difficulty, QuestionType, SessionMode
+from schema.enums import Difficulty, QuestionType, SessionMode, TeachingStyle
 from schema.privacy import Erasure
 from schema.sessions import ClassSession, ModeSwitch, SessionEnd
 from schema.students import RecordedProgress, Resumed
@@ -286,14 +286,14 @@ class Mutation:
 
     @strawberry.mutation(
         description="Begin an AI-led lesson (learners): introduction, content, questions, "
-        "feedback, summary. teaching_style: direct, socratic, story or example."
+        "feedback, summary."
     )
     async def start_guided_lesson(
         self,
         info: Info[Context, None],
         session_id: str,
         lesson_id: int,
-        teaching_style: str = "direct",
+        teaching_style: TeachingStyle = TeachingStyle.DIRECT,
     ) -> LessonStart:
         return await guided_lessons.start(info.context, session_id, lesson_id, teaching_style)
 
