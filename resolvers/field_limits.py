@@ -58,6 +58,25 @@ class Number:
         return found
 
 
+@dataclass(frozen=True)
+class Items:
+    """A list of at least `shortest` items, each at most once when `unique`."""
+
+    shortest: int = 0
+    unique: bool = False
+
+    def fits(self, value: list[Any]) -> bool:
+        return len(value) >= self.shortest and (not self.unique or len(set(value)) == len(value))
+
+    def schema(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.shortest:
+            found["minItems"] = self.shortest
+        if self.unique:
+            found["uniqueItems"] = True
+        return found
+
+
 CHAT_MESSAGE = Text(1, 2000)
 PRACTICE_ANSWER = Text(1, 500)
 LESSON_RESPONSE = Text(0, 2000)
@@ -70,7 +89,25 @@ COUNTRY_CODE = Text(pattern=r"^\s*[A-Za-z]{2}\s*$")
 PERSON_NAME = Text(1, 100)
 # At least ten characters with letters and digits (and not the e-mail's name: no schema says that)
 PASSWORD = Text(pattern=r"^(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9])[\s\S]{10,}$")
-WEBHOOK_URL = Text(1, 500)  # and an http(s) URL of a host the server may call: its own check
+# Spaces around it are forgiven (stored trimmed)
+EMAIL = Text(0, 255, r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")
+# An http(s) URL of a host name or IPv4 address, an optional port (0 to 65535) and printable
+# ASCII after it. Whether the server may call that host is its own check
+# (learnloom/webhooks/addresses.py), at registration and again at each delivery.
+_PORT = r"(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+WEBHOOK_URL = Text(
+    1,
+    500,
+    r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+    rf"(?::{_PORT})?(?:[/?#][!-~]*)?\s*$",
+)
+# "whsec_" (optional) and base64 of 24 to 64 bytes, padded: 8 to 21 groups of four and a tail
+_B64 = "[A-Za-z0-9+/]"
+WEBHOOK_SECRET = Text(
+    pattern=rf"^(?:whsec_)?(?:(?:{_B64}{{4}}){{8,20}}(?:{_B64}{{2}}==|{_B64}{{3}}=)?"
+    rf"|(?:{_B64}{{4}}){{21}}(?:{_B64}{{2}}==)?)$"
+)
+WEBHOOK_EVENTS = Items(1, unique=True)
 TERM = Number(1, 3)
 PERCENT = Number(0, 100)  # scores and progress bars
 LIST_SIZE = Number(1, 100)
@@ -79,7 +116,7 @@ ACTIVITIES_PER_WEEK = Number(0)
 
 # The document's view: REST field name, or "operation:field" where one name means different
 # things in different operations (a new user's password has rules, a login's does not).
-BY_FIELD: dict[str, Text | Number] = {
+BY_FIELD: dict[str, Text | Number | Items] = {
     "message": CHAT_MESSAGE,
     "student_answer": PRACTICE_ANSWER,
     "student_response": LESSON_RESPONSE,
@@ -96,6 +133,12 @@ BY_FIELD: dict[str, Text | Number] = {
     "admin_user_update:password": PASSWORD,
     "webhook_create:url": WEBHOOK_URL,
     "webhook_update:url": WEBHOOK_URL,
+    "webhook_create:secret": WEBHOOK_SECRET,
+    "webhook_update:secret": WEBHOOK_SECRET,
+    "webhook_create:events": WEBHOOK_EVENTS,
+    "webhook_update:events": WEBHOOK_EVENTS,
+    "admin_user_create:email": EMAIL,
+    "admin_user_update:email": EMAIL,
     "term_id": TERM,
     "top_score": PERCENT,
     "support_score": PERCENT,
@@ -107,7 +150,7 @@ BY_FIELD: dict[str, Text | Number] = {
 }
 
 
-def limit_of(operation: str, field: str) -> Text | Number | None:
+def limit_of(operation: str, field: str) -> Text | Number | Items | None:
     return BY_FIELD.get(f"{operation}:{field}") or BY_FIELD.get(field)
 
 

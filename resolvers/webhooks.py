@@ -25,7 +25,7 @@ from models.identity import School, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
-from resolvers.field_limits import WEBHOOK_URL
+from resolvers.field_limits import WEBHOOK_EVENTS, WEBHOOK_SECRET, WEBHOOK_URL
 from resolvers.pagination import Page, paginate
 from resolvers.permissions import ADMINS, require_role
 
@@ -133,7 +133,10 @@ async def _check(
         url = (fields.url or "").strip()
         try:
             if not WEBHOOK_URL.fits(fields.url or ""):
-                raise AddressRefused(f"Must be 1 to {WEBHOOK_URL.longest} characters.")
+                raise AddressRefused(
+                    f"Must be an http:// or https:// URL with a host name, of at most "
+                    f"{WEBHOOK_URL.longest} characters."
+                )
             await check_destination(
                 url, context.state.settings.webhook_allow_private_urls, must_resolve=False
             )
@@ -143,14 +146,18 @@ async def _check(
     if fields.events is not None or creating:
         events = fields.events or []
         unknown = sorted(set(events) - set(EVENT_TYPES))
-        if not events or unknown or len(set(events)) != len(events):
+        if unknown or not WEBHOOK_EVENTS.fits(events):
             details["events"] = [
                 f"Give each event at most once, from: {', '.join(EVENT_TYPES)}."
                 + (f" Unknown: {', '.join(unknown)}." if unknown else "")
             ]
         values["events"] = sorted(set(events))
     if fields.secret is not None:
-        if problem := signing.secret_problem(fields.secret):
+        if not WEBHOOK_SECRET.fits(fields.secret):
+            details["secret"] = [
+                'Must be base64 of 24 to 64 random bytes, "whsec_" before it or not.'
+            ]
+        elif problem := signing.secret_problem(fields.secret):
             details["secret"] = [problem]
         values["secret"] = fields.secret
     elif creating:

@@ -11,11 +11,13 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLFloat,
+    GraphQLID,
     GraphQLInputObjectType,
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
+    GraphQLString,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from starlette.requests import Request
@@ -45,7 +47,7 @@ async def read_variables(
     details: Details = {}
     for variable in compiled.variables:
         raw = _raw_value(request, body, variable)
-        if raw is None:
+        if raw is None:  # left out, or null: the same (the document says so)
             if variable.required:
                 details[variable.rest_name] = ["This field is required."]
             continue
@@ -89,7 +91,14 @@ def _raw_value(request: Request, body: dict[str, Any], variable: Variable) -> An
             items = [item for item in items[0].split(",") if item]
         return items or None
     value = request.query_params.get(variable.rest_name)
-    return None if value == "" else value
+    # `?search=` is a search for nothing, as if left out; `?start_date=` or `?limit=` names
+    # no value of its type and is refused by the parsing
+    return None if value == "" and _is_text(variable) else value
+
+
+def _is_text(variable: Variable) -> bool:
+    inner = variable.type.of_type if isinstance(variable.type, GraphQLNonNull) else variable.type
+    return inner in (GraphQLString, GraphQLID)
 
 
 def _is_list(variable: Variable) -> bool:

@@ -170,8 +170,9 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "properties": {
-                            v.rest_name: limited(
-                                _input_schema(v.type), route.operation, v.rest_name
+                            v.rest_name: _optional(
+                                limited(_input_schema(v.type), route.operation, v.rest_name),
+                                v.required,
                             )
                             for v in body
                         },
@@ -243,8 +244,10 @@ def _error_statuses(compiled: CompiledRoute) -> list[int]:
         statuses.add(400)
     if compiled.variables:
         statuses.add(422)
-    if compiled.path_params:
-        statuses.add(404)
+    if compiled.path_params or any(
+        v.rest_name.endswith(("_id", "_ids")) for v in compiled.variables
+    ):
+        statuses.add(404)  # an id in the path, query or body may name nothing the caller sees
     return sorted(statuses)
 
 
@@ -349,8 +352,18 @@ def _nullable(schema: JSONSchema) -> JSONSchema:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _optional(schema: JSONSchema, required: bool) -> JSONSchema:
+    """An optional body field also takes null, which means the same as leaving it out
+    (rest_compat/inputs.py reads both as "not given")."""
+    if required:
+        return schema
+    if "enum" in schema:
+        schema = {**schema, "enum": [*schema["enum"], None]}
+    return {**_nullable(schema), "description": "null is the same as leaving the field out"}
+
+
 def _input_schema(graphql_type: Any) -> JSONSchema:
-    # Optional inputs are simply left out by clients, so null is not offered as a value.
+    # Optional query parameters are left out, never null; body fields may be null (_optional).
     if isinstance(graphql_type, GraphQLNonNull):
         return _input_schema(graphql_type.of_type)
     if isinstance(graphql_type, GraphQLList):

@@ -5,7 +5,7 @@ from typing import Any
 import strawberry
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from rest_compat.compile import CompiledRoute
 from rest_compat.endpoint import Authenticate, ContextFactory, RestEndpoint
@@ -24,9 +24,25 @@ def rest_routes(
         endpoint = RestEndpoint(item, schema, context_for, authenticate)
         by_path.setdefault(item.route.path, {})[item.route.method] = endpoint
     return [
-        Route(path, _dispatcher(endpoints), methods=[*endpoints, *_shadowed(path, by_path)])
+        _PathRoute(path, endpoints, claimed=_shadowed(path, by_path))
         for path, endpoints in by_path.items()
     ]
+
+
+class _PathRoute(Route):
+    """A path's route. It also matches the methods it claims from a shadowing path, to
+    refuse them, but its Allow header (of every 405 here, OPTIONS included) names only the
+    methods the path really has."""
+
+    def __init__(self, path: str, endpoints: dict[str, RestEndpoint], claimed: set[str]):
+        dispatcher = _ByMethod(endpoints)
+        super().__init__(path, dispatcher, methods=[*endpoints, *claimed])
+        self.allow_header = dispatcher.allow
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(405, headers={"Allow": self.allow_header})
+        await self.app(scope, receive, send)
 
 
 def _shadowed(path: str, by_path: dict[str, Any]) -> set[str]:
@@ -48,11 +64,6 @@ def _shadowed(path: str, by_path: dict[str, Any]) -> set[str]:
     return found - set(by_path[path])
 
 
-def _dispatcher(endpoints: dict[str, RestEndpoint]) -> ASGIApp:
-    """The route's ASGI app; Starlette has already refused methods no path has."""
-    return _ByMethod(endpoints)
-
-
 class _ByMethod:
     """The operations on one path (GET, PATCH, DELETE of a school), and a 405 for a method
     claimed from a shadowing path (`_shadowed`). A class, not a function: Starlette treats
@@ -60,11 +71,11 @@ class _ByMethod:
 
     def __init__(self, endpoints: dict[str, RestEndpoint]) -> None:
         self._endpoints = endpoints
-        self._allow = ", ".join(sorted({*endpoints, *(("HEAD",) if "GET" in endpoints else ())}))
+        self.allow = ", ".join(sorted({*endpoints, *(("HEAD",) if "GET" in endpoints else ())}))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
         endpoint = self._endpoints.get(method)
         if endpoint is None:
-            raise HTTPException(405, headers={"Allow": self._allow})
+            raise HTTPException(405, headers={"Allow": self.allow})
         await endpoint(scope, receive, send)

@@ -35,6 +35,15 @@ async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None
     shadowed = await client.patch("/api/v1/admin/webhooks/deliveries/", json={})
     assert_error(shadowed, 405, "METHOD_NOT_ALLOWED")
     assert set(shadowed.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+    # A method no path has (OPTIONS) lists the path's own methods too, not the claimed ones
+    # (it listed DELETE and PATCH here, and GET for /sessions/start/).
+    for path, allowed in (
+        ("/api/v1/admin/webhooks/deliveries/", {"GET", "HEAD"}),
+        ("/api/v1/sessions/start/", {"POST"}),
+    ):
+        options = await client.options(path)
+        assert_error(options, 405, "METHOD_NOT_ALLOWED")
+        assert set(options.headers["allow"].replace(" ", "").split(",")) == allowed
 
 
 def assert_graphql_error(response: httpx.Response, status: int, code: str) -> dict:

@@ -10,7 +10,8 @@ import pytest
 
 from learnloom.demo import DEMO_ACCOUNTS
 from resolvers.tokens import ALGORITHM, key_id
-from tests.conftest import make_settings
+from tests.conftest import client_for, make_settings
+from tests.test_admin_schools import database_url  # noqa: F401  (fixture)
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
@@ -130,3 +131,61 @@ async def test_a_write_that_a_concurrent_delete_makes_impossible_is_a_409(
         assert refused.value.status == 409 and "try again" in refused.value.message
     finally:
         await engine.dispose()
+
+
+async def test_an_empty_query_value_of_a_typed_parameter_is_a_validation_error(
+    client: httpx.AsyncClient,
+) -> None:
+    """`?start_date=` names no date: it was read as "left out" and answered 200 (and
+    `?include_archived=` as false), while an empty search is still a search for anything."""
+    admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    teacher = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    [first_class, *_] = (await client.get("/api/v1/teachers/me/classes/", headers=teacher)).json()[
+        "data"
+    ]
+    for path, name, headers in (
+        ("/api/activity-trend", "start_date", admin),
+        ("/api/weekly-progress", "end_date", admin),
+        ("/api/v1/admin/schools/", "include_archived", admin),
+        ("/api/v1/admin/users/", "limit", admin),
+        (f"/api/v1/teachers/me/classes/{first_class['id']}/performance/", "top_score", teacher),
+    ):
+        refused = assert_error(
+            await client.get(f"{path}?{name}=", headers=headers), 422, "VALIDATION_ERROR"
+        )
+        assert set(refused["details"]) == {name}, path
+    searched = await client.get("/api/v1/admin/users/?search=", headers=admin)
+    assert searched.status_code == 200
+    assert (
+        searched.json()["pagination"]["total"]
+        == ((await client.get("/api/v1/admin/users/", headers=admin)).json()["pagination"]["total"])
+    )
+
+
+async def test_null_in_a_body_means_the_field_is_left_out(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """As the document says: an optional field sent as null is treated as not sent, and a
+    required one sent as null is missing. (A world of its own: a school is changed.)"""
+    async for client in client_for(make_settings(database_url, tmp_path)):
+        await _null_is_left_out(client)
+
+
+async def _null_is_left_out(client: httpx.AsyncClient) -> None:
+    admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+    missing = assert_error(
+        await client.post(LOGIN, json={"email": None, "password": "x"}), 422, "VALIDATION_ERROR"
+    )
+    assert missing["details"] == {"email": ["This field is required."]}
+    [school] = (
+        await client.get("/api/v1/admin/schools/", params={"limit": 1}, headers=admin)
+    ).json()["data"]
+    changed = await client.patch(
+        f"/api/v1/admin/schools/{school['id']}/",
+        json={"region": "Copperbelt", "curriculum_id": None},
+        headers=admin,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["data"]["curriculum_id"] == school["curriculum_id"]
+    assert changed.json()["data"]["region"] == "Copperbelt"

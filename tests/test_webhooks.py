@@ -373,7 +373,9 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
                 422,
                 "VALIDATION_ERROR",
             )
-            assert "public addresses only" in refused["details"]["url"][0], url
+            # (an IPv6 literal is refused by the URL's shape already)
+            reason = refused["details"]["url"][0]
+            assert "public addresses only" in reason or "[" in url, url
 
     everywhere = await register(client, admin, "http://127.0.0.1:9/all")
     [(own_school,)] = await rows(

@@ -23,7 +23,10 @@ def _public(address: str) -> bool:
 
 def check_url(url: str) -> tuple[str, int]:
     """The host and port of a well-formed http(s) URL, or AddressRefused."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced or invalid [IPv6] host
+        raise AddressRefused("Must be an http:// or https:// URL with a host.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AddressRefused("Must be an http:// or https:// URL with a host.")
     if parts.username or parts.password:
