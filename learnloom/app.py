@@ -18,7 +18,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from learnloom.errors import GRAPHQL_PATH, AppError, InternalError, MethodNotAllowed, NotFound
+from learnloom.errors import (
+    GRAPHQL_PATH,
+    AppError,
+    MethodNotAllowed,
+    NotFound,
+    masked,
+)
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
 from learnloom.pages import DOCS_PAGE
@@ -166,5 +172,4 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(InternalError())
+    return error_response(masked(exc, log, f"{request.method} {request.url.path}"))

@@ -1,6 +1,8 @@
 """The one error hierarchy. Each class carries the contract's code and HTTP status
 (grio-api-v1.txt §10); GraphQL puts code and details in `extensions`, REST in the body."""
 
+import errno
+import logging
 from typing import Any
 
 Details = dict[str, list[str]]
@@ -133,3 +135,49 @@ class InternalError(AppError):
 
 def error_body(code: str, message: str, details: Details | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The database or the data directory cannot be read or written (read-only, full, gone):
+    the operator's problem, not the client's, and not a bug."""
+
+    code, default_message = "STORAGE_UNAVAILABLE", "Storage is not available; try again later"
+
+
+# OSError numbers of a storage fault: read-only file system, permission, disk full, I/O
+_STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EIO, errno.EDQUOT}
+# sqlite3's messages for the same faults (it raises OperationalError without an errno)
+_SQLITE_FAULTS = (
+    "unable to open database file",
+    "attempt to write a readonly database",
+    "database or disk is full",
+    "disk i/o error",
+)
+
+
+def storage_fault(exc: BaseException | None) -> StorageUnavailable | None:
+    """A StorageUnavailable when `exc`, or an exception it was raised from, is a storage
+    fault; None for anything else (a bug stays a 500)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+            return StorageUnavailable()
+        if type(exc).__name__ == "OperationalError" and any(
+            fault in str(exc).lower() for fault in _SQLITE_FAULTS
+        ):
+            return StorageUnavailable()
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return None
+
+
+def masked(exc: BaseException, log: logging.Logger, where: str) -> AppError:
+    """What the client sees of an exception no code expected, logged for the operator: a
+    storage fault as a one-line warning and a 503, anything else with its traceback and a
+    masked 500."""
+    fault = storage_fault(exc)
+    if fault is not None:
+        log.warning("storage unavailable in %s: %s", where, exc)
+        return fault
+    log.error("unexpected error in %s", where, exc_info=exc)
+    return InternalError()

@@ -16,6 +16,7 @@ from anyio import to_thread
 from analytics.etl import RefreshInProgress, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
+from learnloom.errors import masked
 from learnloom.settings import Settings
 from models.db import make_engine, make_session_factory
 
@@ -95,8 +96,8 @@ async def _refresh_on_schedule(settings: Settings, stop: anyio.Event, tick: floa
         try:
             await schedule.run_if_due()
             wait = tick
-        except Exception:
-            log.exception("scheduled warehouse refresh failed; trying again later")
+        except Exception as exc:
+            masked(exc, log, "the scheduled warehouse refresh (trying again later)")
             wait = min(RETRY, max(tick, settings.analytics_refresh_seconds / 12))
         with anyio.move_on_after(wait):
             await stop.wait()

@@ -13,7 +13,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 
 from learnloom.asgi import send_json, send_not_modified
-from learnloom.errors import AppError, InternalError, NotModified
+from learnloom.errors import AppError, NotModified, masked
 from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.executor import FacadeExecutor, error_of
 from rest_compat.inputs import NO_VARIABLES, read_variables
@@ -72,15 +72,11 @@ class RestEndpoint:
             return
         except AppError as error:
             status, body = error.status, error.body()
-        except Exception:
-            log.exception(
-                "unexpected error in %s %s (request %s)",
-                request.method,
-                request.url.path,
-                context.request_id,
+        except Exception as exc:
+            hidden = masked(
+                exc, log, f"{request.method} {request.url.path} (request {context.request_id})"
             )
-            masked = InternalError()
-            status, body = masked.status, masked.body()
+            status, body = hidden.status, hidden.body()
         etag = scope.get("state", {}).get("etag")
         await send_json(send, status, body, [(b"etag", etag.encode())] if etag else ())
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from learnloom.errors import AppError, InternalError
+from learnloom.errors import AppError, InternalError, storage_fault
 
 log = logging.getLogger("learnloom.errors")
 
@@ -21,7 +21,7 @@ def app_error(error: GraphQLError) -> AppError | None:
         return None
     if isinstance(original, AppError):
         return original
-    return InternalError()
+    return storage_fault(original) or InternalError()
 
 
 def _is_variable_error(error: GraphQLError) -> bool:
@@ -39,6 +39,15 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 def log_unexpected(error: GraphQLError, request_id: str | None) -> None:
+    if storage_fault(error.original_error) is not None:  # the operator's to fix: no traceback
+        log.warning(
+            "storage unavailable in %s (request %s): %s",
+            ".".join(str(p) for p in error.path or ()) or "operation",
+            request_id,
+            error.original_error,
+            extra={"request_id": request_id},
+        )
+        return
     log.error(
         "unexpected error in %s (request %s)",
         ".".join(str(p) for p in error.path or ()) or "operation",

@@ -36,7 +36,7 @@ def running_servers(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
             )
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
-            _wait_until_healthy(base)
+            wait_until_healthy(base)
         yield bases
     finally:
         for process in processes:
@@ -44,7 +44,7 @@ def running_servers(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
             process.wait(timeout=10)
 
 
-def _wait_until_healthy(base: str) -> None:
+def wait_until_healthy(base: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -29,6 +29,7 @@ import httpx
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from learnloom.errors import masked
 from learnloom.settings import Settings
 from learnloom.version import app_version
 from learnloom.webhooks import signing
@@ -320,8 +321,8 @@ class Dispatcher:
                     await self.prune()
                     pruned_at = time.monotonic()
                 busy = await self.run_once()
-            except Exception:
-                log.exception("webhook dispatch failed; trying again shortly")
+            except Exception as exc:
+                masked(exc, log, "webhook dispatch (trying again shortly)")
                 busy = 0
             if not busy:
                 with anyio.move_on_after(self.settings.webhook_poll_seconds):
