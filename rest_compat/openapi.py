@@ -49,7 +49,7 @@ _ERROR_DESCRIPTIONS = {
     422: "Validation failed; details name each field",
     429: "Rate limit exceeded",
     500: "Unexpected server error",
-    503: "A dependency is not ready",
+    503: "A dependency is not ready, or storage cannot be read or written",
 }
 # The code each status carries most often, as its example (not RESOURCE_NOT_FOUND for all).
 _ERROR_CODES = {
@@ -236,6 +236,7 @@ def _error_statuses(compiled: CompiledRoute) -> list[int]:
     statuses = {500, *compiled.route.errors}
     if compiled.route.path not in ("/api/health", "/api/v1/ai/health/"):
         statuses.add(429)  # the default limit counts every request but the health probes
+        statuses.add(503)  # STORAGE_UNAVAILABLE: the probes alone touch no storage
     if compiled.route.method != "GET":
         statuses |= {408, 413}  # learnloom/middleware.py reads every body first
     if not compiled.route.public:
