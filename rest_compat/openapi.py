@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document, generated from the route table and the operation documents:
 parameters and bodies from the variables, response schemas from the selection sets."""
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -102,11 +104,34 @@ ERROR_SCHEMA: JSONSchema = {
 }
 
 
+class _Components:
+    """The named object schemas of the answers: one per GraphQL type and selection, so a
+    generated client has one `Pagination`, one `AdminSchool`, ... A type selected with other
+    fields elsewhere is named after that operation too (`LessonContentLesson`)."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, JSONSchema] = {}
+        self._names: dict[str, str] = {}
+
+    def ref(self, type_name: str, operation: str, schema: JSONSchema) -> JSONSchema:
+        key = json.dumps(schema, sort_keys=True)
+        name = self._names.get(key)
+        if name is None:
+            name = type_name if type_name not in self.schemas else operation + type_name
+            suffix = 2
+            while name in self.schemas:
+                name, suffix = f"{operation}{type_name}{suffix}", suffix + 1
+            self.schemas[name] = schema
+            self._names[key] = name
+        return {"$ref": f"#/components/schemas/{name}"}
+
+
 def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    components = _Components()
     for compiled in routes:
         route = compiled.route
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(compiled)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(compiled, components)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -119,7 +144,7 @@ def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, 
         "servers": [{"url": "/", "description": "This server"}],
         "paths": paths,
         "components": {
-            "schemas": {"Error": ERROR_SCHEMA},
+            "schemas": {"Error": ERROR_SCHEMA, **components.schemas},
             "headers": {
                 name: {"description": description, "schema": {"type": "integer"}}
                 for name, description in RATE_LIMIT_HEADERS.items()
@@ -131,7 +156,7 @@ def openapi_document(routes: list[CompiledRoute], *, version: str) -> dict[str, 
     }
 
 
-def _operation(compiled: CompiledRoute) -> dict[str, Any]:
+def _operation(compiled: CompiledRoute, components: _Components) -> dict[str, Any]:
     route = compiled.route
     operation: dict[str, Any] = {
         "operationId": compiled.operation.name.value
@@ -185,7 +210,7 @@ def _operation(compiled: CompiledRoute) -> dict[str, Any]:
     operation["responses"] = {
         str(route.status): {
             "description": "Success",
-            "content": {"application/json": {"schema": _response_schema(compiled)}},
+            "content": {"application/json": {"schema": _response_schema(compiled, components)}},
         },
         **{str(status): _error_response(status) for status in _error_statuses(compiled)},
     }
@@ -277,41 +302,50 @@ def _error_response(status: int) -> dict[str, Any]:
     }
 
 
-def _response_schema(compiled: CompiledRoute) -> JSONSchema:
-    fragments = {
-        d.name.value: d
-        for d in compiled.document.definitions
-        if isinstance(d, FragmentDefinitionNode)
-    }
+@dataclass(frozen=True)
+class _Answer:
+    """What shaping one operation's answer needs besides the types."""
+
+    fragments: dict[str, FragmentDefinitionNode]
+    components: _Components
+    operation: str  # the operation's name, for the names of its own shapes
+
+
+def _response_schema(compiled: CompiledRoute, components: _Components) -> JSONSchema:
+    answer = _Answer(
+        fragments={
+            d.name.value: d
+            for d in compiled.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        },
+        components=components,
+        operation=compiled.operation.name.value if compiled.operation.name else "",
+    )
     root_field = compiled.operation.selection_set.selections[0]
     assert isinstance(root_field, FieldNode)
-    schema = _output_schema(compiled.root_type, root_field.selection_set, fragments)
+    schema = _output_schema(compiled.root_type, root_field.selection_set, answer)
     if compiled.route.envelope is Envelope.DATA:
         return {"type": "object", "required": ["data"], "properties": {"data": schema}}
     return schema
 
 
 def _output_schema(
-    graphql_type: Any,
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
+    graphql_type: Any, selection_set: SelectionSetNode | None, answer: _Answer
 ) -> JSONSchema:
     if isinstance(graphql_type, GraphQLNonNull):
-        return _output_schema_non_null(graphql_type.of_type, selection_set, fragments)
-    return _nullable(_output_schema_non_null(graphql_type, selection_set, fragments))
+        return _output_schema_non_null(graphql_type.of_type, selection_set, answer)
+    return _nullable(_output_schema_non_null(graphql_type, selection_set, answer))
 
 
 def _output_schema_non_null(
-    graphql_type: Any,
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
+    graphql_type: Any, selection_set: SelectionSetNode | None, answer: _Answer
 ) -> JSONSchema:
     if isinstance(graphql_type, GraphQLNonNull):
-        return _output_schema_non_null(graphql_type.of_type, selection_set, fragments)
+        return _output_schema_non_null(graphql_type.of_type, selection_set, answer)
     if isinstance(graphql_type, GraphQLList):
         return {
             "type": "array",
-            "items": _output_schema(graphql_type.of_type, selection_set, fragments),
+            "items": _output_schema(graphql_type.of_type, selection_set, answer),
         }
     if isinstance(graphql_type, GraphQLScalarType):
         return dict(_SCALARS.get(graphql_type.name, {}))
@@ -319,31 +353,64 @@ def _output_schema_non_null(
         return {"type": "string", "enum": values_of(graphql_type)}
     assert selection_set is not None
     if isinstance(graphql_type, GraphQLUnionType):
-        return {
-            "oneOf": [
-                _object_schema(member, selection_set, fragments, member.name)
-                for member in graphql_type.types
-            ]
-        }
+        return _union_schema(graphql_type, selection_set, answer)
     assert isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType)
-    return _object_schema(graphql_type, selection_set, fragments, None)
+    return answer.components.ref(
+        graphql_type.name,
+        answer.operation,
+        _object_schema(graphql_type, selection_set, answer, None),
+    )
+
+
+def _union_schema(
+    union: GraphQLUnionType, selection_set: SelectionSetNode, answer: _Answer
+) -> JSONSchema:
+    """One of the members; where each member selects an enum `type` whose value names it
+    (TextBlock: "text"), that field is the discriminator a client narrows the union by."""
+    members = {
+        member.name: _object_schema(member, selection_set, answer, member.name)
+        for member in union.types
+    }
+    mapping = {}
+    for name, schema in members.items():
+        values = schema["properties"].get("type", {}).get("enum", [])
+        own = [value for value in values if name.lower().startswith(str(value).lower())]
+        if len(own) == 1:
+            mapping[own[0]] = name
+            schema["properties"]["type"] = {"type": "string", "enum": own}
+    refs = {
+        name: answer.components.ref(name, answer.operation, schema)
+        for name, schema in members.items()
+    }
+    found: JSONSchema = {"oneOf": list(refs.values())}
+    if len(mapping) == len(members):
+        found["discriminator"] = {
+            "propertyName": "type",
+            "mapping": {value: refs[name]["$ref"] for value, name in mapping.items()},
+        }
+    return found
 
 
 def _object_schema(
     graphql_type: GraphQLObjectType | GraphQLInterfaceType,
     selection_set: SelectionSetNode,
-    fragments: dict[str, FragmentDefinitionNode],
+    answer: _Answer,
     type_name: str | None,
 ) -> JSONSchema:
     properties: dict[str, JSONSchema] = {}
-    for field in selected_fields(selection_set, fragments, type_name):
+    for field in selected_fields(selection_set, answer.fragments, type_name):
         key = (field.alias or field.name).value
         if field.name.value == "__typename":
             properties[key] = {"type": "string"}
             continue
         definition = graphql_type.fields[field.name.value]
-        properties[key] = _output_schema(definition.type, field.selection_set, fragments)
-    return {"type": "object", "properties": properties, "required": list(properties)}
+        properties[key] = _output_schema(definition.type, field.selection_set, answer)
+        if definition.description:
+            properties[key] = {**properties[key], "description": definition.description}
+    found: JSONSchema = {"type": "object", "properties": properties, "required": list(properties)}
+    if graphql_type.description:
+        found["description"] = graphql_type.description
+    return found
 
 
 def _nullable(schema: JSONSchema) -> JSONSchema:

@@ -2,11 +2,21 @@
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from learnloom.demo import DEMO_ACCOUNTS
 from rest_compat.routes import ROUTES
+from tests.test_auth import bearer, login
 
 pytestmark = pytest.mark.anyio
+
+
+def resolved(document: dict, schema: dict) -> dict:
+    """`schema`, or the component its $ref names."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
 
 
 async def test_openapi_document_is_valid_and_complete(client: httpx.AsyncClient) -> None:
@@ -35,12 +45,17 @@ async def test_openapi_document_is_valid_and_complete(client: httpx.AsyncClient)
 async def test_health_response_schema_matches_the_contract(client: httpx.AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     health = document["paths"]["/api/health"]["get"]["responses"]["200"]
-    schema = health["content"]["application/json"]["schema"]
+    schema = resolved(document, health["content"]["application/json"]["schema"])
     assert schema["required"] == ["status", "message"]
     status = document["paths"]["/api/system-status"]["get"]["responses"]["200"]
-    properties = status["content"]["application/json"]["schema"]["properties"]
-    assert properties["database_connected"] == {"type": "boolean"}
-    assert properties["last_data_refresh"] == {"type": ["string", "null"], "format": "date-time"}
+    properties = resolved(document, status["content"]["application/json"]["schema"])["properties"]
+    shapes = {
+        name: {k: v for k, v in field.items() if k != "description"}
+        for name, field in properties.items()
+    }
+    assert shapes["database_connected"] == {"type": "boolean"}
+    assert shapes["last_data_refresh"] == {"type": ["string", "null"], "format": "date-time"}
+    assert properties["database_connected"]["description"]  # from the GraphQL field
 
 
 async def test_every_operation_documents_rate_limits_errors_and_parameter_ranges(
@@ -127,4 +142,64 @@ async def test_enum_inputs_list_the_values_rest_accepts(client: httpx.AsyncClien
     # The answers too: what the facade returns, e.g. a session's mode.
     started = document["paths"]["/api/v1/sessions/start/"]["post"]["responses"]["201"]
     session = started["content"]["application/json"]["schema"]["properties"]["data"]
-    assert session["properties"]["mode"] == modes
+    assert resolved(document, session)["properties"]["mode"] == modes
+
+
+async def test_answers_are_named_components_and_blocks_have_a_discriminator(
+    client: httpx.AsyncClient,
+) -> None:
+    """A generated client gets one Pagination (not one per list) and can narrow a lesson's
+    content blocks by `type`; the served lesson content fits the schemas it names."""
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert [name for name in schemas if "Pagination" in name] == ["Pagination"]
+    lists = [
+        resolved(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
+        for item in document["paths"].values()
+        for operation in item.values()
+        if "200" in operation["responses"]
+        and "pagination"
+        in resolved(
+            document, operation["responses"]["200"]["content"]["application/json"]["schema"]
+        ).get("properties", {})
+    ]
+    assert len(lists) >= 10
+    assert all(
+        page["properties"]["pagination"] == {"$ref": "#/components/schemas/Pagination"}
+        for page in lists
+    )
+    content = document["paths"]["/api/v1/lessons/{id}/content/"]["get"]["responses"]["200"]
+    lesson = resolved(
+        document, content["content"]["application/json"]["schema"]["properties"]["data"]
+    )
+    blocks = lesson["properties"]["content_blocks"]["items"]
+    assert blocks["discriminator"]["propertyName"] == "type"
+    mapping = blocks["discriminator"]["mapping"]
+    assert mapping == {
+        "text": "#/components/schemas/TextBlock",
+        "video": "#/components/schemas/VideoBlock",
+        "quiz": "#/components/schemas/QuizBlock",
+    }
+    for value, ref in mapping.items():
+        assert resolved(document, {"$ref": ref})["properties"]["type"] == {
+            "type": "string",
+            "enum": [value],
+        }
+    # The demo lessons' blocks, as served, each fit the member their type names, and only it.
+    teacher = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    seen = set()
+    for lesson_id in range(1, 31):
+        served = await client.get(f"/api/v1/lessons/{lesson_id}/content/", headers=teacher)
+        if served.status_code == 404:
+            continue
+        for block in served.json()["data"]["content_blocks"]:
+            fits = {
+                value
+                for value, ref in mapping.items()
+                if Draft202012Validator(
+                    {**resolved(document, {"$ref": ref}), "components": document["components"]}
+                ).is_valid(block)
+            }
+            assert fits == {block["type"]}, block
+            seen.add(block["type"])
+    assert seen == {"text", "video", "quiz"}

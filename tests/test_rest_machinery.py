@@ -190,6 +190,7 @@ def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
     ]
     assert {"200", "404", "422", "500"} <= set(item["responses"])
     data = item["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+    data = document["components"]["schemas"][data["$ref"].rsplit("/", 1)[1]]
     assert data["properties"] == {"item_id": int32, "name": {"type": "string"}}
     create = document["paths"]["/api/v1/items/"]["post"]
     body = create["requestBody"]["content"]["application/json"]["schema"]
