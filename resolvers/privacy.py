@@ -189,3 +189,59 @@ async def erase(context: Context, student_id: int) -> Erasure:
             },
         )
     return result
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema of `export`'s document, from the same tables and hidden columns: what
+    the OpenAPI document shows for the export (GraphQL sees a JSON scalar)."""
+    student = _row_schema(User, PROFILE_HIDDEN)
+    student["properties"]["school"] = {"type": ["string", "null"], "description": "its name"}
+    student["required"].append("school")
+    properties: dict[str, Any] = {
+        "exported_at": {"type": "string", "format": "date-time"},
+        "student": student,
+        **{
+            name: {"type": "array", "items": _row_schema(model, hidden)}
+            for name, model, _, hidden in EXPORTED
+        },
+        "audit_log": {"type": "array", "items": _row_schema(AuditLog, frozenset())},
+    }
+    return {
+        "type": "object",
+        "description": "Everything held about one learner: the profile, then the rows of each table",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _row_schema(model: type[SQLModel], hidden: frozenset[str]) -> dict[str, Any]:
+    shown = model.model_json_schema(mode="serialization")
+    properties = {
+        name: _plain_schema(field)
+        for name, field in shown["properties"].items()
+        if name not in hidden
+    }
+    found: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),  # model_dump writes every column, null or not
+        "additionalProperties": False,
+    }
+    if shown.get("description"):
+        found["description"] = shown["description"]
+    return found
+
+
+def _plain_schema(field: Any) -> Any:
+    """pydantic's schema of a column without its title and default; a timestamp as a string
+    (stored ones carry no zone offset, so they are not RFC 3339 date-times)."""
+    if isinstance(field, list):
+        return [_plain_schema(item) for item in field]
+    if not isinstance(field, dict):
+        return field
+    plain = {k: _plain_schema(v) for k, v in field.items() if k not in ("title", "default")}
+    if plain.get("format") == "date-time":
+        del plain["format"]
+        plain["description"] = "ISO 8601 timestamp, UTC"
+    return plain

@@ -32,6 +32,14 @@ from resolvers.pagination import Page, check_window
 from resolvers.permissions import STAFF, require_role
 from resolvers.sessions import may_teach
 
+# What a class's `schedule` holds, for the OpenAPI document (GraphQL sees a JSON scalar).
+SCHEDULE_SCHEMA = {
+    "type": "object",
+    "description": 'Times of the class by weekday, as the school entered them: {"monday": '
+    '["09:00-10:30"]}',
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
 
 @dataclass  # not frozen: the GraphQL type extends it with nested fields (schema/teachers.py)
 class TeacherClass:
@@ -42,7 +50,7 @@ class TeacherClass:
     grade: str
     subject_ids: list[int]
     student_count: int
-    schedule: JSON  # {"monday": ["09:00-10:30"], ...} as the school entered it
+    schedule: JSON  # SCHEDULE_SCHEMA: {"monday": ["09:00-10:30"], ...} as the school entered it
 
 
 @dataclass(frozen=True)

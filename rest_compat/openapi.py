@@ -21,6 +21,8 @@ from graphql import (
 
 from resolvers.field_limits import limited
 from resolvers.pagination import MAX_LIMIT, MAX_SEARCH
+from resolvers.privacy import export_schema
+from resolvers.teachers import SCHEDULE_SCHEMA
 from rest_compat.compile import CompiledRoute
 from rest_compat.enums import values_of
 from rest_compat.naming import snake
@@ -66,6 +68,11 @@ _ERROR_CODES = {
     429: "RATE_LIMIT_EXCEEDED",
     500: "INTERNAL_SERVER_ERROR",
     503: "SERVICE_UNAVAILABLE",
+}
+# The shapes of answers that GraphQL leaves as JSON scalars, by "Type.field".
+_JSON_SHAPES: dict[str, JSONSchema] = {
+    "TeacherClass.schedule": SCHEDULE_SCHEMA,
+    "Query.studentDataExport": export_schema(),
 }
 # Every response reports the caller's rate-limit budget (learnloom/rate_limits.py).
 RATE_LIMIT_HEADERS = {
@@ -323,7 +330,15 @@ def _response_schema(compiled: CompiledRoute, components: _Components) -> JSONSc
     )
     root_field = compiled.operation.selection_set.selections[0]
     assert isinstance(root_field, FieldNode)
-    schema = _output_schema(compiled.root_type, root_field.selection_set, answer)
+    shape = _JSON_SHAPES.get(
+        f"{compiled.operation.operation.value.title()}.{root_field.name.value}"
+    )
+    if shape is not None:
+        schema = answer.components.ref(
+            root_field.name.value[:1].upper() + root_field.name.value[1:], answer.operation, shape
+        )
+    else:
+        schema = _output_schema(compiled.root_type, root_field.selection_set, answer)
     if compiled.route.envelope is Envelope.DATA:
         return {"type": "object", "required": ["data"], "properties": {"data": schema}}
     return schema
@@ -404,7 +419,8 @@ def _object_schema(
             properties[key] = {"type": "string"}
             continue
         definition = graphql_type.fields[field.name.value]
-        properties[key] = _output_schema(definition.type, field.selection_set, answer)
+        shape = _JSON_SHAPES.get(f"{graphql_type.name}.{field.name.value}")
+        properties[key] = shape or _output_schema(definition.type, field.selection_set, answer)
         if definition.description:
             properties[key] = {**properties[key], "description": definition.description}
     found: JSONSchema = {"type": "object", "properties": properties, "required": list(properties)}

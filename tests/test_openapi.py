@@ -203,3 +203,16 @@ async def test_answers_are_named_components_and_blocks_have_a_discriminator(
             assert fits == {block["type"]}, block
             seen.add(block["type"])
     assert seen == {"text", "video", "quiz"}
+
+
+async def test_a_class_schedule_is_typed(client: httpx.AsyncClient) -> None:
+    """grio-api-v1.txt's {"monday": ["09:00-10:30"]}: no longer an untyped JSON value."""
+    document = (await client.get("/openapi.json")).json()
+    schedule = document["components"]["schemas"]["TeacherClass"]["properties"]["schedule"]
+    assert schedule["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    teacher = bearer((await login(client, DEMO_ACCOUNTS["TEACHER"]))["access_token"])
+    classes = (await client.get("/api/v1/teachers/me/classes/", headers=teacher)).json()["data"]
+    assert classes and any(c["schedule"] for c in classes)
+    for taught in classes:
+        Draft202012Validator(schedule).validate(taught["schedule"])
+    assert not Draft202012Validator(schedule).is_valid({"monday": "09:00"})

@@ -8,6 +8,7 @@ import json
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
@@ -63,6 +64,19 @@ async def test_export_holds_everything_about_the_learner_and_no_secrets(
         t=str(student_id),
     )
     assert action == "student_data_exported"
+    # The OpenAPI document types the export (GraphQL sees a JSON scalar): the served one fits
+    # it, with every column of every row; a hidden column would not.
+    openapi = (await client.get("/openapi.json")).json()
+    answers = openapi["paths"][f"{STUDENTS}/{{id}}/export/"]["get"]["responses"]["200"]
+    data = answers["content"]["application/json"]["schema"]["properties"]["data"]
+    schema = {**openapi["components"]["schemas"][data["$ref"].rsplit("/", 1)[1]]}
+    validator = Draft202012Validator({**schema, "components": openapi["components"]})
+    validator.validate(document)
+    assert set(schema["properties"]["practice_questions"]["items"]["properties"]).isdisjoint(
+        {"answer_key"}
+    )
+    leaked = {**document, "student": {**document["student"], "password_hash": "x"}}
+    assert not validator.is_valid(leaked)
 
 
 async def test_only_admins_of_the_learners_school_act_on_them(
