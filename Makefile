@@ -12,7 +12,7 @@ PORT ?= 8000
 # LEARNLOOM_JWT_SECRET.
 export LEARNLOOM_ENV ?= dev
 
-.PHONY: install demo serve test lint fuzz bench bench-facade bench-analytics eval-tutor clean
+.PHONY: install demo serve test lint fuzz lint-openapi bench bench-facade bench-analytics eval-tutor clean
 
 install: $(INSTALLED)
 
@@ -47,6 +47,17 @@ fuzz: $(VENV)/.fuzz-installed
 
 $(VENV)/.fuzz-installed: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	touch $@
+
+# The served OpenAPI document under @redocly/cli's recommended rules (pinned, from npm, kept in
+# .venv/); the trailing slashes the contract's paths end with are allowed.
+REDOCLY := $(VENV)/redocly/node_modules/.bin/redocly
+lint-openapi: $(REDOCLY)
+	$(BIN)/learnloom openapi > $(VENV)/openapi.json
+	$(REDOCLY) lint --skip-rule no-path-trailing-slash --format summary $(VENV)/openapi.json
+
+$(REDOCLY): $(INSTALLED)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/redocly @redocly/cli@2.77.0
 	touch $@
 
 bench: bench-facade bench-analytics
