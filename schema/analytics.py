@@ -33,19 +33,21 @@ SchoolFilter = Annotated[
 ]
 
 
-@strawberry.type
+@strawberry.type(
+    description="Average score per day, for the contract's line chart: dates and scores in step."
+)
 class ScoreTrend:
     dates: list[str]
     scores: list[float]
 
 
-@strawberry.type
+@strawberry.type(description="Learning activities per day: dates and counts in step.")
 class ActivityTrend:
     dates: list[str]
     activity: list[int]
 
 
-@strawberry.type
+@strawberry.type(description="Average score per ISO week (2026-W37): weeks and scores in step.")
 class WeeklyProgress:
     weeks: list[str]
     average_scores: list[float]
@@ -107,7 +109,7 @@ class Analytics:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One course's figures in the caller's scope; rates are percentages.")
 class CourseFigures:
     course_id: str
     course_name: str
@@ -117,31 +119,33 @@ class CourseFigures:
     num_students: int = strawberry.field(description="Enrollments in the course.")
 
 
-@strawberry.type
+@strawberry.type(description="Courses with their figures, ranked as the field says.")
 class CourseList:
     courses: list[CourseFigures]
 
 
-@strawberry.type
+@strawberry.type(description="A student's average score on one day.")
 class ScorePoint:
     date: str
     score: float
 
 
-@strawberry.type
+@strawberry.type(description="A student's learning activities on one day.")
 class ActivityPoint:
     date: str
     activity_count: int
 
 
-@strawberry.type
+@strawberry.type(description="A student's progress through one course, in percent.")
 class CourseProgress:
     course_id: str
     course_name: str
     progress: float
 
 
-@strawberry.type
+@strawberry.type(
+    description="One student's learning record: scores, hours, progress, daily history and courses."
+)
 class StudentProfile:
     student_id: int
     name: str
@@ -154,7 +158,7 @@ class StudentProfile:
     courses_enrolled: list[CourseProgress]
 
 
-@strawberry.type
+@strawberry.type(description="A subject's active students this week and their average score.")
 class SubjectActivity:
     subject: str
     students_active: int
@@ -173,7 +177,7 @@ class SchoolAnalytics:
     top_subjects: list[SubjectActivity]
 
 
-@strawberry.type
+@strawberry.type(description="Figures of an area (a country or a school); rates are percentages.")
 class AreaFigures:
     total_students: int
     active_students: int
@@ -181,12 +185,12 @@ class AreaFigures:
     completion_rate: float
 
 
-@strawberry.type
+@strawberry.type(description="A country's figures.")
 class CountryFigures(AreaFigures):
     country: str
 
 
-@strawberry.type
+@strawberry.type(description="A school's figures.")
 class SchoolFigures(AreaFigures):
     school_id: int
     school_name: str

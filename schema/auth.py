@@ -70,7 +70,7 @@ class Me:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A signed-in user: an access token, a refresh token and who they are.")
 class LoginPayload:
     access_token: str
     refresh_token: str
@@ -88,6 +88,6 @@ class RefreshPayload:
     expires_in: int
 
 
-@strawberry.type
+@strawberry.type(description="Whether the tokens were ended (the access token too, at once).")
 class LogoutPayload:
     logged_out: bool

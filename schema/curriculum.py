@@ -16,7 +16,7 @@ Ctx = Info[Context, None]
 Row = TypeVar("Row")
 
 
-@strawberry.type
+@strawberry.type(description="A national curriculum (e.g. Zambia's), with its grades and subjects.")
 class Curriculum:
     id: int
     name: str
@@ -110,7 +110,7 @@ class Subject:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A topic of a subject, taught in order through its lessons.")
 class Topic:
     id: int
     class_subject_id: int
@@ -144,13 +144,13 @@ class Topic:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Reading text of a lesson.")
 class TextBlock:
     type: BlockType
     content: str
 
 
-@strawberry.type
+@strawberry.type(description="A video of a lesson, with its transcript when there is one.")
 class VideoBlock:
     type: BlockType
     url: str
@@ -158,7 +158,7 @@ class VideoBlock:
     transcript: str | None
 
 
-@strawberry.type
+@strawberry.type(description="A quiz of a lesson; its questions are asked in practice.")
 class QuizBlock:
     type: BlockType
     quiz_id: int
@@ -168,7 +168,12 @@ class QuizBlock:
         return await info.context.loaders.question_count_of_quiz.load(self.quiz_id)
 
 
-ContentBlock = Annotated[TextBlock | VideoBlock | QuizBlock, strawberry.union("ContentBlock")]
+ContentBlock = Annotated[
+    TextBlock | VideoBlock | QuizBlock,
+    strawberry.union(
+        "ContentBlock", description="A block of a lesson's content; `type` says which."
+    ),
+]
 
 
 def _block(row: tables.ContentBlock) -> TextBlock | VideoBlock | QuizBlock:
@@ -185,7 +190,9 @@ def _block(row: tables.ContentBlock) -> TextBlock | VideoBlock | QuizBlock:
     return TextBlock(type=BlockType.TEXT, content=row.content or "")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A lesson of a topic; its content is a list of text, video and quiz blocks."
+)
 class Lesson:
     id: int
     topic_id: int

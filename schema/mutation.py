@@ -43,7 +43,10 @@ from schema.tutor import (
 from schema.webhooks import DeliveryView, EndpointView, WebhookInput, WebhookPatch
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be changed: signing in and out, sessions, tutor chat, guided "
+    "lessons and practice, assignments, administration and data refreshes."
+)
 class Mutation:
     @strawberry.mutation(description="Exchange email and password for an access and refresh token.")
     async def login(

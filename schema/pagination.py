@@ -28,7 +28,9 @@ class Pagination:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One page of a list: its items and where the page lies in the whole list."
+)
 class Page(Generic[T]):
     items: list[T]
     pagination: Pagination

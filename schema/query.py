@@ -61,7 +61,10 @@ from schema.tutor import FlagView
 from schema.webhooks import AttemptView, DeliveryView, EndpointView
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be read: the curriculum, sessions, a student's and a "
+    "teacher's views, administration and learning analytics. Each field checks the caller's role and scope."
+)
 class Query:
     @strawberry.field(description="Liveness of the backend; answers without touching the database.")
     def health(self) -> Health:

@@ -14,7 +14,7 @@ from schema.enums import Role, SessionMode, SessionStatus
 Ctx = Info[Context, None]
 
 
-@strawberry.type
+@strawberry.type(description="Someone who joined a session, and when.")
 class Participant:
     user_id: int
     role: Role
@@ -70,7 +70,7 @@ class ClassSession:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A session's new mode and when it changed.")
 class ModeSwitch:
     id: str
     mode: SessionMode
@@ -82,14 +82,18 @@ class ModeSwitch:
         return cls(id=session.id, mode=SessionMode(session.mode), switched_at=result.switched_at)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What happened in a session: who took part and how much the tutor was used."
+)
 class SessionSummary:
     participants: int
     questions_asked: int
     interactions: int
 
 
-@strawberry.type
+@strawberry.type(
+    description="A session that has just ended: when, how long it ran and its summary."
+)
 class SessionEnd:
     id: str
     status: SessionStatus

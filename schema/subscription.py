@@ -12,7 +12,10 @@ from schema.enums import SessionMode
 from schema.tutor import ChatContext, ChatPiece, question
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live answers over graphql-transport-ws on /graphql (the access token "
+    "in connection_init)."
+)
 class Subscription:
     @strawberry.subscription(
         description="chat, streamed: pieces of the tutor's answer as they come, then the "

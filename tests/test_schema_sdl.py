@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import get_args
 
-from graphql import graphql_sync
+from graphql import GraphQLScalarType, graphql_sync
 
 from models.enums import MessageType, SessionMode
 from schema.root import default_schema, sdl
@@ -102,3 +102,17 @@ def test_the_tutors_literals_are_enum_values() -> None:
     """The tutor answers with its own literals (tutor/types.py): the enums must hold each."""
     assert {kind.value for kind in MessageType} == set(get_args(ReplyType))
     assert {mode.value for mode in SessionMode} == set(get_args(Mode))
+
+
+def test_every_type_says_what_it_is() -> None:
+    """A frontend developer reads the schema in GraphiQL: every object, union, enum, input
+    and custom scalar has a description (41 types had none)."""
+    built_in = {"String", "Int", "Float", "Boolean", "ID"}
+    missing = [
+        name
+        for name, kind in default_schema()._schema.type_map.items()
+        if not name.startswith("__")
+        and not (isinstance(kind, GraphQLScalarType) and name in built_in)
+        and not kind.description
+    ]
+    assert missing == []
