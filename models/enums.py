@@ -114,3 +114,33 @@ class AiHealthStatus(StrEnum):
     HEALTHY = "healthy"
     DEGRADED = "degraded"
     UNHEALTHY = "unhealthy"
+
+
+class LessonPhase(StrEnum):
+    """Where a guided lesson is (stored on its delivery as the value)."""
+
+    INTRODUCTION = "introduction"
+    CONTENT = "content"
+    QUESTION = "question"
+    FEEDBACK = "feedback"
+    SUMMARY = "summary"
+    COMPLETED = "completed"
+
+
+class LessonAction(StrEnum):
+    """What a guided lesson's client does next."""
+
+    PRESENT_CONTENT = "present_content"
+    ASK_QUESTION = "ask_question"
+    SUBMIT_ANSWER = "submit_answer"
+    SUMMARIZE = "summarize"
+    COMPLETE = "complete"
+    NONE = "none"
+
+
+class FlagSource(StrEnum):
+    """Where a flagged message was written."""
+
+    CHAT = "chat"
+    GUIDED_LESSON = "guided_lesson"
+    PRACTICE = "practice"

@@ -28,7 +28,7 @@ from learnloom.errors import Conflict, NotFound, ValidationFailed
 from models.base import new_id
 from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
-from models.enums import Role, TeachingStyle
+from models.enums import LessonAction, LessonPhase, Role, TeachingStyle
 from models.sessions import LessonDelivery
 from resolvers import progress, safeguarding, tutor_context
 from resolvers.authentication import current_user
@@ -54,18 +54,18 @@ class LessonStart:
 
     lesson_delivery_id: str
     lesson_id: int
-    phase: str
+    phase: LessonPhase
     introduction_message: str
-    next_action: str
+    next_action: LessonAction
 
 
 @dataclass(frozen=True)
 class LessonStep:
     """The delivery's next step: what to show, and what the learner is asked, if anything."""
 
-    phase: str
+    phase: LessonPhase
     content: str
-    next_action: str
+    next_action: LessonAction
     question: str | None
 
 
@@ -96,13 +96,15 @@ def _content(style: str, text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _action(steps: list[dict[str, Any]], position: int) -> str:
+def _action(steps: list[dict[str, Any]], position: int) -> LessonAction:
     """What comes after the step before `position`."""
     if position >= len(steps):
-        return "complete"
-    return {"content": "present_content", "question": "ask_question", "summary": "summarize"}[
-        steps[position]["phase"]
-    ]
+        return LessonAction.COMPLETE
+    return {
+        "content": LessonAction.PRESENT_CONTENT,
+        "question": LessonAction.ASK_QUESTION,
+        "summary": LessonAction.SUMMARIZE,
+    }[steps[position]["phase"]]
 
 
 async def start(
@@ -184,9 +186,9 @@ async def start(
     return LessonStart(
         delivery.id,
         lesson_id,
-        "introduction",
+        LessonPhase.INTRODUCTION,
         opening,
-        "ask_question" if asked else _action(steps, 0),
+        LessonAction.ASK_QUESTION if asked else _action(steps, 0),
     )
 
 
@@ -286,15 +288,18 @@ def _waiting(delivery: LessonDelivery, state: dict[str, Any], text: str) -> Less
     if delivery.phase == "question":
         asked = steps[delivery.step - 1]
         return LessonStep(
-            "question", text, "submit_answer", lettered(asked["prompt"], asked["options"])
+            LessonPhase.QUESTION,
+            text,
+            LessonAction.SUBMIT_ANSWER,
+            lettered(asked["prompt"], asked["options"]),
         )
     if state.get("asked"):
-        return LessonStep(_shown_phase(delivery), text, "ask_question", state["asked"])
+        return LessonStep(_shown_phase(delivery), text, LessonAction.ASK_QUESTION, state["asked"])
     return LessonStep(_shown_phase(delivery), text, _action(steps, delivery.step), None)
 
 
-def _shown_phase(delivery: LessonDelivery) -> str:
-    return "content" if delivery.phase == "introduction" else delivery.phase
+def _shown_phase(delivery: LessonDelivery) -> LessonPhase:
+    return LessonPhase.CONTENT if delivery.phase == "introduction" else LessonPhase(delivery.phase)
 
 
 def _reflected(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) -> LessonStep:
@@ -302,7 +307,9 @@ def _reflected(delivery: LessonDelivery, lesson: Lessonlike, response: str | Non
     reading = socratic.read(response, lesson.concepts, lesson.topic_concepts, lesson.vocabulary)
     if reading.kind in ("empty", "nonsense"):
         asked = lesson.state["asked"]
-        return LessonStep(_shown_phase(delivery), ASK_AGAIN + asked, "ask_question", asked)
+        return LessonStep(
+            _shown_phase(delivery), ASK_AGAIN + asked, LessonAction.ASK_QUESTION, asked
+        )
     correction = reading.correction or ""
     coming = lesson.steps[delivery.step] if delivery.step < len(lesson.steps) else {}
     if reading.definition and reading.definition not in coming.get("text", ""):
@@ -332,17 +339,17 @@ def _present(delivery: LessonDelivery, lesson: Lessonlike, before: str) -> Lesso
     if step["phase"] == "content":
         text, reflective = _content(delivery.teaching_style, lesson.safe(step["text"]))
         lesson.state["asked"] = reflective
-        action = "ask_question" if reflective else _action(lesson.steps, delivery.step)
-        return LessonStep("content", prefix + text, action, reflective)
+        action = LessonAction.ASK_QUESTION if reflective else _action(lesson.steps, delivery.step)
+        return LessonStep(LessonPhase.CONTENT, prefix + text, action, reflective)
     if step["phase"] == "question":
         lesson.state["tries"] = 0
         return LessonStep(
-            "question",
+            LessonPhase.QUESTION,
             prefix + "Let's check your understanding.",
-            "submit_answer",
+            LessonAction.SUBMIT_ANSWER,
             lettered(step["prompt"], step["options"]),
         )
-    return LessonStep("summary", prefix + _summary(lesson), "complete", None)
+    return LessonStep(LessonPhase.SUMMARY, prefix + _summary(lesson), LessonAction.COMPLETE, None)
 
 
 def _summary(lesson: Lessonlike) -> str:
@@ -369,12 +376,17 @@ def _finish(delivery: LessonDelivery, lesson: Lessonlike) -> LessonStep:
     delivery.phase = "completed"
     lesson.save()
     if lesson.mastered:
-        return LessonStep("completed", "Well done: you have finished this lesson!", "none", None)
+        return LessonStep(
+            LessonPhase.COMPLETED,
+            "Well done: you have finished this lesson!",
+            LessonAction.NONE,
+            None,
+        )
     return LessonStep(
-        "completed",
+        LessonPhase.COMPLETED,
         "You have reached the end of this lesson. It isn't marked complete yet: come back "
         "and try it again when you are ready.",
-        "none",
+        LessonAction.NONE,
         None,
     )
 
@@ -405,18 +417,18 @@ def _answer(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) 
         and not _names_an_option(response, asked["options"])
     ):
         return LessonStep(
-            "question",
+            LessonPhase.QUESTION,
             "I didn't catch an answer there. Have another go.",
-            "submit_answer",
+            LessonAction.SUBMIT_ANSWER,
             question,
         )
     tries = int(lesson.state.get("tries", 0))
     if not correct and tries == 0:
         lesson.state["tries"] = 1
         return LessonStep(
-            "question",
+            LessonPhase.QUESTION,
             f"Not quite. Here's a hint: {_hint(lesson, asked)} Have another try.",
-            "submit_answer",
+            LessonAction.SUBMIT_ANSWER,
             question,
         )
     lesson.results.append(correct)
@@ -425,17 +437,19 @@ def _answer(delivery: LessonDelivery, lesson: Lessonlike, response: str | None) 
     delivery.phase = "feedback"
     action = _action(lesson.steps, delivery.step)
     if correct:
-        return LessonStep("feedback", f"That's right! {asked['explanation']}".strip(), action, None)
+        return LessonStep(
+            LessonPhase.FEEDBACK, f"That's right! {asked['explanation']}".strip(), action, None
+        )
     if reveals(asked["answer"], lesson.withheld):
         return LessonStep(
-            "feedback",
+            LessonPhase.FEEDBACK,
             "Not this time. This question is open in your practice too, so I won't give the "
             "answer away: look at the lesson again and try it there.",
             action,
             None,
         )
     text = f"Not quite: the answer is {asked['answer']}. {lesson.safe(asked['explanation'])}"
-    return LessonStep("feedback", text.strip(), action, None)
+    return LessonStep(LessonPhase.FEEDBACK, text.strip(), action, None)
 
 
 def _names_an_option(response: str, options: list[str]) -> bool:

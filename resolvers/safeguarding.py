@@ -20,7 +20,7 @@ from learnloom.errors import NotFound
 from models.base import new_id
 from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.db import transaction
-from models.enums import FlagStatusFilter, Role
+from models.enums import FlagSource, FlagStatusFilter, Role
 from models.events import OutboxEvent
 from models.identity import School, User
 from models.sessions import ClassSession, TutorFlag
@@ -47,7 +47,7 @@ class FlagView:
     session_id: str | None
     classroom_id: int | None
     school_id: int | None
-    source: str
+    source: FlagSource
     category: Category
     severity: Severity
     message: str
@@ -158,7 +158,7 @@ def _view(flag: TutorFlag, student: User | None) -> FlagView:
         session_id=flag.session_id,
         classroom_id=flag.classroom_id,
         school_id=flag.school_id,
-        source=flag.source,
+        source=FlagSource(flag.source),
         category=Category(flag.category),
         severity=Severity(flag.severity),
         message=flag.message,

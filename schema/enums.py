@@ -11,7 +11,10 @@ from models.enums import (
     DeliveryStatus,
     Difficulty,
     DifficultyAdjustment,
+    FlagSource,
     FlagStatusFilter,
+    LessonAction,
+    LessonPhase,
     MessageRole,
     MessageType,
     ProgressStatus,
@@ -29,6 +32,9 @@ strawberry.enum(Role, description="Roles of grio-api-v1.txt §2.4")
 strawberry.enum(SessionMode, description="How the tutor and the screens work in a session.")
 strawberry.enum(SessionStatus, description="Whether a session still runs.")
 strawberry.enum(BlockType, description="The kind of a lesson's content block.")
+strawberry.enum(LessonPhase, description="Where a guided lesson is.")
+strawberry.enum(LessonAction, description="What a guided lesson's client does next.")
+strawberry.enum(FlagSource, description="Where a flagged message was written.")
 strawberry.enum(ProgressStatus, description="How far a learner got in a lesson.")
 strawberry.enum(AssignmentStatus, description="Whether an assignment is still open.")
 strawberry.enum(QuestionType, description="How a practice question is answered.")

@@ -203,7 +203,7 @@ async def test_the_classs_teacher_delivers_a_lesson_and_another_teacher_cannot(
         json={"query": query, "variables": {"s": lesson.session_id, "l": lesson.lesson_id}},
         headers=teacher,
     )
-    assert answer.json()["data"]["startGuidedLesson"]["phase"] == "introduction", answer.text
+    assert answer.json()["data"]["startGuidedLesson"]["phase"] == "INTRODUCTION", answer.text
     practice = (
         "mutation($s: String!, $t: Int!) { practiceQuestion(sessionId: $s, topicId: $t) "
         "{ questionId options } }"

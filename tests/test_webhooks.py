@@ -349,13 +349,22 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
     bad = assert_error(
         await client.post(
             HOOKS,
-            json={"url": "ftp://example.org/x", "events": ["lesson.eaten"], "secret": "nope"},
+            json={"url": "ftp://example.org/x", "events": [], "secret": "nope"},
             headers=admin,
         ),
         422,
         "VALIDATION_ERROR",
     )
     assert set(bad["details"]) == {"url", "events", "secret"}
+    # An unknown event is not a WebhookEvent: refused before anything else is looked at.
+    unknown = assert_error(
+        await client.post(
+            HOOKS, json={"url": "http://127.0.0.1:9/x", "events": ["lesson.eaten"]}, headers=admin
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert set(unknown["details"]) == {"events"}
     # Without the setting, loopback and private addresses are refused.
     async for strict in client_for(make_settings(database_url, tmp_path / "strict")):
         strict_admin = await headers_of(strict, "SUPER_ADMIN")
