@@ -13,7 +13,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from learnloom.settings import Settings
-from schema.errors import is_unexpected, log_unexpected
+from schema.errors import format_error, is_unexpected, log_unexpected
 from schema.limits import QueryLimits, limits_extension
 from schema.mutation import Mutation
 from schema.query import Query
@@ -54,6 +54,10 @@ class LearnLoomSchema(Schema):
         for error in errors:
             if is_unexpected(error):
                 log_unexpected(error, request_id)
+            # The WebSocket transport sends `error.formatted` as it is (HTTP answers pass
+            # through format_error): give it the same masked message, code and details.
+            shown = format_error(error)
+            error.message, error.extensions = shown["message"], shown.get("extensions")
 
 
 def build_schema(settings: Settings) -> LearnLoomSchema:

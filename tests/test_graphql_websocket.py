@@ -100,12 +100,12 @@ async def test_chat_streams_over_graphql_transport_ws(
             assert "adjective" in final["message"] and final["id"].startswith("msg_")
             # A cry for help is answered with care on this path too.
             cry = {"session": lesson.session_id, "message": "i dont want to be alive anymore"}
+            before = await rows(database_url, FLAGS, e=DEMO_ACCOUNTS["STUDENT"])
             await socket.send(
                 json.dumps(
                     {"id": "2", "type": "subscribe", "payload": {"query": STREAM, "variables": cry}}
                 )
             )
-            before = await rows(database_url, FLAGS, e=DEMO_ACCOUNTS["STUDENT"])
             answer = ""
             while (message := await _receive(socket))["type"] == "next":
                 answer = (message["payload"]["data"]["chatStream"]["message"] or {}).get(
@@ -172,3 +172,35 @@ async def test_an_idle_connection_is_kept_alive_with_pings(
         for _ in range(2):
             assert await _receive(socket) == {"type": "ping"}
             await socket.send(json.dumps({"type": "pong"}))
+
+
+async def test_the_ai_chat_rate_limit_holds_over_websocket(
+    database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A socket is no way around LEARNLOOM_RATE_LIMIT_AI_CHAT: past it, a subscription ends
+    with an error carrying RATE_LIMIT_EXCEEDED, as the REST chat answers 429."""
+    settings = make_settings(database_url, tmp_path, rate_limit_ai_chat="2/minute")
+    async for client in client_for(settings):
+        lesson = await start_lesson(client, database_url, "Adjectives Describe Nouns")
+    token = await _student_token(settings)
+    async with _acknowledged(settings, token) as socket:
+        variables = {"session": lesson.session_id, "message": "What does an adjective do?"}
+        outcomes = []
+        for number in range(1, 4):
+            await socket.send(
+                json.dumps(
+                    {
+                        "id": str(number),
+                        "type": "subscribe",
+                        "payload": {"query": STREAM, "variables": variables},
+                    }
+                )
+            )
+            codes = set()
+            while (message := await _receive(socket))["type"] == "next":
+                for error in message["payload"].get("errors", []):
+                    codes.add(error.get("extensions", {}).get("code", error["message"]))
+            assert message["type"] == "complete"
+            outcomes.append(codes)
+        assert outcomes == [set(), set(), {"RATE_LIMIT_EXCEEDED"}]
