@@ -14,10 +14,17 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnloom.errors import (
     GRAPHQL_PATH,
     AppError,
@@ -27,13 +34,14 @@ from learnloom.errors import (
 )
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
-from learnloom.pages import DOCS_PAGE
+from learnloom.pages import DOCS_PAGE, landing_page
 from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
 from learnloom.version import app_version
 from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
+from resolvers.system import database_answers
 from rest_compat.compile import compile_routes
 from rest_compat.openapi import openapi_document
 from rest_compat.responses import error_response
@@ -64,6 +72,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def docs(_: Request) -> HTMLResponse:
         return HTMLResponse(DOCS_PAGE)
+
+    async def home(request: Request) -> HTMLResponse:
+        up = await database_answers(
+            state.engine, settings.database_check_timeout, request.headers.get("x-request-id")
+        )
+        return HTMLResponse(
+            landing_page(
+                version=app_version(),
+                database_up=up,
+                demo_accounts=DEMO_ACCOUNTS,
+                demo_password=DEMO_PASSWORD if settings.env == "dev" else None,
+            )
+        )
+
+    async def favicon(_: Request) -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    def without_slash(path: str) -> Route:
+        # 308 keeps the method and body: a POST to /graphql/ is a POST to /graphql.
+        async def redirect(_: Request) -> RedirectResponse:
+            return RedirectResponse(path, status_code=308)
+
+        return Route(f"{path}/", redirect, methods=["GET", "POST"])
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -99,6 +130,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        Route("/", home, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
+        without_slash("/docs"),
+        without_slash("/graphql"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

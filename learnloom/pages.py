@@ -1,5 +1,7 @@
-"""The two browser pages, GraphiQL and the API docs, built only from this server's own
-static files (learnloom/static) so they work with no internet."""
+"""The browser pages, GraphiQL and the API docs, built only from this server's own
+static files (learnloom/static) so they work with no internet; and the landing page."""
+
+from html import escape
 
 _VENDOR = "/static/vendor"
 
@@ -9,6 +11,7 @@ GRAPHIQL_PAGE = f"""<!doctype html>
   <meta charset="utf-8">
   <title>LearnLoom GraphiQL</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="{_VENDOR}/graphiql/graphiql.min.css">
   <link rel="stylesheet" href="/static/learnloom.css">
 </head>
@@ -28,12 +31,69 @@ DOCS_PAGE = f"""<!doctype html>
   <meta charset="utf-8">
   <title>LearnLoom REST API</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="{_VENDOR}/swagger-ui-dist/swagger-ui.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
   <script src="{_VENDOR}/swagger-ui-dist/swagger-ui-bundle.js"></script>
   <script src="/static/docs-init.js"></script>
+</body>
+</html>
+"""
+
+
+def landing_page(
+    *, version: str, database_up: bool, demo_accounts: dict[str, str], demo_password: str | None
+) -> str:
+    """What this server is, whether it is well, and where to go next. The demo accounts are
+    listed only on a development server (`demo_password` given)."""
+    health = "the database answers" if database_up else "the database does not answer"
+    accounts = ""
+    if demo_password is not None:
+        rows = "\n".join(
+            f"      <tr><td>{escape(role.replace('_', ' ').title())}</td>"
+            f"<td><code>{escape(email)}</code></td></tr>"
+            for role, email in demo_accounts.items()
+        )
+        accounts = f"""
+  <section aria-labelledby="demo">
+    <h2 id="demo">Demo accounts</h2>
+    <p>After <code>learnloom seed --demo</code>, each signs in with the password
+      <code>{escape(demo_password)}</code> (logins are limited to a few a minute).</p>
+    <table>
+      <thead><tr><th scope="col">Role</th><th scope="col">E-mail</th></tr></thead>
+      <tbody>
+{rows}
+      </tbody>
+    </table>
+  </section>"""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>LearnLoom</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/learnloom.css">
+</head>
+<body class="landing">
+<main>
+  <h1>LearnLoom</h1>
+  <p>The backend of an AI education platform for schools: lessons and classroom sessions,
+    an AI tutor for learners, and learning analytics for teachers and administrators.</p>
+  <p class="status">Version <strong>{escape(version)}</strong>: the server is up and
+    {health}.</p>
+  <nav aria-label="Pages">
+    <ul>
+      <li><a href="/graphql">GraphiQL</a>: the GraphQL API, to explore and try</li>
+      <li><a href="/docs">REST API docs</a> (Swagger UI), and the
+        <a href="/openapi.json">OpenAPI document</a></li>
+      <li><a href="/api/system-status">System status</a> and
+        <a href="/api/health">health probe</a></li>
+    </ul>
+  </nav>{accounts}
+</main>
 </body>
 </html>
 """

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from anyio import to_thread
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.model_store import LoadedModel
 from models.enums import AiHealthStatus
@@ -110,15 +111,21 @@ def horizons(model: LoadedModel | None) -> list[ModelHorizon]:
 
 
 async def database_connected(context: Context) -> bool:
+    return await database_answers(
+        context.state.engine, context.settings.database_check_timeout, context.request_id
+    )
+
+
+async def database_answers(engine: AsyncEngine, within: float, request_id: str | None) -> bool:
     """A real round trip, bounded so a hung database cannot hang the status page."""
 
     async def ping() -> None:
-        async with context.state.engine.connect() as connection:
+        async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     try:
-        await asyncio.wait_for(ping(), timeout=context.settings.database_check_timeout)
+        await asyncio.wait_for(ping(), timeout=within)
     except Exception as exc:  # any failure means "not connected", never a 5xx
-        log.warning("database check failed: %s", exc, extra={"request_id": context.request_id})
+        log.warning("database check failed: %s", exc, extra={"request_id": request_id})
         return False
     return True

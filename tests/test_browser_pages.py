@@ -1,9 +1,14 @@
-"""GraphiQL (/graphql) and the API docs (/docs) load every asset from this server."""
+"""GraphiQL (/graphql) and the API docs (/docs) load every asset from this server; the
+landing page (/) leads to them."""
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
+
+from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import client_for, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -45,3 +50,41 @@ async def test_vendored_assets_ship_their_licences(client: httpx.AsyncClient) ->
         assert "license" in licence.text.lower()
         version = await client.get(f"/static/vendor/{package}/VERSION")
         assert version.text.startswith(f"{package}@")
+
+
+LINK = re.compile(r'<a href="([^"]+)"')
+
+
+async def test_the_landing_page_says_what_this_is_and_where_to_go(
+    client: httpx.AsyncClient,
+) -> None:
+    """`/` was a raw JSON 404: now a page with the version, the health and links that work,
+    and the slash-ended /docs/ and /graphql/ lead to their pages."""
+    page = await client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "LearnLoom" in page.text and "the database answers" in page.text
+    links = LINK.findall(page.text)
+    assert {"/graphql", "/docs", "/openapi.json", "/api/system-status"} <= set(links)
+    for link in links:
+        assert (await client.get(link, headers={"accept": "text/html"})).status_code == 200, link
+    # A test server is not a development one: no demo accounts on show.
+    assert "superadmin@" not in page.text
+    for path in ("/docs/", "/graphql/"):
+        moved = await client.get(path)
+        assert moved.status_code == 308 and moved.headers["location"] == path.rstrip("/")
+    answered = await client.post("/graphql/", json={"query": "{ health { status } }"})
+    assert answered.status_code == 308  # httpx does not follow; a browser re-posts
+    icon = await client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
+
+
+async def test_a_development_server_lists_the_demo_accounts(
+    demo_database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(demo_database_url, tmp_path).model_copy(update={"env": "dev"})
+    async for client in client_for(settings):
+        page = (await client.get("/")).text
+        for email in DEMO_ACCOUNTS.values():
+            assert email in page
+        assert DEMO_PASSWORD in page
