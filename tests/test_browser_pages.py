@@ -1,13 +1,16 @@
 """GraphiQL (/graphql) and the API docs (/docs) load every asset from this server; the
 landing page (/) leads to them."""
 
+import json
 import re
 from pathlib import Path
 
 import httpx
 import pytest
+from graphql import parse, validate
 
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from schema.root import default_schema
 from tests.conftest import client_for, make_settings
 
 pytestmark = pytest.mark.anyio
@@ -88,3 +91,32 @@ async def test_a_development_server_lists_the_demo_accounts(
         for email in DEMO_ACCOUNTS.values():
             assert email in page
         assert DEMO_PASSWORD in page
+
+
+async def test_graphiql_opens_with_an_example_per_role_that_the_schema_accepts(
+    client: httpx.AsyncClient,
+) -> None:
+    """GraphiQL opened empty: now with example tabs (sign in, a teacher's class screen,
+    school KPIs, a student profile, the tutor chat), each a valid document."""
+    assert "graphiql-examples.json" in (await client.get("/static/graphiql-init.js")).text
+    examples = (await client.get("/static/graphiql-examples.json")).json()
+    assert [e["title"][3:] for e in examples][:2] == ["Sign in", "Teacher: my class screen"]
+    graphql_schema = default_schema()._schema
+    for example in examples:
+        assert validate(graphql_schema, parse(example["query"])) == [], example["title"]
+        json.loads(example["variables"])
+
+
+async def test_the_header_placeholder_does_not_stop_signing_in(client: httpx.AsyncClient) -> None:
+    """GraphiQL sends its default Headers tab with every request, the Sign in tab's too,
+    before the learner has replaced the placeholder."""
+    [sign_in, *_] = (await client.get("/static/graphiql-examples.json")).json()
+    placeholder = "Bearer <accessToken from the Sign in tab>"
+    assert placeholder in (await client.get("/static/graphiql-init.js")).text
+    answer = await client.post(
+        "/graphql",
+        json={"query": sign_in["query"], "variables": json.loads(sign_in["variables"])},
+        headers={"Authorization": placeholder},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["login"]["accessToken"]
