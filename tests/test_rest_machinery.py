@@ -195,11 +195,19 @@ def test_openapi_document_describes_parameters_bodies_and_responses() -> None:
     create = document["paths"]["/api/v1/items/"]["post"]
     body = create["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["title"]
-    assert body["properties"]["note"]["properties"]["lesson_id"] == int32
+    # Optional fields also take null, which means "left out".
+    left_out = "null is the same as leaving the field out"
+    note = body["properties"]["note"]
+    assert note["anyOf"][1] == {"type": "null"} and note["description"] == left_out
+    assert note["anyOf"][0]["properties"]["lesson_id"] == int32
     levels = {"type": "array", "items": {"type": "string", "enum": ["easy", "hard"]}}
-    assert body["properties"]["note"]["properties"]["levels"] == levels
-    assert body["properties"]["due_date"] == {"type": "string", "format": "date-time"}
-    assert {"201", "400", "401", "403", "408", "409", "413", "422", "429", "500"} == set(
+    assert note["anyOf"][0]["properties"]["levels"] == levels
+    assert body["properties"]["due_date"] == {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": left_out,
+    }
+    assert {"201", "400", "401", "403", "408", "409", "413", "422", "429", "500", "503"} == set(
         create["responses"]
     )
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
