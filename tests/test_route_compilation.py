@@ -6,6 +6,7 @@ import pytest
 
 import learnloom.app
 from learnloom.app import create_app
+from resolvers.field_limits import BY_FIELD
 from rest_compat.compile import DocumentError, compile_route, compile_routes, load_document
 from rest_compat.route import Envelope, RestRoute
 from rest_compat.routes import ROUTES
@@ -81,3 +82,16 @@ def test_a_bad_stream_document_is_refused(stream: str, message: str) -> None:
     documents = {chat.operation: load_document(chat.operation), str(chat.stream): stream}
     with pytest.raises(DocumentError, match=message):
         compile_routes(default_schema()._schema, (chat,), documents.__getitem__)
+
+
+def test_every_field_limit_names_a_field_the_api_takes() -> None:
+    """A limit keyed by a misspelt operation or field would silently limit nothing (and
+    the document would not show it)."""
+    compiled = compile_routes(default_schema()._schema, ROUTES)
+    taken = {(c.route.operation, v.rest_name) for c in compiled for v in c.variables}
+    for key in BY_FIELD:
+        operation, _, field = key.rpartition(":")
+        if operation:
+            assert (operation, field) in taken, key
+        else:
+            assert any(name == field for _, name in taken), key
