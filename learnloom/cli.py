@@ -99,8 +99,15 @@ def migrate() -> None:
     from models.migrate import upgrade
 
     settings = get_settings()
-    upgrade(settings.database_url)
-    console.print(f"[green]database is up to date[/green] ({_redacted(settings.database_url)})")
+    where = _redacted(settings.database_url)
+    applied = upgrade(settings.database_url)
+    if not applied:
+        console.print(f"[green]database is already up to date[/green] ({where})")
+        return
+    console.print(
+        f"[green]applied {len(applied)} migration{'s' if len(applied) != 1 else ''}[/green] "
+        f"({applied[0]} to {applied[-1]}): {where} is up to date"
+    )
 
 
 @cli.command()

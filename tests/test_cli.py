@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,8 +39,13 @@ def test_schema_and_openapi_commands(env: dict[str, str]) -> None:
 
 
 def test_migrate_and_seed_a_fresh_data_dir(env: dict[str, str], tmp_path: Path) -> None:
-    assert run(env, "migrate").returncode == 0
+    # It says what it did: every migration on a new database, nothing the second time.
+    first = run(env, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"applied \d+ migrations", " ".join(first.stderr.split())), first.stderr
     assert (tmp_path / "data" / "learnloom.db").is_file()
+    second = run(env, "migrate")
+    assert "already up to date" in " ".join(second.stderr.split()), second.stderr
     seeded = run(env, "seed", "--demo", "--students", "12", "--now", "2026-03-24")
     assert seeded.returncode == 0, seeded.stderr
     assert "demo world written" in seeded.stderr
