@@ -180,7 +180,7 @@ async def test_the_ai_chat_rate_limit_holds_over_websocket(
 ) -> None:
     """A socket is no way around LEARNLOOM_RATE_LIMIT_AI_CHAT: past it, a subscription ends
     with an error carrying RATE_LIMIT_EXCEEDED, as the REST chat answers 429."""
-    settings = make_settings(database_url, tmp_path, rate_limit_ai_chat="2/minute")
+    settings = make_settings(database_url, tmp_path, rate_limit_ai_chat="2/hour")
     async for client in client_for(settings):
         lesson = await start_lesson(client, database_url, "Adjectives Describe Nouns")
     token = await _student_token(settings)

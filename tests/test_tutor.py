@@ -31,7 +31,7 @@ CHAT = "/api/v1/ai/chat/"
 
 @pytest.fixture
 async def client(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
-    settings = make_settings(database_url, tmp_path, rate_limit_ai_chat="6/minute")
+    settings = make_settings(database_url, tmp_path, rate_limit_ai_chat="6/hour")
     async for c in client_for(settings):
         yield c
 
