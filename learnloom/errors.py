@@ -3,6 +3,7 @@
 
 import errno
 import logging
+import sqlite3
 from typing import Any
 
 Details = dict[str, list[str]]
@@ -146,7 +147,8 @@ class StorageUnavailable(ServiceUnavailable):
 
 # OSError numbers of a storage fault: read-only file system, permission, disk full, I/O
 _STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EIO, errno.EDQUOT}
-# sqlite3's messages for the same faults (it raises OperationalError without an errno)
+# sqlite3's messages for the same faults (it raises OperationalError without an errno;
+# SQLAlchemy's error carries it as `orig`)
 _SQLITE_FAULTS = (
     "unable to open database file",
     "attempt to write a readonly database",
@@ -163,7 +165,7 @@ def storage_fault(exc: BaseException | None) -> StorageUnavailable | None:
         seen.add(id(exc))
         if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
             return StorageUnavailable()
-        if type(exc).__name__ == "OperationalError" and any(
+        if isinstance(exc, sqlite3.OperationalError) and any(
             fault in str(exc).lower() for fault in _SQLITE_FAULTS
         ):
             return StorageUnavailable()

@@ -97,17 +97,7 @@ def _graphql_pass(base: str, folder: Path, options: argparse.Namespace) -> bool:
         f"Authorization: Bearer {_token(base, ROLES['super admin'])}",
         "--exclude-checks",
         "not_a_server_error",
-        "--max-examples",
-        str(options.examples),
-        "--seed",
-        str(options.seed),
-        "--generation-database",
-        "none",
-        "--workers",
-        "1",
-        "--request-timeout",
-        "10",
-        "--no-color",
+        *_bounded(options),
         "--report",
         "har",
         "--report-har-path",
@@ -125,6 +115,25 @@ def _graphql_pass(base: str, folder: Path, options: argparse.Namespace) -> bool:
     for request in broken[:10]:
         print("  ", request)
     return bool(entries) and not broken
+
+
+def _bounded(options: argparse.Namespace) -> list[str]:
+    """The flags that make every pass repeatable and its length known."""
+    return [
+        "--max-examples",
+        str(options.examples),
+        "--seed",
+        str(options.seed),
+        "--generation-database",
+        "none",
+        # One worker: CPython 3.11's ast.parse, which hypothesis calls to describe its
+        # strategies, can fail in concurrent threads (gh-106905).
+        "--workers",
+        "1",
+        "--request-timeout",
+        "10",
+        "--no-color",
+    ]
 
 
 def _token(base: str, email: str) -> str:
@@ -192,19 +201,7 @@ def main() -> int:
                 f"Authorization: Bearer {_token(base, email)}",
                 "--checks",
                 "all",
-                "--max-examples",
-                str(options.examples),
-                "--seed",
-                str(options.seed),
-                "--generation-database",
-                "none",
-                # One worker: CPython 3.11's ast.parse, which hypothesis calls to describe
-                # its strategies, can fail in concurrent threads (gh-106905).
-                "--workers",
-                "1",
-                "--request-timeout",
-                "10",
-                "--no-color",
+                *_bounded(options),
                 *[flag for path in EXCLUDED for flag in ("--exclude-path", path)],
             ]
             if subprocess.run(command, env=env).returncode != 0:
