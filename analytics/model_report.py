@@ -3,11 +3,15 @@ inline SVG charts (no scripts, no network): per horizon, the figures, a ROC curv
 calibration plot, measured on students the models never saw; and how much each feature
 contributes."""
 
+import os
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analytics.completion import Trained
-from analytics.training import Outcome
+
+if TYPE_CHECKING:  # training writes the report of each model it publishes
+    from analytics.training import Outcome
 
 SIZE, PAD = 320, 40
 
@@ -40,7 +44,7 @@ HORIZONS_SENTENCE = (
 )
 
 
-def horizon_table(outcome: Outcome) -> str:
+def horizon_table(outcome: "Outcome") -> str:
     """Both models' held-out figures per horizon, as plain text."""
     lines = [
         f"{'model':<11}{'horizon':<15}{'rows':>6}{'completed':>10}{'AUC':>7}{'Brier':>7}"
@@ -97,7 +101,7 @@ def _rows(trained: Trained) -> str:
     )
 
 
-def render(outcome: Outcome) -> str:
+def render(outcome: "Outcome") -> str:
     trained = outcome.trained
     top = max(trained.importance.values()) or 1.0
     bars = "".join(
@@ -142,7 +146,7 @@ scores and activity rise (monotone constraints).</p>
 """
 
 
-def _risk(outcome: Outcome) -> str:
+def _risk(outcome: "Outcome") -> str:
     if outcome.risk is None:
         return "<p>The at-risk model (more features) could not be trained on this data.</p>"
     verdict = "published" if outcome.risk_published else "not published"
@@ -158,6 +162,9 @@ def _risk(outcome: Outcome) -> str:
     )
 
 
-def write_report(path: Path, outcome: Outcome) -> None:
+def write_report(path: Path, outcome: "Outcome") -> None:
+    """Written whole or not at all (a rename), as the server may be reading the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(outcome))
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(render(outcome), encoding="utf-8")
+    os.replace(staging, path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analytics.completion import PUBLIC, RISK, NotEnoughData, Trained, load_dataset, train
 from analytics.etl import RefreshResult
+from analytics.model_report import write_report
 from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
 from learnloom.settings import Settings
@@ -33,6 +34,11 @@ def risk_dir(models_dir: Path) -> Path:
     return models_dir / "risk"
 
 
+def report_path(models_dir: Path) -> Path:
+    """The evaluation report of the serving model, which /reports/model shows."""
+    return models_dir / "report.html"
+
+
 def train_and_publish(
     warehouse_dir: Path, models_dir: Path, min_auc: float, dropout_days: int = 30
 ) -> Outcome:
@@ -55,9 +61,12 @@ def train_and_publish(
     try:
         outcome.risk = train(extended, RISK)
     except NotEnoughData:
-        return outcome
-    if outcome.risk.evaluation.auc >= min_auc:
-        outcome.risk_published = publish(risk_dir(models_dir), outcome.risk, snapshot_version)
+        pass
+    else:
+        if outcome.risk.evaluation.auc >= min_auc:
+            outcome.risk_published = publish(risk_dir(models_dir), outcome.risk, snapshot_version)
+    if published is not None:  # the report describes the model that serves
+        write_report(report_path(models_dir), outcome)
     return outcome
 
 

@@ -24,6 +24,7 @@ from starlette.responses import (
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from analytics.training import report_path
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnloom.errors import (
     GRAPHQL_PATH,
@@ -34,13 +35,14 @@ from learnloom.errors import (
 )
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
-from learnloom.pages import DOCS_PAGE, landing_page
+from learnloom.pages import DASHBOARD_PAGE, DOCS_PAGE, MODEL_REPORT_PAGE, landing_page
 from learnloom.rate_limits import RateLimitMiddleware
 from learnloom.settings import Settings, get_settings
 from learnloom.version import app_version
 from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
+from resolvers.permissions import ADMINS, require_role
 from resolvers.system import database_answers
 from rest_compat.compile import compile_routes
 from rest_compat.openapi import openapi_document
@@ -85,6 +87,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 demo_password=DEMO_PASSWORD if settings.env == "dev" else None,
             )
         )
+
+    async def dashboard(_: Request) -> HTMLResponse:
+        return HTMLResponse(DASHBOARD_PAGE)
+
+    async def model_report(_: Request) -> HTMLResponse:
+        return HTMLResponse(MODEL_REPORT_PAGE)
+
+    async def model_report_content(request: Request) -> Response:
+        # Fetched by /reports/model's script with the administrator's token.
+        try:
+            require_role(await current_user(context_for(request)), ADMINS)
+            html = await anyio.Path(report_path(settings.model_dir)).read_text("utf-8")
+        except FileNotFoundError:
+            return error_response(
+                NotFound("No model report yet: `learnloom train` writes one when it publishes")
+            )
+        except AppError as error:
+            return error_response(error)
+        return HTMLResponse(html)
 
     async def favicon(_: Request) -> FileResponse:
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
@@ -132,8 +153,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/docs", docs, methods=["GET"]),
         Route("/", home, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
+        Route("/dashboard", dashboard, methods=["GET"]),
+        Route("/reports/model", model_report, methods=["GET"]),
+        Route("/reports/model/content", model_report_content, methods=["GET"]),
         without_slash("/docs"),
         without_slash("/graphql"),
+        without_slash("/dashboard"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

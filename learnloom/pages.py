@@ -86,6 +86,10 @@ def landing_page(
     {health}.</p>
   <nav aria-label="Pages">
     <ul>
+      <li><a href="/dashboard">Dashboard</a>: the analytics of your classes, school or
+        country, with charts (teachers and administrators)</li>
+      <li><a href="/reports/model">Model report</a>: how well the early warnings predict
+        (administrators)</li>
       <li><a href="/graphql">GraphiQL</a>: the GraphQL API, to explore and try</li>
       <li><a href="/docs">REST API docs</a> (Swagger UI), and the
         <a href="/openapi.json">OpenAPI document</a></li>
@@ -97,3 +101,56 @@ def landing_page(
 </body>
 </html>
 """
+
+
+def _board_page(title: str, script: str, intro: str) -> str:
+    """A page of the dashboard family: a header with the other pages, a status line read out
+    by screen readers, and a main element that `script` fills from /graphql."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(title)} · LearnLoom</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="{_VENDOR}/uplot/uPlot.min.css">
+  <link rel="stylesheet" href="/static/learnloom.css">
+</head>
+<body class="board">
+<header>
+  <h1>{escape(title)}</h1>
+  <nav aria-label="Pages">
+    <ul>
+      <li><a href="/">Home</a></li>
+      <li><a href="/dashboard">Dashboard</a></li>
+      <li><a href="/reports/model">Model report</a></li>
+      <li><a href="/graphql">GraphiQL</a></li>
+      <li><a href="/docs">API docs</a></li>
+    </ul>
+  </nav>
+</header>
+<main>
+  <p class="hint">{intro}</p>
+  <p id="status" role="status" aria-live="polite"></p>
+  <div id="dashboard"><noscript>This page needs JavaScript.</noscript></div>
+</main>
+<script src="{_VENDOR}/uplot/uPlot.iife.min.js"></script>
+<script src="/static/{script}"></script>
+</body>
+</html>
+"""
+
+
+DASHBOARD_PAGE = _board_page(
+    "LearnLoom dashboard",
+    "dashboard.js",
+    "What your role may see: a teacher's classes, a school's figures, or the national view. "
+    "Each card links to the GraphQL query behind it.",
+)
+
+MODEL_REPORT_PAGE = _board_page(
+    "Early-warning model report",
+    "model-report.js",
+    "How well the completion models predict, measured on students they never saw, at each "
+    "point of a course (for administrators).",
+)

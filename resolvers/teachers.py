@@ -25,6 +25,7 @@ from models.enums import Role
 from models.identity import User
 from models.learning import LessonProgress
 from models.sessions import ClassSession, SessionParticipant
+from resolvers.analytics import school_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.field_limits import LIST_SIZE, PERCENT
@@ -85,6 +86,7 @@ class ClassPerformance:
     average_progress: int
     top_performers: list[StudentStanding]
     needs_support: list[StudentStanding]
+    student_count: int
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,33 @@ async def performance(context: Context, class_id: int, bars: Thresholds) -> Clas
         return (await _performances(session, [classroom], bars))[class_id]
 
 
+async def school_performance(
+    context: Context, school_id: int, bars: Thresholds, limit: int, offset: int
+) -> Page[ClassPerformance]:
+    """How each class of a school is doing, by name: the school's admins and super admins
+    (the per-class table of the school dashboard)."""
+    await school_context(context, school_id)  # refuses others; another school is missing
+    check_window(limit, offset)
+    bars.check()
+    in_school = col(Classroom.school_id) == school_id
+    async with context.state.sessions() as session:
+        total = (
+            await session.exec(select(func.count()).select_from(Classroom).where(in_school))
+        ).one()
+        rooms = list(
+            await session.exec(
+                select(Classroom)
+                .where(in_school)
+                .order_by(col(Classroom.name), col(Classroom.id))
+                .limit(limit)
+                .offset(offset)
+            )
+        )
+        found = await _performances(session, rooms, bars)
+    items = [found[room.id] for room in rooms if room.id is not None]
+    return Page(items=items, limit=limit, offset=offset, total=int(total))
+
+
 async def my_classes_performance(
     context: Context, class_ids: list[int], bars: Thresholds
 ) -> dict[int, ClassPerformance | None]:
@@ -470,4 +499,5 @@ def _standing_of(
         else 0,
         top_performers=top[: bars.size],
         needs_support=support[: bars.size],
+        student_count=len(students),
     )

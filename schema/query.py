@@ -402,6 +402,25 @@ class Query:
         return await teachers.performance(info.context, class_id, bars)
 
     @strawberry.field(
+        description="How each class of a school is doing, by name (the school's admins, super "
+        "admins), with the same bars as `classPerformance`."
+    )
+    async def school_class_performance(
+        self,
+        info: Info[Context, None],
+        school_id: int,
+        top_score: float | None = None,
+        support_score: float | None = None,
+        support_progress: float | None = None,
+        size: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[ClassPerformance]:
+        bars = thresholds(info, top_score, support_score, support_progress, size)
+        page = await teachers.school_performance(info.context, school_id, bars, limit, offset)
+        return Page(items=page.items, pagination=Pagination.of(page))
+
+    @strawberry.field(
         description="Assignments soonest due first: a teacher's classes, a student's "
         "classrooms, a school admin's school, or one class of theirs (`classId`)."
     )
