@@ -248,7 +248,7 @@ def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[
 def school_figures(
     cursor: duckdb.DuckDBPyConnection, school_id: int, windows: Windows
 ) -> dict[str, Any]:
-    """grio-api-v1.txt §8.2 for one school. Engagement is the share of the school's
+    """One school's KPIs (docs/analytics.md, School KPIs). Engagement is the share of the school's
     students active in the active window, in percent; "today" is the day of as_of and
     "this week" the seven days ending with it."""
     scope = Scope(school_id=school_id)

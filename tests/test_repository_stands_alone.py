@@ -90,9 +90,7 @@ def awaiting(name: str, line: str) -> bool:
 
 def test_no_file_points_outside_the_repository() -> None:
     offending = [
-        f"{name}:{number}: {line}"
-        for name, number, line in mentions()
-        if not awaiting(name, line)
+        f"{name}:{number}: {line}" for name, number, line in mentions() if not awaiting(name, line)
     ]
     assert not offending, "files that name documents outside the repository:\n" + "\n".join(
         offending
