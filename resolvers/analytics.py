@@ -1,5 +1,6 @@
-"""The LearnLoom analytics figures for the caller's scope (docs/access.md): everything for a
-super admin, their school for a school admin, their classrooms for a teacher."""
+"""The LearnLoom analytics figures for the caller's scope (docs/analytics.md, Scope):
+everything for a super admin, their school for a school admin, their classrooms for a
+teacher."""
 
 import hashlib
 import logging

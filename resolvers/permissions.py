@@ -1,6 +1,6 @@
 """The one authorization layer: which roles may call a field (function level) and whether
-the caller may see this school or this student (object level, docs/access.md). Every GraphQL
-field calls it, so every REST facade does too."""
+the caller may see this school or this student (object level; docs/api.md, Roles). Every
+GraphQL field calls it, so every REST facade does too."""
 
 from collections.abc import Iterable
 
