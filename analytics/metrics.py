@@ -294,7 +294,7 @@ def school_figures(
 
 
 def breakdown(cursor: duckdb.DuckDBPyConnection, by: str, windows: Windows) -> list[dict[str, Any]]:
-    """§8.3: the summary figures per country or per school, in one grouped query."""
+    """The national view: the summary figures per country or per school, in one grouped query."""
     group = {"country": "st.country", "school": "f.school_id"}[by]
     rows = cursor.execute(
         f"""
