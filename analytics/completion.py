@@ -1,5 +1,5 @@
 """The completion model: will a student finish a course, from how much they study, how well
-they score and how often they are active (docs/analytics.md, learnloom-analytics-api.txt §6).
+they score and how often they are active (docs/prediction.md).
 
 Training reads finished enrollments as they stood at several horizons (analytics/horizons.py:
 after weeks 1 to 12 and at shares of the course, never from end-of-enrollment figures;

@@ -248,7 +248,7 @@ def student_profile(cursor: duckdb.DuckDBPyConnection, student_id: int) -> dict[
 def school_figures(
     cursor: duckdb.DuckDBPyConnection, school_id: int, windows: Windows
 ) -> dict[str, Any]:
-    """grio-api-v1.txt §8.2 for one school. Engagement is the share of the school's
+    """One school's KPIs (docs/analytics.md, School KPIs). Engagement is the share of the school's
     students active in the active window, in percent; "today" is the day of as_of and
     "this week" the seven days ending with it."""
     scope = Scope(school_id=school_id)
@@ -294,7 +294,7 @@ def school_figures(
 
 
 def breakdown(cursor: duckdb.DuckDBPyConnection, by: str, windows: Windows) -> list[dict[str, Any]]:
-    """§8.3: the summary figures per country or per school, in one grouped query."""
+    """The national view: the summary figures per country or per school, in one grouped query."""
     group = {"country": "st.country", "school": "f.school_id"}[by]
     rows = cursor.execute(
         f"""

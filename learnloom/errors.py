@@ -1,5 +1,5 @@
 """The one error hierarchy. Each class carries the contract's code and HTTP status
-(grio-api-v1.txt §10); GraphQL puts code and details in `extensions`, REST in the body."""
+(docs/api.md, Errors); GraphQL puts code and details in `extensions`, REST in the body."""
 
 import errno
 import logging

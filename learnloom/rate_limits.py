@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Probes and static files are not counted: a load balancer checking health every second
 # must never lock a school out, nor must a page's twenty assets. Probes still report the
-# caller's budget in the headers (grio-api-v1.txt §10.4: all responses carry them).
+# caller's budget in the headers: every response carries them (docs/api.md, Rate limits).
 EXEMPT_PATHS = ("/api/health", "/api/v1/ai/health/")
 EXEMPT_PREFIXES = ("/static/",)
 

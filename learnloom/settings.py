@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Analytics windows (docs/analytics.md): "active" and "dropped" look back this many days.
     analytics_active_days: int = Field(default=7, ge=1)
     analytics_dropout_days: int = Field(default=30, ge=1)
-    # The warehouse reloads what changed this often (grio-api-v1.txt §9.3); 0 turns it off.
+    # The warehouse reloads what changed this often (docs/analytics.md, Refresh); 0 turns it off.
     analytics_refresh_seconds: int = Field(default=3600, ge=0)
     # Whether `learnloom serve` runs the scheduled jobs itself; off when `learnloom worker`
     # runs them. Several processes may run them: each job runs once per interval.
@@ -84,13 +84,14 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     # The learners' web app: `resume_url` of /students/me/continue/ points into it.
     frontend_base_url: str = "http://localhost:3000"
-    # A class's performance (grio-api-v1.txt §7.3): who counts as a top performer, who as
-    # needing support (an average score or progress below the bar), and how many of each.
+    # A class's performance (/teachers/me/classes/{id}/performance/): who counts as a top
+    # performer, who as needing support (an average score or progress below the bar), and
+    # how many of each.
     top_performer_score: float = Field(default=80, ge=0, le=100)
     needs_support_score: float = Field(default=50, ge=0, le=100)
     needs_support_progress: float = Field(default=25, ge=0, le=100)
     performance_list_size: int = Field(default=5, ge=1, le=100)
-    # Webhooks (grio-api-v1.txt §9): attempts before an event is dead-lettered; the wait
+    # Webhooks (docs/api.md, Webhooks): attempts before an event is dead-lettered; the wait
     # before attempt n is about base * 2^(n-1) seconds, with jitter, capped.
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_seconds: float = Field(default=10, gt=0)
@@ -103,7 +104,7 @@ class Settings(BaseSettings):
     webhook_retention_days: int = Field(default=30, ge=0)
     # Endpoints on loopback or private networks are refused unless this is on (tests, labs).
     webhook_allow_private_urls: bool = False
-    # The AI tutor (grio-api-v1.txt §5). Without a model, the offline tutor answers from the
+    # The AI tutor (docs/tutor.md). Without a model, the offline tutor answers from the
     # lessons themselves. With one (any LiteLLM model name, e.g. "openai/gpt-4o-mini" or
     # "ollama/llama3"), the model answers and the offline tutor steps in when it fails.
     llm_model: str | None = None

@@ -1,6 +1,6 @@
-"""Background work: the hourly warehouse refresh of grio-api-v1.txt §9.3, the completion
-model's retraining when a refresh changed enough rows, and the webhook dispatcher (§9.1,
-§9.2; learnloom/webhooks/dispatcher.py).
+"""Background work: the hourly warehouse refresh (docs/analytics.md, Refresh), the
+completion model's retraining when a refresh changed enough rows, and the webhook dispatcher
+(learnloom/webhooks/dispatcher.py; docs/api.md, Webhooks).
 
 It runs in `learnloom worker`, and inside `learnloom serve` unless `background_jobs` is off.
 Any number of processes may run it: a refresh is due when the published snapshot is older

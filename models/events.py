@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utcnow
 from models.enums import WebhookEvent
 
-# The events webhooks may subscribe to (grio-api-v1.txt §9.1, §9.2).
+# The events webhooks may subscribe to (docs/api.md, Webhooks).
 EVENT_TYPES = tuple(event.value for event in WebhookEvent)
 
 

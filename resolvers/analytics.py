@@ -1,5 +1,6 @@
-"""The LearnLoom analytics figures for the caller's scope (docs/access.md): everything for a
-super admin, their school for a school admin, their classrooms for a teacher."""
+"""The LearnLoom analytics figures for the caller's scope (docs/analytics.md, Scope):
+everything for a super admin, their school for a school admin, their classrooms for a
+teacher."""
 
 import hashlib
 import logging
@@ -211,8 +212,8 @@ def check_limit(limit: int) -> None:
 
 
 async def school_context(context: Context, school_id: int) -> tuple[str, int]:
-    """(school name, teachers) for §8.2, if the caller may see the school: super admins any,
-    school admins their own (another school is reported missing), nobody else."""
+    """(school name, teachers) for the school KPIs, if the caller may see the school: super
+    admins any, school admins their own (another school is reported missing), nobody else."""
     user = await current_user(context)
     if user.role not in (Role.SUPER_ADMIN, Role.SCHOOL_ADMIN):
         raise PermissionDenied("School analytics are for administrators")

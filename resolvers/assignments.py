@@ -1,4 +1,4 @@
-"""Assignments (grio-api-v1.txt §7.4): a teacher sets work on topics of one of their classes,
+"""Assignments: a teacher sets work on topics of one of their classes,
 due in the future; the class's students see them. Read access follows the class: its
 teachers, its school's admins, super admins, and its students."""
 

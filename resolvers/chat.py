@@ -1,4 +1,4 @@
-"""Chat with the AI tutor (grio-api-v1.txt §5.1): a question inside an active session,
+"""Chat with the AI tutor (docs/tutor.md, Chat): a question inside an active session,
 answered within its lesson and topic and mode by the configured tutor (tutor/gateway.py).
 The question and the answer are stored in the session (they feed its summary counts); the
 learner's last messages are given to the tutor as the conversation. Limited to

@@ -1,4 +1,4 @@
-"""The catalogue (grio-api-v1.txt §3): curricula, classes, subjects, topics, lessons and
+"""The catalogue: curricula, classes, subjects, topics, lessons and
 lesson content. Any signed-in user may read it; it is common to every school."""
 
 from datetime import UTC, datetime

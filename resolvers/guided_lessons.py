@@ -1,4 +1,4 @@
-"""AI-led lessons (grio-api-v1.txt §5.2, §5.3), taught Socratically: a stored state machine
+"""AI-led lessons (docs/tutor.md, Guided lessons), taught Socratically: a stored state machine
 per delivery that walks introduction → content (each passage once: a video transcript that
 retells the text adds only what is new) → question (each quiz question) → feedback → ... →
 summary → completed, and reads what the learner says on the way (tutor/socratic.py):

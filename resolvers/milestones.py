@@ -1,4 +1,4 @@
-"""Rule-based milestones (grio-api-v1.txt §6.2, §9.2), checked whenever a learner's progress
+"""Rule-based milestones (docs/api.md, Milestones), checked whenever a learner's progress
 is recorded, inside that same transaction: each new unlock is a `milestone_unlocks` row and a
 `student.milestone_unlocked` event in the outbox, so the webhook fires exactly when the
 unlock is committed. The rules are rows of `milestones`; their `rule` names one of the

@@ -1,4 +1,4 @@
-"""Offset pagination with the contract's totals (grio-api-v1.txt §1.6)."""
+"""Offset pagination with totals (docs/api.md, Pagination)."""
 
 from dataclasses import dataclass
 from typing import Generic, TypeVar

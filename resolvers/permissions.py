@@ -1,6 +1,6 @@
 """The one authorization layer: which roles may call a field (function level) and whether
-the caller may see this school or this student (object level, docs/access.md). Every GraphQL
-field calls it, so every REST facade does too."""
+the caller may see this school or this student (object level; docs/api.md, Roles). Every
+GraphQL field calls it, so every REST facade does too."""
 
 from collections.abc import Iterable
 
@@ -16,7 +16,7 @@ LEARNERS = frozenset({Role.STUDENT, Role.INDEPENDENT_LEARNER})
 TUTORED = LEARNERS | {Role.TEACHER}
 EVERYONE = frozenset(Role)
 
-# What each role may do, as `/auth/me/` reports it (grio-api-v1.txt §2.4).
+# What each role may do, as `/auth/me/` reports it (docs/api.md, Roles).
 PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.SUPER_ADMIN: (
         "manage_schools", "manage_users", "view_analytics", "view_national_analytics",

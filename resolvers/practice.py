@@ -1,4 +1,4 @@
-"""Adaptive practice (grio-api-v1.txt §5.4, §5.5). Items come from the topic's quiz bank and
+"""Adaptive practice (docs/tutor.md, Practice). Items come from the topic's quiz bank and
 from its lessons' own sentences (a key word left blank); the answer key stays on the server.
 
 Ratings (Elo, K = 32, on the chess scale):

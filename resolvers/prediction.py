@@ -1,4 +1,4 @@
-"""Completion likelihood from the trained model (learnloom-analytics-api.txt §6). Inputs are
+"""Completion likelihood from the trained model (docs/prediction.md). Inputs are
 checked field by field; inference runs in a worker thread, off the event loop."""
 
 import asyncio

@@ -1,4 +1,4 @@
-"""Schools administration (grio-api-v1.txt §8.1): super admins manage every school; a school
+"""Schools administration: super admins manage every school; a school
 admin sees and edits only their own and can neither create nor remove one. Every write is
 audit-logged in the same transaction. A school that still has users or classrooms is not
 deleted unless the caller asks to archive it instead."""

@@ -1,4 +1,4 @@
-"""Classroom sessions (grio-api-v1.txt §4): start, join, switch mode, end, find the active
+"""Classroom sessions: start, join, switch mode, end, find the active
 one. Only the classroom's teachers, its school's admins and super admins run a session;
 the classroom's students may read and join it."""
 

@@ -1,4 +1,4 @@
-"""A learner's own screens (grio-api-v1.txt §6): the dashboard, progress in one subject, the
+"""A learner's own screens: the dashboard, progress in one subject, the
 learning history and "continue where I stopped". Students and independent learners only,
 and only ever about themselves: there is no student id to ask for."""
 

@@ -78,7 +78,7 @@ async def current_model(context: Context) -> LoadedModel | None:
 
 
 async def ai_health(context: Context, version: str) -> AiHealth:
-    """grio-api-v1.txt §5.6: whether the tutor's provider answers (the offline tutor always
+    """The AI service's health: whether the tutor's provider answers (the offline tutor always
     does; a model server is asked for its model list) and how long that took, with the
     completion model's state. Unreachable tutor: unhealthy; no completion model: degraded."""
     reachable, took_ms = await tutor_gateway.reachable(context.state.settings)

@@ -1,4 +1,4 @@
-"""A teacher's classrooms (grio-api-v1.txt §7.1-7.3): their classes, each class's students
+"""A teacher's classrooms: their classes, each class's students
 with attendance, and how the class is doing. A class is open to its teachers, its school's
 admins and super admins; anyone else is told it does not exist. Figures are computed from
 the live tables (a teacher expects today's lesson to count today), a page at a time."""

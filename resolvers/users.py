@@ -1,4 +1,4 @@
-"""Users administration (grio-api-v1.txt §8.1). Super admins manage everyone; a school admin
+"""Users administration. Super admins manage everyone; a school admin
 manages the users of their own school only, cannot create or promote anyone to an
 administrator role, and cannot move a user to another school. Emails are unique without
 regard to case; passwords must be strong. Role, school and activation changes are

@@ -1,4 +1,4 @@
-"""Webhook administration (grio-api-v1.txt §9): admins register endpoints (URL, events,
+"""Webhook administration (docs/api.md, Webhooks): admins register endpoints (URL, events,
 secret), watch deliveries and replay dead-lettered ones. A super admin's endpoint may hear
 every school (no school) or one school; a school admin's endpoints hear their own school's
 events only, and they see and manage nothing else. The secret is shown once, when the

@@ -1,4 +1,4 @@
-"""Types of the administration API (grio-api-v1.txt §8.1)."""
+"""Types of the administration API (schools and users)."""
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""Types of the completion model's answers (learnloom-analytics-api.txt §6)."""
+"""Types of the completion model's answers (docs/prediction.md)."""
 
 import strawberry
 

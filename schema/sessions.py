@@ -1,4 +1,4 @@
-"""Types of classroom sessions (grio-api-v1.txt §4)."""
+"""Types of classroom sessions."""
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""Types of a learner's own screens (grio-api-v1.txt §6), made from the resolvers' result
+"""Types of a learner's own screens, made from the resolvers' result
 classes (schema/results.py)."""
 
 from resolvers.milestones import MilestoneEntry

@@ -1,4 +1,4 @@
-"""Types of the teacher's screens (grio-api-v1.txt §7), made from the resolvers' result
+"""Types of the teacher's screens, made from the resolvers' result
 classes (schema/results.py). A class nests its students, its performance and its students
 to help, so the teacher's class screen is one query; each nested field is loaded for all
 the classes of the answer at once (a DataLoader per request), not once per class."""

@@ -1,4 +1,4 @@
-"""Types of the AI tutor (grio-api-v1.txt §5), made from the resolvers' result classes
+"""Types of the AI tutor (docs/tutor.md), made from the resolvers' result classes
 (schema/results.py)."""
 
 import strawberry

@@ -1,4 +1,4 @@
-"""Types of webhook administration (grio-api-v1.txt §9), made from the resolvers' result
+"""Types of webhook administration (docs/api.md, Webhooks), made from the resolvers' result
 classes (schema/results.py)."""
 
 import strawberry

@@ -1,4 +1,4 @@
-"""The response examples of grio-api-v1.txt (kept in tests/fixtures/), and a check that a
+"""The response examples of the Grio API contract (kept in tests/fixtures/), and a check that a
 response has the example's keys and value types."""
 
 import json
@@ -6,8 +6,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# The success responses that grio-api-v1.txt documents, one per "METHOD path", copied from
-# the contract into the repository so that these checks run in any clone.
+# The success responses that the Grio API contract documents, one per "METHOD path", kept
+# in the repository: this file is the copy the checks read.
 EXAMPLES = Path(__file__).parent / "fixtures" / "grio_response_examples.json"
 
 

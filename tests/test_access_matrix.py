@@ -14,7 +14,7 @@ from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 
-# docs/access.md: only health checks, login and refresh answer without a token.
+# docs/api.md (Authentication): only health checks, login and refresh answer without a token.
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/api/system-status"),

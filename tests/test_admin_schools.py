@@ -1,4 +1,4 @@
-"""Schools administration (grio-api-v1.txt §8.1) over REST, on SQLite and PostgreSQL: super
+"""Schools administration over REST, on SQLite and PostgreSQL: super
 admins create, list, read, change, delete or archive schools; school admins see and change
 only their own; bad input names each field; every write is audit-logged."""
 

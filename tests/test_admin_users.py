@@ -1,4 +1,4 @@
-"""Users administration (grio-api-v1.txt §8.1) over REST, on SQLite and PostgreSQL: create
+"""Users administration over REST, on SQLite and PostgreSQL: create
 with validated, unique emails and strong passwords; school admins confined to their own
 school's teachers and students, never able to make administrators; changes of role, school
 or activation audit-logged and, for deactivation, ending the user's tokens."""

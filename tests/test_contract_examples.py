@@ -1,5 +1,6 @@
-"""Every implemented path of grio-api-v1.txt §2-§4 answers with the keys and value types of
-the contract's own example (read from the contract file), on SQLite and PostgreSQL."""
+"""Every implemented path of the auth, catalogue and session APIs answers with the keys and
+value types of the contract's own example (tests/fixtures/grio_response_examples.json), on
+SQLite and PostgreSQL."""
 
 from pathlib import Path
 
@@ -17,11 +18,10 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture(autouse=True)
 def contract() -> dict:
-    """Skip before touching anything when the contract is not beside the repository."""
+    """The contract's examples, read from the repository's copy before any test runs."""
     return examples()
 
 
-# Keys added on purpose beyond the example: refresh tokens rotate, so refresh returns the new one.
 # Keys beyond a contract example: the refresh token's rotation, and the model's held-out
 # figures per horizon on the AI health check.
 EXTRA = {

@@ -1,4 +1,4 @@
-"""The catalogue (grio-api-v1.txt §3) over REST and GraphQL, on SQLite and PostgreSQL."""
+"""The catalogue over REST and GraphQL, on SQLite and PostgreSQL."""
 
 from datetime import UTC, date, datetime
 

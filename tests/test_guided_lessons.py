@@ -1,4 +1,4 @@
-"""AI-led lessons (grio-api-v1.txt §5.2, §5.3) over REST on SQLite and PostgreSQL: the stored
+"""AI-led lessons over REST on SQLite and PostgreSQL: the stored
 walk from introduction to completed, the teaching style in the wording, answers checked and
 fed back, and the finished lesson recorded as the learner's progress."""
 

@@ -206,7 +206,7 @@ async def test_answers_are_named_components_and_blocks_have_a_discriminator(
 
 
 async def test_a_class_schedule_is_typed(client: httpx.AsyncClient) -> None:
-    """grio-api-v1.txt's {"monday": ["09:00-10:30"]}: no longer an untyped JSON value."""
+    """A schedule such as {"monday": ["09:00-10:30"]}: no longer an untyped JSON value."""
     document = (await client.get("/openapi.json")).json()
     schedule = document["components"]["schemas"]["TeacherClass"]["properties"]["schedule"]
     assert schedule["additionalProperties"] == {"type": "array", "items": {"type": "string"}}

@@ -1,4 +1,4 @@
-"""Adaptive practice (grio-api-v1.txt §5.4, §5.5) over REST on SQLite and PostgreSQL: questions
+"""Adaptive practice over REST on SQLite and PostgreSQL: questions
 from the quiz bank and the lessons with the answer key kept on the server, answers accepted
 by letter or text, points by difficulty once per question, an Elo-style rating per topic
 that raises the difficulty, and the tutor never giving away an open question's answer."""

@@ -91,7 +91,8 @@ def test_held_out_students_are_ranked_well_at_every_horizon(trained: Trained) ->
     )
     evaluation = outcome.trained.evaluation
     assert evaluation is horizons[GATE] and GATE == "week 2"
-    # 200 students: fewer than the demo's 600, so the bars are lower than the README's figures
+    # 200 students: fewer than the demo's 600, so the bars are lower than the figures of
+    # docs/prediction.md
     assert horizons["week 2"].auc >= 0.75 and horizons["week 4"].auc >= 0.8
     assert horizons["week 8"].auc > horizons["week 1"].auc  # more known, better ranked
     assert outcome.published is not None and outcome.published.metrics["auc"] == evaluation.auc

@@ -30,7 +30,7 @@ async def test_responses_carry_rate_limit_headers(client: httpx.AsyncClient) -> 
     assert int(response.headers["x-ratelimit-limit"]) == 100000
     assert 0 <= int(response.headers["x-ratelimit-remaining"]) < 100000
     assert int(response.headers["x-ratelimit-reset"]) >= int(time.time())
-    # Probes report the caller's budget too (§10.4: all responses), without spending it.
+    # Probes report the caller's budget too (every response does), without spending it.
     for probe in ("/api/health", "/api/v1/ai/health/"):
         before = int((await client.get("/api/system-status")).headers["x-ratelimit-remaining"])
         probed = await client.get(probe)

@@ -1,4 +1,4 @@
-"""Classroom sessions (§4): contract keys, state transitions, who may do what, the outbox
+"""Classroom sessions: contract keys, state transitions, who may do what, the outbox
 event, and a constant number of statements for a session's participants."""
 
 import httpx

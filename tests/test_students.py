@@ -1,4 +1,4 @@
-"""A learner's own screens (grio-api-v1.txt §6) and recorded progress with milestones, over
+"""A learner's own screens and recorded progress with milestones, over
 REST and GraphQL on SQLite and PostgreSQL: contract keys, figures that agree with the rows,
 continue resuming where the learner stopped, milestones unlocked once with their outbox
 event, bad input refused with nothing written."""

@@ -1,4 +1,4 @@
-"""GET /api/health and GET /api/system-status, exactly as learnloom-analytics-api.txt."""
+"""GET /api/health and GET /api/system-status, with exactly the keys clients rely on."""
 
 import re
 import time

@@ -1,4 +1,4 @@
-"""The teacher's screens (grio-api-v1.txt §7) over REST and GraphQL on SQLite and PostgreSQL:
+"""The teacher's screens over REST and GraphQL on SQLite and PostgreSQL:
 contract keys, figures that agree with the rows (attendance from session participation,
 progress and scores from lesson progress), configurable thresholds, assignments validated
 and seen by the class's students only, and other classes reported missing."""

@@ -1,4 +1,4 @@
-"""The AI tutor's chat (grio-api-v1.txt §5.1) with the offline tutor, over REST on SQLite and
+"""The AI tutor's chat with the offline tutor, over REST on SQLite and
 PostgreSQL: contract keys, answers grounded in the cited passages, the conversation kept in
 the session, modes, safety (harm, off-topic, prompt injection in the learner's text and in
 lesson content), streaming as Server-Sent Events, errors and the per-user rate limit."""

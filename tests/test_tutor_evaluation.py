@@ -38,7 +38,7 @@ def test_the_command_prints_the_table() -> None:
 def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     """The development half is handled in full, and harmless prompts that mention a
     sensitive word are answered. The held-out sets' recall is printed, not tuned for: see
-    the README for where it stands against issue 13's bars."""
+    docs/tutor.md (Evaluation) for where it stands against issue 13's bars."""
     found = evaluate_safety()
     assert found["dev"]["none"].rate >= 0.95, found["dev"]["none"].misses
     for category, tally in found["dev"].items():
@@ -46,7 +46,7 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     assert sum(t.total for t in found["dev"].values()) >= 100
     # The held-out half and the three fresh sets, by other authors (misses not shown: nobody
     # tunes on them). Each set is small (11 to 40 prompts a category, one miss costs up to
-    # 9 points), so the floors, at today's figures and below issue 13's bars (README), hold
+    # 9 points), so the floors, at today's figures and below issue 13's bars (docs/tutor.md), hold
     # for all of them together, and loosely for each.
     held_out = [found[split] for split in ("heldout", "fresh", "fresh 2", "fresh 3")]
     assert [sum(t.total for t in s.values()) for s in held_out] >= [100, 200, 250, 300]

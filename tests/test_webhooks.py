@@ -1,4 +1,4 @@
-"""Webhooks (grio-api-v1.txt §9) end to end on SQLite and PostgreSQL: endpoints registered
+"""Webhooks end to end on SQLite and PostgreSQL: endpoints registered
 over REST, outbox events delivered by the dispatcher to a real HTTP receiver on loopback
 that checks the Standard Webhooks signatures with the `standardwebhooks` package, retries
 after 500s, each event once after a 200, dead letters and their replay, two dispatchers at

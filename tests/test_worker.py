@@ -1,4 +1,4 @@
-"""The scheduled warehouse refresh (grio-api-v1.txt §9.3): due when the snapshot is older
+"""The scheduled warehouse refresh: due when the snapshot is older
 than the interval, run once however many processes wake together, survives failures, and
 runs inside the web app and as `learnloom worker`."""
 

@@ -1,4 +1,4 @@
-"""The AI tutor (grio-api-v1.txt §5): one interface (tutor/types.py), two providers. The
+"""The AI tutor (docs/tutor.md): one interface (tutor/types.py), two providers. The
 offline tutor (tutor/offline.py, the default) answers from the lesson's own passages; the
 LiteLLM provider (tutor/llm.py) asks a language model for the same structured answer and
 falls back to the offline tutor when the model fails. Here: which one answers, chosen once
