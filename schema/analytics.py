@@ -165,7 +165,9 @@ class SubjectActivity:
     average_score: float | None
 
 
-@strawberry.type(description="School KPIs (grio-api-v1.txt §8.2).")
+@strawberry.type(
+    description="A school's KPIs: its students, teachers, engagement and lessons completed."
+)
 class SchoolAnalytics:
     school_id: int
     school_name: str
@@ -196,7 +198,7 @@ class SchoolFigures(AreaFigures):
     school_name: str
 
 
-@strawberry.type(description="National analytics (grio-api-v1.txt §8.3), super admins only.")
+@strawberry.type(description="National analytics per country and per school, super admins only.")
 class NationalAnalytics:
     countries: list[CountryFigures]
     schools: list[SchoolFigures]

@@ -28,7 +28,10 @@ from models.enums import (
 from tutor.lexicon import Category
 from tutor.safety import Severity
 
-strawberry.enum(Role, description="Roles of grio-api-v1.txt §2.4")
+strawberry.enum(
+    Role,
+    description="The five roles a user may have; each sees its own scope (docs/api.md, Roles).",
+)
 strawberry.enum(SessionMode, description="How the tutor and the screens work in a session.")
 strawberry.enum(SessionStatus, description="Whether a session still runs.")
 strawberry.enum(BlockType, description="The kind of a lesson's content block.")

@@ -9,7 +9,7 @@ from resolvers.pagination import Page as PageResult
 T = TypeVar("T")
 
 
-@strawberry.type(description="Offset pagination as grio-api-v1.txt §1.6 shows it.")
+@strawberry.type(description="Offset pagination: where a page lies in the whole list.")
 class Pagination:
     limit: int
     offset: int

@@ -42,7 +42,7 @@ class ModelHorizon:
     )
 
 
-@strawberry.type(description="Readiness of the AI service (grio-api-v1.txt §5.6).")
+@strawberry.type(description="Readiness of the AI service: the tutor and the completion model.")
 class AiHealth:
     status: AiHealthStatus
     version: str

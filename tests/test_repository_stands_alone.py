@@ -26,24 +26,6 @@ OUTSIDE = re.compile(
 # Third-party files, kept byte for byte as published.
 SKIPPED_PREFIXES = ("learnloom/static/vendor/",)
 
-# User-facing text that still names an outside document: GraphQL descriptions, which
-# clients read through introspection (and schema.graphql, generated from them). Changing
-# them changes the published schema, so the lead decides; until then each is listed here,
-# and an entry that no longer matches fails the test, so the list only shrinks.
-AWAITING_DECISION: dict[str, tuple[str, ...]] = {
-    "schema.graphql": (
-        "Readiness of the AI service (",
-        "National analytics (",
-        "Offset pagination as ",
-        "Roles of ",
-        "School KPIs (",
-    ),
-    "schema/analytics.py": ('description="School KPIs (', 'description="National analytics ('),
-    "schema/enums.py": ('description="Roles of ',),
-    "schema/pagination.py": ('description="Offset pagination as ',),
-    "schema/system.py": ('description="Readiness of the AI service (',),
-}
-
 
 def tracked_files() -> list[str]:
     try:
@@ -84,25 +66,8 @@ def mentions() -> list[tuple[str, int, str]]:
     return found
 
 
-def awaiting(name: str, line: str) -> bool:
-    return any(start in line for start in AWAITING_DECISION.get(name, ()))
-
-
 def test_no_file_points_outside_the_repository() -> None:
-    offending = [
-        f"{name}:{number}: {line}" for name, number, line in mentions() if not awaiting(name, line)
-    ]
+    offending = [f"{name}:{number}: {line}" for name, number, line in mentions()]
     assert not offending, "files that name documents outside the repository:\n" + "\n".join(
         offending
     )
-
-
-def test_every_awaited_mention_still_exists() -> None:
-    found = mentions()
-    stale = [
-        f"{name}: {start}"
-        for name, starts in AWAITING_DECISION.items()
-        for start in starts
-        if not any(n == name and start in line for n, _, line in found)
-    ]
-    assert not stale, "no longer mentioned; remove from AWAITING_DECISION:\n" + "\n".join(stale)
