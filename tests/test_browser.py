@@ -176,6 +176,21 @@ def test_teacher_sees_charts_and_the_at_risk_students_by_name(
     assert likelihoods == sorted(likelihoods)
     assert page.get_by_role("heading", name="Students needing support").is_visible()
     _shoot(page, "dashboard-teacher")
+    # An access token about to expire is renewed with the refresh token, unnoticed.
+    before = page.evaluate(
+        """() => {
+            const tokens = JSON.parse(sessionStorage.getItem('learnloom.tokens'));
+            sessionStorage.setItem('learnloom.tokens', JSON.stringify({...tokens, expiresAt: 0}));
+            return tokens;
+        }"""
+    )
+    second = page.locator("#class-select option").nth(1).get_attribute("value")
+    page.locator("#class-select").select_option(second)
+    page.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
+    after = page.evaluate("() => JSON.parse(sessionStorage.getItem('learnloom.tokens'))")
+    assert after["refreshToken"] != before["refreshToken"]
+    assert after["expiresAt"] > 0
+    assert page.locator(".at-risk .student-name").count() >= 1
     assert watched.problems == []
 
 
