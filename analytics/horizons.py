@@ -6,7 +6,7 @@ enrollment, the share of its lessons completed *is* completion. So the models le
 finished enrollments seen at horizons — after weeks 1, 2, 4, 8 and 12, and at a quarter, half
 and three quarters of the course's length — with every feature computed from the activities
 and scores before that moment only (the student's other courses included: what they studied
-anywhere lately), and they are applied to ongoing enrollments as they stand at `as_of`.
+and how they scored anywhere), and they are applied to ongoing enrollments as they stand at `as_of`.
 
 - The clock of an enrollment starts when it does, or when its course starts if it enrolled
   earlier (OULAD students register before the presentation opens).
@@ -71,6 +71,10 @@ class PointInTime(NamedTuple):
     # Hours in all the student's courses in the last four weeks: how much they study at
     # all lately, which one enrollment's first weeks show only a little of.
     recent_hours_everywhere: float
+    # Lessons completed in all the student's courses in the last four weeks, and the mean of
+    # every score they had in any course so far: the same early view of the whole student.
+    recent_lessons_everywhere: int
+    average_score_everywhere: float | None
     last_activity: datetime | None
 
 
@@ -86,10 +90,15 @@ _FEATURES = """
              ON a.student_id = p.student_id AND a.course_id = p.course_id AND a.occurred_at <= p.cutoff
         GROUP BY ALL),
     everywhere AS (
-        SELECT p.student_id, p.course_id, p.horizon, coalesce(sum(a.minutes), 0) AS minutes
+        SELECT p.student_id, p.course_id, p.horizon, coalesce(sum(a.minutes), 0) AS minutes,
+               count(*) FILTER (WHERE a.completed) AS done
         FROM points p LEFT JOIN activities a
              ON a.student_id = p.student_id AND a.occurred_at <= p.cutoff
                 AND a.occurred_at > p.cutoff - INTERVAL {recent} DAY
+        GROUP BY ALL),
+    marks_everywhere AS (
+        SELECT p.student_id, p.course_id, p.horizon, avg(s.score) AS average_score
+        FROM points p JOIN scores s ON s.student_id = p.student_id AND s.occurred_at <= p.cutoff
         GROUP BY ALL),
     marks AS (
         SELECT p.student_id, p.course_id, p.horizon, avg(s.score) AS average_score,
@@ -110,10 +119,13 @@ _FEATURES = """
            round(m.recent_score - m.average_score, 6) AS score_trend,
            date_diff('second', p.clock, p.cutoff) / 86400.0 / {week} AS weeks_elapsed,
            round(w.minutes / 60.0, 6) AS recent_hours_everywhere,
+           w.done AS recent_lessons_everywhere,
+           round(me.average_score, 6) AS average_score_everywhere,
            a.last_activity
     FROM points p JOIN acts a USING (student_id, course_id, horizon)
          JOIN everywhere w USING (student_id, course_id, horizon)
          LEFT JOIN marks m USING (student_id, course_id, horizon)
+         LEFT JOIN marks_everywhere me USING (student_id, course_id, horizon)
     ORDER BY p.student_id, p.course_id, p.horizon
 """
 

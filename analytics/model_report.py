@@ -156,8 +156,10 @@ def _risk(outcome: "Outcome") -> str:
     )
     return (
         "<h2>The at-risk model</h2><p>It also reads the days since the last activity, the pace "
-        "through the lessons against the time elapsed, the last four weeks' score trend and "
-        f"the weeks elapsed, each as of the horizon ({verdict}).</p>"
+        "through the lessons against the time elapsed, the last four weeks' score trend, "
+        "the weeks elapsed, and the student's hours and lessons in all their courses in the "
+        "last four weeks and mean score in all of them so far, each as of the horizon "
+        f"({verdict}).</p>"
         f"<table>{header}{_rows(outcome.risk)}</table>"
     )
 

@@ -57,6 +57,10 @@ def _reason(feature: str, value: float) -> str | None:
         return f"scores falling: last four weeks {-value:.0f} points below their average"
     if feature == "recent_hours_everywhere":
         return f"little study in any course lately ({value:.1f} h in four weeks)"
+    if feature == "recent_lessons_everywhere":
+        return f"few lessons completed in any course lately ({value:.0f} in four weeks)"
+    if feature == "average_score_everywhere":
+        return None if unknown else f"scores low in all their courses (average {value:.0f})"
     return None  # weeks elapsed is context, never a reason
 
 

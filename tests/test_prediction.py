@@ -23,10 +23,12 @@ from analytics.completion import (
     FEATURES,
     RISK,
     TEST_SHARE,
+    Dataset,
     FeatureSet,
     _student_share,
     auc,
     load_dataset,
+    raw,
     split_by_student,
     train,
 )
@@ -95,6 +97,12 @@ def test_held_out_students_are_ranked_well_at_every_horizon(trained: Trained) ->
     # docs/prediction.md
     assert horizons["week 2"].auc >= 0.75 and horizons["week 4"].auc >= 0.8
     assert horizons["week 8"].auc > horizons["week 1"].auc  # more known, better ranked
+    # The at-risk model reached 0.875 at week 2 and 0.887 at week 4 on this world when its
+    # settings were last chosen (docs/prediction.md); a fall well below fails here.
+    assert outcome.risk is not None
+    risk = outcome.risk.horizons
+    assert risk["week 2"].auc >= 0.84 and risk["week 4"].auc >= 0.86, risk
+    assert risk["week 2"].brier <= 0.18
     assert outcome.published is not None and outcome.published.metrics["auc"] == evaluation.auc
     published = outcome.published.metrics["horizons"]
     assert {h: m["auc"] for h, m in published.items()} == {h: e.auc for h, e in horizons.items()}
@@ -103,9 +111,9 @@ def test_held_out_students_are_ranked_well_at_every_horizon(trained: Trained) ->
     assert 0 < evaluation.caught <= 1
 
 
-def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, dict[str, float], int, str]]:
+def _outside_rows(warehouse: Path, weeks: int) -> list[tuple[int, dict[str, float], int, str]]:
     """(student, {feature: value} for every at-risk feature, completed, course) of every finished
-    enrollment as it stood 14 days after it started, computed in plain Python from the
+    enrollment as it stood `weeks` weeks after it started, computed in plain Python from the
     warehouse's base tables (not with analytics/horizons.py's SQL)."""
     with open_current(warehouse) as current:
         assert current is not None
@@ -128,13 +136,15 @@ def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, dict[str, float], i
             == 0
         )
     done: dict[tuple[int, str], list[tuple[datetime, float, bool]]] = {}
-    everywhere: dict[int, list[tuple[datetime, float]]] = {}
+    everywhere: dict[int, list[tuple[datetime, float, bool]]] = {}
     for student, course, at, minutes, finished in activities:
         done.setdefault((student, course), []).append((at, minutes, finished))
-        everywhere.setdefault(student, []).append((at, minutes))
+        everywhere.setdefault(student, []).append((at, minutes, finished))
     marks: dict[tuple[int, str], list[tuple[datetime, float]]] = {}
+    all_marks: dict[int, list[tuple[datetime, float]]] = {}
     for student, course, at, score in scores:
         marks.setdefault((student, course), []).append((at, score))
+        all_marks.setdefault(student, []).append((at, score))
     # A course's length: the median days its completers took (the demo knows no other).
     taken: dict[str, list[float]] = {}
     for student, course, status, enrolled in enrollments:
@@ -149,7 +159,8 @@ def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, dict[str, float], i
         idle = last is None or last <= as_of - timedelta(days=30)
         if status not in ("completed", "withdrawn", "failed") and not idle:
             continue  # still ongoing: not a training row
-        cutoff = enrolled + timedelta(days=14)
+        days = 7 * weeks
+        cutoff = enrolled + timedelta(days=days)
         completed = int(status == "completed")
         if cutoff > as_of or (completed and last is not None and last <= cutoff):
             continue  # not yet reached, or already finished by then
@@ -160,20 +171,25 @@ def _outside_week_2_rows(warehouse: Path) -> list[tuple[int, dict[str, float], i
         length = max(1.0, float(np.median(taken[course])) if course in taken else overall)
         share_done = min(sum(f for _, _, f in before), lessons[course]) / lessons[course]
         latest = max((at for at, _, _ in before), default=enrolled)
+        lately = [
+            (m, f)
+            for at, m, f in everywhere.get(student, [])
+            if cutoff - timedelta(days=28) < at <= cutoff
+        ]
+        anywhere = [score for at, score in all_marks.get(student, []) if at <= cutoff]
         features = {
             "hours_watched": sum(m for _, m, _ in before) / 60,
             "average_score": mean,
-            "activity_level": len(before) / 2,  # two weeks
+            "activity_level": len(before) / weeks,
             "days_idle": (cutoff - latest).total_seconds() / 86400,
-            "lesson_pace": share_done / max(1 / length, min(1.0, 14 / length)),
+            "lesson_pace": share_done / max(1 / length, min(1.0, days / length)),
             "score_trend": sum(recent) / len(recent) - mean if recent else float("nan"),
-            "weeks_elapsed": 2.0,
-            "recent_hours_everywhere": sum(
-                m
-                for at, m in everywhere.get(student, [])
-                if cutoff - timedelta(days=28) < at <= cutoff
-            )
-            / 60,
+            "weeks_elapsed": float(weeks),
+            "recent_hours_everywhere": sum(m for m, _ in lately) / 60,
+            "recent_lessons_everywhere": sum(f for _, f in lately),
+            "average_score_everywhere": (
+                sum(anywhere) / len(anywhere) if anywhere else float("nan")
+            ),
         }
         rows.append((student, features, completed, course))
     return rows
@@ -187,20 +203,22 @@ def _rank_auc(scores: list[float], labels: list[int]) -> float:
     return wins / (len(positives) * len(negatives))
 
 
-def test_the_reported_week_2_figures_match_an_outside_computation(
-    trained: Trained, demo_warehouse: Path
+@pytest.mark.parametrize("weeks", [2, 4])
+def test_the_reported_figures_match_an_outside_computation(
+    trained: Trained, demo_warehouse: Path, weeks: int
 ) -> None:
-    """What a teacher is told about week 2 is what the deployed model does on held-out
-    students' week-2 figures, computed here without the training code's SQL; and its
-    likelihoods then are calibrated, not all near 0."""
-    rows = _outside_week_2_rows(demo_warehouse)
+    """What a teacher is told about weeks 2 and 4 is what the deployed model does on
+    held-out students' figures at that moment, computed here without the training code's
+    SQL; and its likelihoods then are calibrated, not all near 0."""
+    horizon = f"week {weeks}"
+    rows = _outside_rows(demo_warehouse, weeks)
     # The training SQL computed the same figures for the same enrollments.
     with open_current(demo_warehouse) as current:
         assert current is not None
         learnt = {
             (r.student_id, r.course_id): r
             for r in training_rows(current[1].cursor())
-            if r.horizon == "week 2"
+            if r.horizon == horizon
         }
     assert len(learnt) == len(rows)
     for student, features, completed, course in rows:
@@ -223,10 +241,10 @@ def test_the_reported_week_2_figures_match_an_outside_computation(
         assert model is not None and model.info.features == list(columns)
         features = np.array([[f[name] for name in columns] for _, f, _, _ in rows])[held_out]
         predicted = model.predict(features)
-        reported = model.info.metrics["horizons"]["week 2"]
+        reported = model.info.metrics["horizons"][horizon]
         assert reported["test_rows"] == len(labels)
         found = _rank_auc(predicted.tolist(), labels)
-        print(f"{directory.name}: week-2 AUC {found:.3f} here, {reported['auc']:.3f} reported")
+        print(f"{directory.name}: {horizon} AUC {found:.3f} here, {reported['auc']:.3f} reported")
         assert abs(found - reported["auc"]) <= 0.03
         assert abs(float(predicted.mean()) - sum(labels) / len(labels)) <= 0.1
 
@@ -257,6 +275,29 @@ def test_no_feature_is_the_outcome_in_disguise(demo_warehouse: Path) -> None:
         for column, name in enumerate(RISK.columns):
             found = separation(data.features[inside, column], data.labels[inside])
             assert found < LEAK, (horizon, name, found)
+
+
+def test_the_test_students_do_not_shape_the_model(demo_warehouse: Path) -> None:
+    """The number of rounds (cross-validation), the trees and the calibration come from the
+    training and calibration students alone: turning every test student's outcome around
+    changes the reported figures, not the model."""
+    with open_current(demo_warehouse) as current:
+        assert current is not None
+        data = load_dataset(current[1].cursor())
+    first = train(data)
+    held_out = _student_share(data.students, 17) < TEST_SHARE
+    flipped = Dataset(
+        data.features,
+        np.where(held_out, 1 - data.labels, data.labels),
+        data.students,
+        data.horizons,
+    )
+    second = train(flipped)
+    assert second.rounds == first.rounds > 1
+    probe = data.features[:200]
+    assert np.array_equal(raw(first.booster, probe), raw(second.booster, probe))
+    assert second.calibration == first.calibration
+    assert second.evaluation.auc < 0.5 < first.evaluation.auc
 
 
 def test_no_student_is_in_two_parts(demo_warehouse: Path) -> None:
@@ -306,8 +347,11 @@ def test_the_at_risk_model_respects_its_constraints(trained: Trained) -> None:
             rng.uniform(-20, 20, 30),
             rng.uniform(0, 12, 30),
             rng.uniform(0, 20, 30),
+            rng.uniform(0, 30, 30),
+            rng.uniform(0, 100, 30),
         ]
     )
+    assert bases.shape[1] == len(RISK.columns)
     for column, direction in enumerate(RISK.monotone):
         if direction == 0:
             continue
@@ -621,7 +665,7 @@ async def test_an_at_risk_model_of_fewer_features_keeps_serving(
         assert response.status_code == 200 and "errors" not in response.json(), response.text
         rows = response.json()["data"]["atRiskStudents"]
         assert len(rows) == 50 and len({r["completionLikelihood"] for r in rows}) > 10
-        assert not any("any course" in reason for r in rows for reason in r["reasons"])
+        assert not any("all their courses" in reason for r in rows for reason in r["reasons"])
 
 
 CLASS_SCREEN = """query Screen($limit: Int!) { myClasses(limit: $limit) { items {
