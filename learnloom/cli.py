@@ -41,6 +41,14 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    if settings.llm_model:
+        from tutor.llm import LlmNotInstalled, require_litellm
+
+        try:
+            require_litellm(settings.llm_model)
+        except LlmNotInstalled as error:
+            console.print(str(error), style="red", markup=False, highlight=False)
+            raise typer.Exit(2) from None
     uvicorn.run(
         "learnloom.app:create_app",
         factory=True,
