@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 cli = typer.Typer(no_args_is_help=True, help="LearnLoom: the Grio education backend and analytics.")
 # What the commands say as they go, and their errors, on stderr; results that are the
-# command's output (train's table and verdict) on stdout. Lines are not wrapped at 80
-# columns when the output is not a terminal (a log file, a pipe).
+# command's output (train's table and verdict) on stdout. Long lines are left whole, not
+# cut at the 80 columns rich assumes when the output is not a terminal (a log, a pipe).
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 Report = Callable[[str, int, int], None]  # a step, how much of it is done, of how much
