@@ -5,6 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The tutor's language-model provider (the `llm` extra, LiteLLM: some 300 MB) is installed
+# only when a model is configured (LEARNLOOM_LLM_MODEL, in the environment or .env), and for
+# the tests, whose LiteLLM provider tests need it.
+LLM_INSTALLED := $(VENV)/.llm-installed
+LLM_MODEL := $(or $(LEARNLOOM_LLM_MODEL),$(shell sed -n -E 's/^[[:space:]]*(export[[:space:]]+)?LEARNLOOM_LLM_MODEL[[:space:]]*=[[:space:]]*([^[:space:]#]+).*/\2/p' .env 2>/dev/null))
+# uv where it can, pip where it cannot (scripts/install-venv)
+VENV_INSTALL := scripts/install-venv $(VENV) $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The make targets are for a machine of one's own: a development installation (which makes
@@ -14,15 +21,15 @@ export LEARNLOOM_ENV ?= dev
 
 .PHONY: install demo serve test lint fuzz lint-openapi bench bench-facade bench-analytics eval-tutor clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(if $(LLM_MODEL),$(LLM_INSTALLED))
 
-$(INSTALLED): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "LearnLoom needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(INSTALLED)
+$(INSTALLED): pyproject.toml scripts/install-venv
+	$(VENV_INSTALL) -e '.[dev]'
+	touch $@
+
+$(LLM_INSTALLED): $(INSTALLED)
+	$(VENV_INSTALL) -e '.[dev,llm]'
+	touch $@
 
 demo: install
 	$(BIN)/learnloom migrate
@@ -32,7 +39,7 @@ demo: install
 
 # DuckDB 2.0's bindings print a "nanobind: leaked ..." report at interpreter exit after the
 # tests (results and exit status are unaffected); it is filtered so the summary stays last.
-test: install
+test: install $(LLM_INSTALLED)
 	$(BIN)/pytest 2>&1 | grep --line-buffered -v -E '^(nanobind: | - leaked | - \.\.\. skipped remainder|See https://nanobind)'
 
 lint: install
@@ -46,7 +53,7 @@ fuzz: $(VENV)/.fuzz-installed
 	$(BIN)/python scripts/fuzz.py
 
 $(VENV)/.fuzz-installed: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	$(VENV_INSTALL) -e '.[dev,fuzz]'
 	touch $@
 
 # The served OpenAPI document under @redocly/cli's recommended rules (pinned, from npm, kept in

@@ -5,7 +5,11 @@ warehouse directory.
 A refresh is incremental by default: it starts from a copy of the current snapshot and
 loads only what changed since that snapshot's watermark. It rebuilds in full when asked,
 when there is no snapshot yet, when the snapshot came from another source or schema version,
-and always for OULAD folders (a fixed dataset has nothing to add)."""
+and always for OULAD folders (a fixed dataset has nothing to add).
+
+A refresh that finds the data as the current snapshot has it publishes nothing: the new
+file is dropped, the current version keeps serving (and its cached answers stay valid), and
+the check is recorded so the schedule counts it as a refresh (warehouse.mark_checked)."""
 
 import fcntl
 import shutil
@@ -24,6 +28,7 @@ from analytics.warehouse import (
     READ_ONLY,
     current_version,
     last_refreshed,
+    mark_checked,
     new_version,
     publish,
     snapshot_path,
@@ -33,6 +38,7 @@ from models.db import sync_url
 
 Progress = Callable[[str, int, int], None]
 STEPS = ("Reading the source", "Cleaning activities", "Aggregating", "Publishing")
+UNCHANGED = "Nothing to publish"
 # DuckDB may use this much memory for the load; beyond it, it spills to the warehouse folder.
 MEMORY_LIMIT = "1GB"
 
@@ -48,11 +54,23 @@ class RefreshInProgress(Conflict):
 
 @dataclass
 class RefreshResult:
-    version: str
+    version: str  # the snapshot published, or the current one when `published` is false
     rows_added: int
     refreshed_at: datetime
     dropped: dict[str, int] = field(default_factory=dict)
     full: bool = True
+    # False when the source had not changed since snapshot `version`, which keeps serving.
+    published: bool = True
+
+
+@dataclass(frozen=True)
+class _Current:
+    """The published snapshot, when it came from the same source and schema version."""
+
+    version: str
+    path: Path
+    watermark: datetime | None
+    digest: str | None
 
 
 @contextmanager
@@ -123,21 +141,38 @@ def refresh_if_older(database_url: str, directory: Path, moment: datetime) -> Re
 def _refresh(
     database_url: str, directory: Path, progress: Progress, source: Source, full: bool
 ) -> RefreshResult:
+    current = _current(directory, source)
     version = new_version()
     target = snapshot_path(directory, version)
+    start_from = None if full or source.name == oulad.NAME else current
     try:
-        result = _build(database_url, directory, target, version, source, full, progress)
+        result, digest = _build(
+            database_url, directory, target, version, source, start_from, progress
+        )
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    if current is not None and current.digest == digest:
+        target.unlink(missing_ok=True)
+        mark_checked(directory, current.version, result.refreshed_at)
+        progress(UNCHANGED, len(STEPS), len(STEPS))
+        return RefreshResult(
+            version=current.version,
+            rows_added=0,
+            refreshed_at=result.refreshed_at,
+            dropped=result.dropped,
+            full=result.full,
+            published=False,
+        )
     progress(STEPS[3], 3, len(STEPS))
     publish(directory, version)
     progress(STEPS[3], 4, len(STEPS))
     return result
 
 
-def _previous(directory: Path, source: Source) -> tuple[Path, datetime | None] | None:
-    """The current snapshot and its watermark, when the next load may start from it."""
+def _current(directory: Path, source: Source) -> _Current | None:
+    """The current snapshot, when it came from `source` under this schema version: the next
+    load may start from it, and a load that gives the same digest changed nothing."""
     version = current_version(directory)
     if version is None:
         return None
@@ -145,12 +180,17 @@ def _previous(directory: Path, source: Source) -> tuple[Path, datetime | None] |
     # The same options as the web readers: one process may not open a file two ways.
     with duckdb.connect(str(path), read_only=True, config=READ_ONLY) as previous:
         try:
-            row = previous.execute("SELECT source, watermark, schema_version FROM meta").fetchone()
-        except duckdb.Error:  # a snapshot from before the meta columns existed
+            cursor = previous.execute("SELECT * FROM meta")
+            names = [column[0] for column in cursor.description or ()]
+            values = cursor.fetchone()
+        except duckdb.Error:  # a snapshot from before the meta table existed
             return None
-    if row is None or row[0] != source.label or row[2] != star.SCHEMA_VERSION:
+    if values is None:
         return None
-    return path, row[1]
+    meta = dict(zip(names, values, strict=True))
+    if meta.get("source") != source.label or meta.get("schema_version") != star.SCHEMA_VERSION:
+        return None
+    return _Current(version, path, meta["watermark"], meta["digest"])
 
 
 def _build(
@@ -159,14 +199,16 @@ def _build(
     target: Path,
     version: str,
     source: Source,
-    full: bool,
+    previous: _Current | None,
     progress: Progress,
-) -> RefreshResult:
-    previous = None if full or source.name == oulad.NAME else _previous(directory, source)
+) -> tuple[RefreshResult, str]:
+    """The next snapshot in `target` (starting from `previous` when given), and its digest."""
     if previous is not None:
-        shutil.copyfile(previous[0], target)
+        shutil.copyfile(previous.path, target)
     warehouse = duckdb.connect(str(target))
     try:
+        # Its progress bar would draw over the command's own, and into logs.
+        warehouse.execute("SET enable_progress_bar = false")
         # The load reads the source folder and spills to disk; readers never get this access.
         warehouse.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         warehouse.execute(f"SET temp_directory = '{directory / '.spill'}'")
@@ -180,7 +222,7 @@ def _build(
         else:
             engine = create_engine(sync_url(database_url), poolclass=NullPool)
             try:
-                since = previous[1] if previous is not None else None
+                since = previous.watermark if previous is not None else None
                 watermark = platform_source.load(engine, warehouse, since, progress)
             finally:
                 engine.dispose()
@@ -190,12 +232,13 @@ def _build(
         progress(STEPS[2], 2, len(STEPS))
         star.derive(warehouse)
         now = datetime.now(UTC).replace(tzinfo=None)
+        digest = star.digest(warehouse)
         warehouse.execute("DELETE FROM cleaning; DELETE FROM meta")
         for reason, count in merged.dropped.items():
             warehouse.execute("INSERT INTO cleaning VALUES (?, ?)", [reason, count])
         warehouse.execute(
             """
-            INSERT INTO meta SELECT ?, ?, (SELECT max(occurred_at) FROM activities), ?, ?, ?, ?, ?
+            INSERT INTO meta SELECT ?, ?, (SELECT max(occurred_at) FROM activities), ?, ?, ?, ?, ?, ?
         """,
             [
                 version,
@@ -205,15 +248,17 @@ def _build(
                 watermark,
                 star.SCHEMA_VERSION,
                 previous is None,
+                digest,
             ],
         )
         warehouse.execute("CHECKPOINT")
     finally:
         warehouse.close()
-    return RefreshResult(
+    result = RefreshResult(
         version=version,
         rows_added=merged.rows_added,
         refreshed_at=now.replace(tzinfo=UTC),
         dropped=merged.dropped,
         full=previous is None,
     )
+    return result, digest

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-SCHEMA_VERSION = 5  # a snapshot of another version is rebuilt in full, never updated
+SCHEMA_VERSION = 6  # a snapshot of another version is rebuilt in full, never updated
 
 TABLES = {
     "students": "student_id BIGINT, name VARCHAR, school_id BIGINT, country VARCHAR, grade VARCHAR",
@@ -24,8 +24,10 @@ TABLES = {
     "scores": "activity_id VARCHAR, student_id BIGINT, course_id VARCHAR, occurred_at TIMESTAMP, score DOUBLE",
     "cleaning": "reason VARCHAR, rows BIGINT",
     "meta": "version VARCHAR, refreshed_at TIMESTAMP, as_of TIMESTAMP, rows_added BIGINT, "
-    "source VARCHAR, watermark TIMESTAMP, schema_version INTEGER, full_load BOOLEAN",
+    "source VARCHAR, watermark TIMESTAMP, schema_version INTEGER, full_load BOOLEAN, digest VARCHAR",
 }
+# The tables a source fills, whose content `digest` sums up; the others derive from them.
+BASE_TABLES = ("students", "courses", "enrollments", "activities", "scores")
 
 # What a source stages: one row per activity, with its score when it has one.
 STAGED = (
@@ -110,6 +112,20 @@ def merge_staged(warehouse: duckdb.DuckDBPyConnection, full: bool) -> Merged:
         DROP TABLE fresh; DROP TABLE staged;
     """)
     return Merged(rows_added=rows_added, dropped=dropped)
+
+
+def digest(warehouse: duckdb.DuckDBPyConnection) -> str:
+    """The base tables' content as a short string: equal for equal content, whatever the
+    order of the rows (a count and a sum of row hashes per table). A refresh whose digest is
+    the current snapshot's changed nothing (about a second per 10 million rows)."""
+    parts = []
+    for table in BASE_TABLES:
+        row = warehouse.execute(
+            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+        ).fetchone()
+        assert row is not None
+        parts.append(f"{row[0]}:{row[1]}")
+    return " ".join(parts)
 
 
 def forget_missing_students(warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 POINTER = "CURRENT"
+CHECKED = "CHECKED"  # "VERSION TIME": a refresh at TIME found snapshot VERSION unchanged
 KEEP = 3  # published snapshots kept; older ones are removed (readers holding one keep it open)
 # Readers run small queries on the aggregates, many at once: one DuckDB thread each keeps
 # them from competing for the cores (a point lookup is also faster single-threaded).
@@ -70,10 +71,33 @@ def open_current(directory: Path) -> Iterator[tuple[str, duckdb.DuckDBPyConnecti
         connection.close()
 
 
+def mark_checked(directory: Path, version: str, moment: datetime) -> None:
+    """Record that a refresh at `moment` found the data as snapshot `version` has it (and
+    so published nothing): the data is as fresh as a refresh at that moment made it."""
+    staging = directory / f".{CHECKED}.{secrets.token_hex(3)}"
+    staging.write_text(f"{version} {moment.astimezone(UTC).isoformat()}")
+    os.replace(staging, directory / CHECKED)
+
+
+def last_checked(directory: Path, version: str) -> datetime | None:
+    """When a refresh last found snapshot `version` unchanged, if one did."""
+    try:
+        checked, _, moment = (directory / CHECKED).read_text().partition(" ")
+        return datetime.fromisoformat(moment.strip()) if checked == version else None
+    except (FileNotFoundError, ValueError):
+        return None
+
+
 def last_refreshed(directory: Path) -> datetime | None:
-    """When the current snapshot was loaded (aware UTC), or None before the first load."""
+    """When the current snapshot was loaded, or later found unchanged by a refresh (aware
+    UTC); None before the first load."""
     with open_current(directory) as current:
         if current is None:
             return None
-        row = current[1].execute("SELECT max(refreshed_at) FROM meta").fetchone()
-    return row[0].replace(tzinfo=UTC) if row and row[0] else None
+        version, connection = current
+        row = connection.execute("SELECT max(refreshed_at) FROM meta").fetchone()
+    loaded = row[0].replace(tzinfo=UTC) if row and row[0] else None
+    checked = last_checked(directory, version)
+    if loaded is None or checked is None:
+        return loaded or checked
+    return max(loaded, checked)

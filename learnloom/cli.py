@@ -2,8 +2,9 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -28,7 +29,64 @@ if TYPE_CHECKING:
     from models.db import SessionFactory
 
 cli = typer.Typer(no_args_is_help=True, help="LearnLoom: the Grio education backend and analytics.")
-console = Console(stderr=True)
+# What the commands say as they go, and their errors, on stderr; results that are the
+# command's output (train's table and verdict) on stdout. Long lines are left whole, not
+# cut at the 80 columns rich assumes when the output is not a terminal (a log, a pipe).
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+Report = Callable[[str, int, int], None]  # a step, how much of it is done, of how much
+
+
+class PlainProgress:
+    """Progress as a few plain lines, for output that is not a terminal (a pipe, a log, CI):
+    a line when a step starts, then one per tenth of it done or every `every` seconds at
+    most, and one when it ends; no bars, colours or redraws."""
+
+    def __init__(self, console: Console, every: float = 5.0) -> None:
+        self.console = console
+        self.every = every
+        self.step: str | None = None
+        self.tenth = -1
+        self.said_at = 0.0
+        self.started = time.monotonic()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        tenth = 10 * done // total if total > 0 else 0
+        if step != self.step:
+            self.step = step
+        elif not (tenth > self.tenth or now - self.said_at >= self.every):
+            return
+        self.tenth, self.said_at = tenth, now
+        amount = f"{done:,}/{total:,} ({100 * done // total}%)" if total > 0 else f"{done:,}"
+        self.console.print(
+            f"{step}: {amount} [{now - self.started:.1f} s]", markup=False, highlight=False
+        )
+
+
+@contextmanager
+def progress(one_bar: bool = False) -> Iterator[Report]:
+    """A progress report for a command's steps: rich bars in a terminal (a bar per step, or
+    one bar that each step takes over), plain lines elsewhere."""
+    if not console.is_terminal:
+        yield PlainProgress(console)
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    tasks: dict[str, TaskID] = {}
+    with Progress(*columns, console=console) as bar:
+
+        def report(step: str, done: int, total: int) -> None:
+            key = "" if one_bar else step
+            if key not in tasks:
+                tasks[key] = bar.add_task(step, total=total or None)
+            bar.update(tasks[key], description=step, completed=done, total=total or None)
+
+        yield report
 
 
 @cli.command()
@@ -41,6 +99,14 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    if settings.llm_model:
+        from tutor.llm import LlmNotInstalled, require_litellm
+
+        try:
+            require_litellm(settings.llm_model)
+        except LlmNotInstalled as error:
+            console.print(str(error), style="red", markup=False, highlight=False)
+            raise typer.Exit(2) from None
     uvicorn.run(
         "learnloom.app:create_app",
         factory=True,
@@ -72,7 +138,15 @@ def worker(
     )
     if once:
         refreshed, attempts = anyio.run(run_due_once, settings)
-        console.print("warehouse refreshed" if refreshed else "no warehouse refresh was due")
+        if refreshed is None:
+            console.print("no warehouse refresh was due")
+        elif refreshed.published:
+            console.print(f"warehouse refreshed: snapshot {refreshed.version} published")
+        else:
+            console.print(
+                f"warehouse refreshed: no changes since snapshot {refreshed.version}, "
+                "nothing published"
+            )
         console.print(f"webhook attempts made: {attempts}")
         return
     console.print(
@@ -141,21 +215,8 @@ def seed(
 
 
 async def _seed(options: "DemoOptions", seed_demo: "SeedDemo") -> "DemoSummary":
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    tasks: dict[str, TaskID] = {}
     async with _sessions() as (factory, _):
-        with Progress(*columns, console=console) as bar:
-
-            def report(step: str, done: int, total: int) -> None:
-                if step not in tasks:
-                    tasks[step] = bar.add_task(step, total=total)
-                bar.update(tasks[step], completed=done, total=total)
-
+        with progress() as report:
             return await seed_demo(factory, options, report)
 
 
@@ -180,20 +241,9 @@ def etl_refresh(
     from learnloom.errors import ValidationFailed
 
     settings = get_settings()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     try:
         chosen = Source.parse(source)
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("Loading the warehouse", total=None)
-
-            def report(step: str, done: int, total: int) -> None:
-                bar.update(task, description=step, completed=done, total=total)
-
+        with progress(one_bar=True) as report:
             result = refresh(
                 settings.database_url, settings.warehouse_dir, report, source=chosen, full=full
             )
@@ -206,6 +256,12 @@ def etl_refresh(
         raise typer.Exit(2) from None
     from analytics.training import model_settings, retrain_after_refresh
 
+    if not result.published:
+        console.print(
+            f"[green]no changes since snapshot {result.version}[/green]: nothing published, "
+            "it keeps serving"
+        )
+        return
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.dropped.items() if count)
     console.print(
         f"[green]warehouse {result.version} published[/green] "
@@ -290,21 +346,21 @@ def train(
             console.print(f"[red]Cannot train:[/red] {error}")
             raise typer.Exit(2) from None
     evaluation = outcome.trained.evaluation
-    console.print(
+    out.print(
         f"{outcome.trained.rows:,} rows (finished enrollments seen at each horizon) from "
         f"snapshot {outcome.snapshot_version}; figures on held-out students:"
     )
-    console.print(horizon_table(outcome), markup=False, highlight=False)
+    out.print(horizon_table(outcome), markup=False, highlight=False)
     if report is not None:
         write_report(report, outcome)
         console.print(f"report written to {report}")
     if outcome.published is None:
-        console.print(
+        out.print(
             f"[red]not published[/red]: week-2 AUC {evaluation.auc:.3f} is below the minimum "
             f"{outcome.min_auc:.2f} (LEARNLOOM_MODEL_MIN_AUC); the previous model keeps serving"
         )
         raise typer.Exit(1)
-    console.print(f"[green]model {outcome.published.version} published[/green]")
+    out.print(f"[green]model {outcome.published.version} published[/green]")
 
 
 calendar = typer.Typer(help="The school calendar: three terms a year per country.")

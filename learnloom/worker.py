@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from anyio import to_thread
 
-from analytics.etl import RefreshInProgress, refresh_if_older
+from analytics.etl import RefreshInProgress, RefreshResult, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from learnloom.errors import masked
@@ -36,19 +36,23 @@ class WarehouseSchedule:
             return 0.0
         return (loaded + self.interval - datetime.now(UTC)).total_seconds()
 
-    async def run_if_due(self) -> bool:
-        """Refresh when due; True when this process published a snapshot."""
+    async def run_if_due(self) -> RefreshResult | None:
+        """Refresh when due: what this process's refresh did (a snapshot published, or none
+        as nothing had changed), or None when no refresh was due here."""
         if self.interval <= timedelta(0) or await to_thread.run_sync(self.seconds_until_due) > 0:
-            return False
+            return None
         moment = datetime.now(UTC) - self.interval
         try:
             result = await to_thread.run_sync(
                 refresh_if_older, self.settings.database_url, self.settings.warehouse_dir, moment
             )
         except RefreshInProgress:
-            return False  # another process is loading it now
+            return None  # another process is loading it now
         if result is None:
-            return False
+            return None
+        if not result.published:
+            log.info("warehouse: no changes since snapshot %s; nothing published", result.version)
+            return result
         await to_thread.run_sync(retrain_after_refresh, result, *model_settings(self.settings))
         log.info(
             "warehouse %s published: %d rows added (%s)",
@@ -56,7 +60,7 @@ class WarehouseSchedule:
             result.rows_added,
             "full" if result.full else "changes only",
         )
-        return True
+        return result
 
 
 async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) -> None:
@@ -69,9 +73,9 @@ async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) ->
         await _refresh_on_schedule(settings, stop, tick)
 
 
-async def run_due_once(settings: Settings) -> tuple[bool, int]:
-    """What is due now, once (`learnloom worker --once`, for cron): whether the warehouse was
-    refreshed, and how many webhook attempts were made."""
+async def run_due_once(settings: Settings) -> tuple[RefreshResult | None, int]:
+    """What is due now, once (`learnloom worker --once`, for cron): the warehouse refresh's
+    result (None when none was due), and how many webhook attempts were made."""
     import httpx
 
     from learnloom.webhooks.dispatcher import Dispatcher

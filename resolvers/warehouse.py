@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 
 async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
     """Load what changed since the last refresh (everything when `full`) from the platform
-    database; super admins only, one at a time (409 otherwise)."""
+    database; super admins only, one at a time (409 otherwise). When nothing had changed no
+    snapshot is published: 0 rows added, and the time of the check."""
     require_role(await current_user(context), {Role.SUPER_ADMIN})
     settings = context.settings
     result = await to_thread.run_sync(
         partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
     )
+    if not result.published:
+        return result  # nothing had changed: the current snapshot and model keep serving
     context.state.warehouse.look_again()
     await to_thread.run_sync(retrain_after_refresh, result, *model_settings(settings))
     context.state.models.look_again()

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -53,6 +54,62 @@ def test_migrate_and_seed_a_fresh_data_dir(env: dict[str, str], tmp_path: Path) 
     assert again.returncode == 0 and "already present" in again.stderr
     refused = run(env, "seed")
     assert refused.returncode == 2
+
+
+TERMINAL_CODES = re.compile(r"[\x1b\r]")  # escape sequences, carriage-return redraws
+
+
+def plain_lines(output: str, most: int) -> list[str]:
+    """The lines of a command's output to a pipe: plain text, and not many of them."""
+    assert not TERMINAL_CODES.search(output), repr(output[:500])
+    lines = output.splitlines()
+    assert 0 < len(lines) <= most, output
+    return lines
+
+
+def test_progress_to_a_pipe_is_a_few_plain_lines(env: dict[str, str], tmp_path: Path) -> None:
+    assert run(env, "migrate").returncode == 0
+    seeded = run(env, "seed", "--demo", "--students", "60", "--now", "2026-03-24")
+    assert seeded.returncode == 0, seeded.stderr
+    # About one line per tenth of each step (three steps), whatever the number of rows.
+    lines = plain_lines(seeded.stderr, 40)
+    assert lines[-1].startswith("demo world written")
+    assert any(
+        re.fullmatch(r"Writing rows: [\d,]+/[\d,]+ \(100%\) \[[\d.]+ s\]", line) for line in lines
+    )
+    refreshed = run(env, "etl", "refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "published" in plain_lines(refreshed.stderr, 20)[-1]
+
+
+def current_snapshot(tmp_path: Path) -> str:
+    return (tmp_path / "data" / "warehouse" / "CURRENT").read_text().strip()
+
+
+def test_a_refresh_without_changes_publishes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    env = {**env, "LEARNLOOM_MODEL_RETRAIN_ROWS": "0"}  # the warehouse only, no training
+    assert run(env, "migrate").returncode == 0
+    assert run(env, "seed", "--demo", "--students", "12", "--now", "2026-03-24").returncode == 0
+    first = run(env, "etl", "refresh")
+    assert first.returncode == 0 and "published" in first.stderr, first.stderr
+    version = current_snapshot(tmp_path)
+    again = run(env, "etl", "refresh")
+    assert again.returncode == 0, again.stderr
+    assert f"no changes since snapshot {version}" in again.stderr
+    assert current_snapshot(tmp_path) == version
+    assert len(list((tmp_path / "data" / "warehouse").glob("snapshot-*.duckdb"))) == 1
+    # A new activity is a change: the next refresh publishes a new snapshot with it.
+    with sqlite3.connect(tmp_path / "data" / "learnloom.db") as database:
+        database.execute(
+            "INSERT INTO learning_history (id, student_id, lesson_id, accessed_at, updated_at, "
+            "duration_minutes, status, score) SELECT 'h_cli_new', student_id, lesson_id, "
+            "accessed_at, datetime('now'), 7, 'completed', 80 FROM learning_history LIMIT 1"
+        )
+    changed = run(env, "etl", "refresh")
+    assert changed.returncode == 0, changed.stderr
+    assert "published (changes only): 1 rows added" in changed.stderr
+    assert current_snapshot(tmp_path) != version
+    assert len(list((tmp_path / "data" / "warehouse").glob("snapshot-*.duckdb"))) == 2
 
 
 def test_calendar_commands(env: dict[str, str]) -> None:

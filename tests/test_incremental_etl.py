@@ -1,6 +1,7 @@
 """Incremental warehouse loads: only rows changed since the watermark are read and counted,
 late commits inside the safety lag are still caught, changed and deleted rows leave the
-warehouse, and the result always equals a full rebuild of the same source."""
+warehouse, the result always equals a full rebuild of the same source, and a refresh that
+finds nothing changed publishes nothing."""
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,12 +15,13 @@ from sqlmodel import SQLModel
 from analytics.etl import refresh
 from analytics.platform_source import READING
 from analytics.star import NEGATIVE_MINUTES
-from analytics.warehouse import open_current
-from learnloom.demo import DemoOptions, seed_demo
+from analytics.warehouse import current_version, last_refreshed, open_current
+from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
-from tests.conftest import DEMO_NOW, create_database
+from tests.conftest import DEMO_NOW, client_for, create_database, make_settings
 from tests.source_edits import add_visit, run
+from tests.test_auth import bearer, login
 
 pytestmark = pytest.mark.anyio
 
@@ -164,3 +166,53 @@ async def test_progress_counts_the_rows_read(
     reports.clear()
     refresh(database_url, tmp_path, lambda step, done, total: reports.append((step, done, total)))
     assert [r for r in reports if r[0] == READING][-1][2] < total  # only what changed
+
+
+def snapshots(directory: Path) -> list[Path]:
+    return sorted(directory.glob("snapshot-*.duckdb"))
+
+
+async def test_a_refresh_without_changes_publishes_nothing(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    first = refresh(database_url, tmp_path)
+    assert first.published and current_version(tmp_path) == first.version
+    loaded = last_refreshed(tmp_path)
+    for full in (False, True):  # a full rebuild of the same data is no change either
+        again = refresh(database_url, tmp_path, full=full)
+        assert not again.published and again.version == first.version and again.rows_added == 0
+        assert (
+            snapshots(tmp_path) == snapshots(tmp_path)[:1]
+            and current_version(tmp_path) == first.version
+        )
+    checked = last_refreshed(tmp_path)
+    assert loaded is not None and checked is not None and checked > loaded  # counts as a refresh
+
+    await add_visit(engine, "h_after", datetime.now(UTC))
+    changed = refresh(database_url, tmp_path)
+    assert changed.published and changed.rows_added == 1 and changed.version != first.version
+    assert current_version(tmp_path) == changed.version and len(snapshots(tmp_path)) == 2
+    # A change in place to a table read in full (a student's name) is a change too.
+    await run(
+        engine,
+        "UPDATE users SET first_name = 'Renamed' WHERE id = (SELECT min(student_id) FROM subject_enrollments)",
+    )
+    renamed = refresh(database_url, tmp_path)
+    assert renamed.published and renamed.rows_added == 0 and renamed.version != changed.version
+
+
+async def test_etags_follow_a_new_snapshot_only(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    async for client in client_for(make_settings(database_url, tmp_path)):
+        admin = bearer((await login(client, DEMO_ACCOUNTS["SUPER_ADMIN"]))["access_token"])
+        assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+        tag = (await client.get("/api/average-score", headers=admin)).headers["etag"]
+        cached = {**admin, "If-None-Match": tag}
+        unchanged = await client.post("/api/refresh-data", headers=admin)
+        assert unchanged.status_code == 200 and unchanged.json()["rows_added"] == 0
+        assert (await client.get("/api/average-score", headers=cached)).status_code == 304
+        await add_visit(engine, "h_etag", datetime.now(UTC), score=3)
+        assert (await client.post("/api/refresh-data", headers=admin)).json()["rows_added"] == 1
+        after = await client.get("/api/average-score", headers=cached)
+        assert after.status_code == 200 and after.headers["etag"] != tag

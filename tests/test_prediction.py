@@ -6,6 +6,7 @@ generated OULAD folder too."""
 import asyncio
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -474,14 +475,18 @@ def test_the_train_command_prints_metrics_and_writes_a_report(
         timeout=120,
         check=False,
     )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The result (the per-horizon table and the verdict) is the command's output, on stdout;
+    # what it says on the way (the report's path), on stderr; neither with terminal codes.
+    output = done.stdout
     assert "AUC" in output and "published" in output
     report = (tmp_path / "report.html").read_text()
     # one ROC and one calibration chart per horizon, for both models
     assert report.count("<svg") >= 2 * 2 * 6 and "ROC curve, week 2" in report
     assert "week 2" in output and "caught" in output
     assert current_version(tmp_path / "models") is not None
+    assert "AUC" not in done.stderr and "report written to" in done.stderr
+    assert not re.search(r"[\x1b\r]", done.stdout + done.stderr)
 
 
 async def test_a_refresh_that_changes_enough_retrains_the_model(

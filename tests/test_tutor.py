@@ -5,6 +5,7 @@ lesson content), streaming as Server-Sent Events, errors and the per-user rate l
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -335,3 +336,48 @@ def test_litellm_is_not_imported_without_a_model(tmp_path: Path) -> None:
         "assert 'litellm' not in sys.modules, 'litellm was imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+
+
+def test_a_model_without_litellm_fails_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LiteLLM is the optional `llm` extra: a model configured without it is refused when the
+    server starts, saying what to install, rather than the offline tutor answering quietly."""
+    from learnloom.settings import Settings
+    from tutor.gateway import build_tutor
+    from tutor.llm import LlmNotInstalled
+    from tutor.offline import OfflineTutor
+
+    monkeypatch.setitem(sys.modules, "litellm", None)  # as if not installed
+    with pytest.raises(LlmNotInstalled, match=r"pip install '\.\[llm\]'"):
+        build_tutor(Settings(env="test", data_dir=tmp_path, llm_model="openai/gpt-4o-mini"))
+    assert isinstance(build_tutor(Settings(env="test", data_dir=tmp_path)), OfflineTutor)
+
+
+def test_serve_without_litellm_says_what_to_install(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['litellm'] = None\n"  # as if not installed
+        "from learnloom.cli import main\n"
+        "sys.argv = ['learnloom', 'serve', '--port', '1']\n"
+        "main()\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LEARNLOOM_")}
+    environment.update(
+        LEARNLOOM_ENV="test",
+        LEARNLOOM_DATA_DIR=str(tmp_path),
+        LEARNLOOM_LLM_MODEL="openai/gpt-4o-mini",
+        COLUMNS="200",
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert started.returncode == 2, started.stderr
+    message = " ".join(started.stderr.split())
+    assert "LEARNLOOM_LLM_MODEL is set (openai/gpt-4o-mini)" in message
+    assert "pip install '.[llm]'" in message

@@ -13,6 +13,7 @@ asked for the same structured answer as the offline tutor.
   LEARNLOOM_LLM_FALLBACK_MODELS, and after the last to the offline tutor.
 - Messages that raise a safety concern never reach the model (tutor/safety.py)."""
 
+import importlib.util
 import json
 import logging
 import os
@@ -57,6 +58,29 @@ class Malformed(ValueError):
     """The model's output is not the answer asked for."""
 
 
+class LlmNotInstalled(RuntimeError):
+    """LEARNLOOM_LLM_MODEL names a model, but LiteLLM (the `llm` extra) is not installed."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(
+            f"LEARNLOOM_LLM_MODEL is set ({model}) but LiteLLM, the tutor's language-model "
+            "provider, is not installed: install the llm extra (pip install '.[llm]', or "
+            "`make install` with LEARNLOOM_LLM_MODEL set), or unset LEARNLOOM_LLM_MODEL for "
+            "the offline tutor"
+        )
+
+
+def require_litellm(model: str) -> None:
+    """Raise LlmNotInstalled when LiteLLM cannot be imported; looked up without importing
+    it (which takes seconds)."""
+    try:
+        found = importlib.util.find_spec("litellm") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise LlmNotInstalled(model)
+
+
 _litellm: Any = None
 
 
@@ -65,7 +89,7 @@ def litellm_module() -> Any:
     if _litellm is None:
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         os.environ.setdefault("LITELLM_TELEMETRY", "False")
-        import litellm
+        import litellm  # the llm extra; LiteLLMTutor checked at start-up that it is there
 
         litellm.telemetry = False
         litellm.suppress_debug_info = True
@@ -143,6 +167,7 @@ def parse(text: str, request: TutorRequest, model: str) -> TutorReply:
 
 class LiteLLMTutor:
     def __init__(self, settings: LlmSettings) -> None:
+        require_litellm(settings.model)  # at start-up, not as the offline tutor answering
         self.settings = settings
         self.name = settings.model
 
