@@ -31,6 +31,13 @@ $(LLM_INSTALLED): $(INSTALLED)
 	$(VENV_INSTALL) -e '.[dev,llm]'
 	touch $@
 
+# What only the tests need: the llm extra (the LiteLLM provider's tests) and the browser
+# extra (Playwright, for tests/test_browser.py)
+TEST_INSTALLED := $(VENV)/.test-installed
+$(TEST_INSTALLED): $(INSTALLED)
+	$(VENV_INSTALL) -e '.[dev,llm,browser]'
+	touch $@
+
 demo: install
 	$(BIN)/learnloom migrate
 	$(BIN)/learnloom seed --demo
@@ -39,7 +46,7 @@ demo: install
 
 # DuckDB 2.0's bindings print a "nanobind: leaked ..." report at interpreter exit after the
 # tests (results and exit status are unaffected); it is filtered so the summary stays last.
-test: install $(LLM_INSTALLED)
+test: install $(TEST_INSTALLED)
 	$(BIN)/pytest 2>&1 | grep --line-buffered -v -E '^(nanobind: | - leaked | - \.\.\. skipped remainder|See https://nanobind)'
 
 lint: install
