@@ -2,6 +2,7 @@
 test run, created from LEARNLOOM_TEST_DATABASE_URL), through the real ASGI app."""
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -46,15 +47,94 @@ def create_database(backend: str, tmp_dir: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_dir / f'{uuid.uuid4().hex}.db'}"
         return
+    url = new_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+def new_postgres_database(template: str | None = None) -> str:
+    """A new PostgreSQL database of the tests, empty or a copy of `template` (a database
+    name), on the server of LEARNLOOM_TEST_DATABASE_URL."""
     admin = _postgres_admin_url()
     name = f"learnloom_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
+    return make_url(admin).set(database=name).render_as_string(hide_password=False)
+
+
+class DemoTemplates:
+    """Migrated, seeded demo worlds, made once per test session for each backend and size,
+    and copied for each test that writes: migrating and seeding take seconds, a copy takes
+    milliseconds (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL). The
+    copy is the same database as a fresh seed: the demo world is the same for the same seed
+    and `now`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[tuple[str, int], str] = {}
+
+    async def copy(self, backend: str, tmp_dir: Path, students: int) -> str:
+        template = await self._template(backend, students)
+        if backend == "sqlite":
+            target = tmp_dir / f"{uuid.uuid4().hex}.db"
+            source = Path(make_url(template).database or "")
+            shutil.copyfile(source, target)
+            wal = source.with_name(f"{source.name}-wal")  # none once the engine is disposed
+            if wal.exists():
+                shutil.copyfile(wal, target.with_name(f"{target.name}-wal"))
+            return f"sqlite+aiosqlite:///{target}"
+        return new_postgres_database(template=make_url(template).database)
+
+    async def _template(self, backend: str, students: int) -> str:
+        key = (backend, students)
+        if key not in self.made:
+            if backend == "sqlite":
+                url = f"sqlite+aiosqlite:///{self.folder / f'demo-{students}.db'}"
+            else:
+                url = new_postgres_database()  # dropped by drop()
+            upgrade(url)
+            engine = make_engine(url)
+            try:
+                await seed_demo(
+                    make_session_factory(engine), DemoOptions(students=students, now=DEMO_NOW)
+                )
+            finally:
+                await engine.dispose()  # a template must have no open connection
+            self.made[key] = url
+        return self.made[key]
+
+    def drop(self) -> None:
+        for (backend, _), url in self.made.items():
+            if backend != "sqlite":
+                drop_database(url)
+
+
+def drop_database(url: str) -> None:
+    """Drops a PostgreSQL database of the tests (a copy once its test is over)."""
+    with psycopg.connect(_psycopg_dsn(_postgres_admin_url()), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
+    templates = DemoTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop()
+
+
+async def demo_copy(
+    templates: DemoTemplates, backend: str, tmp_dir: Path, students: int
+) -> AsyncIterator[str]:
+    """A writable copy of the demo world of `students` students, dropped afterwards."""
+    url = await templates.copy(backend, tmp_dir, students)
     try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if backend != "sqlite":
+            drop_database(url)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

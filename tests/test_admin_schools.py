@@ -9,10 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
-from models.db import make_engine, make_session_factory
-from models.migrate import upgrade
-from tests.conftest import DEMO_NOW, client_for, create_database, make_settings
+from learnloom.demo import DEMO_ACCOUNTS
+from models.db import make_engine
+from tests.conftest import DemoTemplates, client_for, demo_copy, make_settings
 from tests.test_auth import bearer, login
 from tests.test_error_paths import assert_error
 
@@ -20,15 +19,11 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    backend: str, tmp_path: Path, demo_templates: DemoTemplates
+) -> AsyncIterator[str]:
     """A demo world of its own: these tests rename, archive and delete schools."""
-    for url in create_database(backend, tmp_path):
-        upgrade(url)
-        engine = make_engine(url)
-        try:
-            await seed_demo(make_session_factory(engine), DemoOptions(students=8, now=DEMO_NOW))
-        finally:
-            await engine.dispose()
+    async for url in demo_copy(demo_templates, backend, tmp_path, students=8):
         yield url
 
 

@@ -13,8 +13,10 @@
   } catch (e) {
     tokens = null;
   }
-  var bearer = tokens ? tokens.accessToken : "<accessToken from the Sign in tab>";
-  var headers = '{\n  "Authorization": "Bearer ' + bearer + '"\n}';
+  var authorization = tokens
+    ? "Bearer " + tokens.accessToken
+    : "Bearer <accessToken from the Sign in tab>";
+  var headers = '{\n  "Authorization": "' + authorization + '"\n}';
   function render(examples) {
     var props = {
       fetcher: fetcher,
