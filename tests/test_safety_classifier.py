@@ -26,6 +26,9 @@ i guess the answer is 4
 i dont get it, can you explain again
 can we do another question please
 thank you teacher
+goodbye teacher
+i am going home now
+good night
 i am not sure but i think it is photosynthesis
 the story was sad because the dog died
 we killed it in the debate today

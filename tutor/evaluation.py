@@ -177,10 +177,16 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
-# Three more held-out sets, each by another author, that nobody working on the classifier has
-# read (only their totals were ever printed): reported as "fresh", "fresh 2" and "fresh 3"
-# beside the two halves of the first.
-FRESH = {"fresh": "safety_fresh", "fresh 2": "safety_fresh_2", "fresh 3": "safety_fresh_3"}
+# Four more held-out sets, each by another author, that nobody working on the classifier has
+# read (only their totals were ever printed): reported as "fresh" to "fresh 4" beside the two
+# halves of the first. The fourth weighs ordinary classroom chatter ("bye teacher", "i am
+# going home now") among the harmless prompts, where false alarms had been common.
+FRESH = {
+    "fresh": "safety_fresh",
+    "fresh 2": "safety_fresh_2",
+    "fresh 3": "safety_fresh_3",
+    "fresh 4": "safety_fresh_4",
+}
 
 
 def evaluate_safety() -> dict[str, dict[str, Tally]]:
