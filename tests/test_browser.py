@@ -270,3 +270,19 @@ def test_model_report_is_shown_to_an_administrator_only(
     assert page.get_by_text("week 2", exact=False).first.is_visible()
     _shoot(page, "model-report")
     assert watched.problems == []
+    # With an access token that no longer works, the page renews it with the refresh token.
+    before = page.evaluate(
+        """() => {
+            const tokens = JSON.parse(sessionStorage.getItem('learnloom.tokens'));
+            sessionStorage.setItem('learnloom.tokens',
+                JSON.stringify({...tokens, accessToken: 'expired'}));
+            return tokens;
+        }"""
+    )
+    page.reload()
+    page.get_by_role("heading", name="Completion model evaluation").wait_for()
+    after = page.evaluate("() => JSON.parse(sessionStorage.getItem('learnloom.tokens'))")
+    assert after["refreshToken"] != before["refreshToken"]
+    # The one refusal of the stale token (its response and the console's note of it) only.
+    refused = [p for p in watched.problems if "401" in p]
+    assert len(refused) == 2 and watched.problems == refused, watched.problems

@@ -29,8 +29,39 @@
     explain("The report is for administrators.", true);
     return;
   }
+  function load(accessToken) {
+    return fetch("/reports/model/content", { headers: { Authorization: "Bearer " + accessToken } });
+  }
+
+  // An access token that expired since the dashboard renewed it: renew it here once, as the
+  // dashboard would (refresh tokens rotate, so the new pair is kept for the dashboard too).
+  function renewed(response) {
+    if (response.status !== 401) return response;
+    return fetch("/graphql", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        query: "mutation Refresh($refreshToken: String!) {\n" +
+          "  refreshToken(refreshToken: $refreshToken) { accessToken refreshToken expiresIn }\n}",
+        variables: { refreshToken: tokens.refreshToken },
+      }),
+    })
+      .then(function (answer) { return answer.json(); })
+      .then(function (body) {
+        var fresh = body.data && body.data.refreshToken;
+        if (!fresh) return response;
+        sessionStorage.setItem("learnloom.tokens", JSON.stringify({
+          accessToken: fresh.accessToken,
+          refreshToken: fresh.refreshToken,
+          expiresAt: Date.now() + fresh.expiresIn * 1000,
+        }));
+        return load(fresh.accessToken);
+      }, function () { return response; });
+  }
+
   status.textContent = "Loading the report…";
-  fetch("/reports/model/content", { headers: { Authorization: "Bearer " + tokens.accessToken } })
+  load(tokens.accessToken)
+    .then(renewed)
     .then(function (response) {
       if (response.ok) return response.text();
       return response.json().then(function (body) {
