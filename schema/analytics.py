@@ -109,7 +109,9 @@ class Analytics:
         )
 
 
-@strawberry.type(description="One course's figures in the caller's scope; rates are percentages.")
+@strawberry.type(
+    description="One course's figures in the caller's scope; rates are fractions (0.25 is a quarter)."
+)
 class CourseFigures:
     course_id: str
     course_name: str
@@ -179,7 +181,9 @@ class SchoolAnalytics:
     top_subjects: list[SubjectActivity]
 
 
-@strawberry.type(description="Figures of an area (a country or a school); rates are percentages.")
+@strawberry.type(
+    description="Figures of an area (a country or a school); rates are fractions (0.25 is a quarter)."
+)
 class AreaFigures:
     total_students: int
     active_students: int
