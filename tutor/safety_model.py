@@ -1,5 +1,5 @@
 """One of the safeguarding classifier's trained parts: a multinomial naive Bayes model over a
-message's words and word pairs, learned from the examples of the seven training corpora
+message's words and word pairs, learned from the examples of the eight training corpora
 tutor/safety_training*.json (written for it), the development half of
 tutor/eval_sets/safety.json (never a held-out half) and, as harmless examples, the demo
 lessons' own questions and sentences. It catches phrasings the lexicon (tutor/lexicon.py)
@@ -22,11 +22,12 @@ from tutor.lexicon import Category
 from tutor.text import STOPWORDS, stem
 
 HERE = Path(__file__).parent
-# Seven corpora written for the models by seven authors who saw neither the evaluation sets
+# Eight corpora written for the models by eight authors who saw neither the evaluation sets
 # nor each other's examples; the seventh is mostly everyday chatter ("good night", "i am going
-# home now"), which the first six had too little of to learn it is harmless.
+# home now"), which the first six had too little of to learn it is harmless; the eighth
+# weighs indirect disclosures and harmless near-misses.
 TRAINING = tuple(
-    HERE / f"safety_training{n}.json" for n in ("", "_2", "_3", "_4", "_5", "_6", "_7")
+    HERE / f"safety_training{n}.json" for n in ("", "_2", "_3", "_4", "_5", "_6", "_7", "_8")
 )
 DEVELOPMENT = HERE / "eval_sets" / "safety.json"
 NONE = "none"
