@@ -56,8 +56,12 @@ def _reason(feature: str, value: float) -> str | None:
             return None
         return f"scores falling: last four weeks {-value:.0f} points below their average"
     if feature == "recent_hours_everywhere":
+        if value < 0.05:
+            return "no study in any course in the last four weeks"
         return f"little study in any course lately ({value:.1f} h in four weeks)"
     if feature == "recent_lessons_everywhere":
+        if value == 0:
+            return "no lessons completed in any course in the last four weeks"
         return f"few lessons completed in any course lately ({value:.0f} in four weeks)"
     if feature == "average_score_everywhere":
         return None if unknown else f"scores low in all their courses (average {value:.0f})"

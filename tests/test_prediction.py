@@ -591,6 +591,7 @@ async def test_at_risk_students_of_a_class_with_reasons(
             "no activity for",
             "lessons",
             "little study in any course",
+            "no study in any course",
         )
         assert all(
             any(phrase in reason for phrase in phrases) for row in rows for reason in row["reasons"]

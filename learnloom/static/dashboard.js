@@ -126,6 +126,12 @@
     return rate === null || rate === undefined ? "–" : Math.round(rate * 100) + "%";
   }
 
+  // A likelihood: with a decimal below 10 %, where the least likely differ ("0.4%", "2.1%").
+  function likelihood(rate) {
+    var shown = rate * 100;
+    return (shown < 10 ? shown.toFixed(1) : Math.round(shown)) + "%";
+  }
+
   function number(value, digits) {
     return value === null || value === undefined ? "–" : value.toFixed(digits || 0);
   }
@@ -245,7 +251,8 @@
       },
       axes: [
         {
-          incrs: [1, 2, 3, 5, 7, 10, 14, 21, 30, 60],
+          // Every bar named while they are few; the table view names them all.
+          incrs: kind === "bar" && labels.length <= 12 ? [1] : [1, 2, 3, 5, 7, 10, 14, 21, 30, 60],
           space: 64,
           rotate: kind === "bar" ? -30 : 0,
           size: kind === "bar" ? 70 : 40,
@@ -347,8 +354,12 @@
         var a = data.analytics;
         tiles(body, [["Students", String(a.totalStudents)],
           ["Active this week", String(a.activeStudents)],
-          ["Average score", number(a.averageScore, 1)],
-          ["Completion", percent(a.completionRate)], ["Dropped out", percent(a.dropoutRate)]]);
+          ["Average of all scores", number(a.averageScore, 1)],
+          ["Courses completed", percent(a.completionRate)],
+          ["Courses dropped", percent(a.dropoutRate)]]);
+        body.append(el("p", { class: "hint", text: "Every quiz score counts once, so " +
+          "students who answer more weigh more; courses completed and dropped are shares of " +
+          "the enrollments in every course." }));
       }),
       card(grid, "Average score per day (last " + TREND_DAYS + " days)", Q.scoreTrend, since,
         function (body, data) {
@@ -394,7 +405,7 @@
           list.append(el("li", {},
             el("strong", { class: "student-name", text: s.name }),
             el("span", { text: " · " + s.courseName + " · likelihood of completing " +
-              percent(s.completionLikelihood) }),
+              likelihood(s.completionLikelihood) }),
             s.reasons.length ? el("ul", {}, ...s.reasons.slice(0, 3).map(function (r) {
               return el("li", { text: r });
             })) : null));
@@ -423,8 +434,10 @@
         card(screen, "Class figures", Q.classScreen, { classId: classId }, function (inner, d) {
           var p = d.classPerformance;
           tiles(inner, [["Students", String(p.studentCount)],
-            ["Average score", number(p.averageScore, 1)],
+            ["Average of students' scores", number(p.averageScore, 1)],
             ["Lessons completed", p.averageProgress + "%"]]);
+          inner.append(el("p", { class: "hint", text: "Each student weighs the same; lessons " +
+            "completed is the average share of the class's lessons a student has finished." }));
           inner.append(el("h4", { text: "Students needing support" }));
           if (!p.needsSupport.length) inner.append(el("p", { text: "None at the moment." }));
           else inner.append(table(["Student", "Average score", "Progress"],
@@ -450,6 +463,7 @@
     return Promise.all([
       card(grid, "School figures", Q.school, { schoolId: me.schoolId }, function (body, data) {
         var s = data.schoolAnalytics;
+        body.append(el("p", { class: "school-name", text: s.schoolName }));
         tiles(body, [["Students", String(s.totalStudents)], ["Teachers", String(s.totalTeachers)],
           ["Engagement", s.averageEngagement + "%"],
           ["Lessons completed today", String(s.lessonsCompletedToday)],
@@ -476,8 +490,8 @@
     return Promise.all([
       card(grid, "Analytics refresh", Q.systemStatus, {}, function (body, data) {
         var last = data.systemStatus.lastDataRefresh;
-        var line = el("p", { text: last ? "Last refreshed " + new Date(last).toLocaleString()
-          : "Never refreshed" });
+        var line = el("p", { text: last ? "Last refreshed " + new Date(last).toLocaleString(
+          "en-GB", { dateStyle: "medium", timeStyle: "short" }) : "Never refreshed" });
         var button = el("button", { type: "button", text: "Refresh now" });
         button.addEventListener("click", function () {
           button.disabled = true;
