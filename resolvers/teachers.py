@@ -22,15 +22,14 @@ from models.classrooms import (
 )
 from models.curriculum import GradeClass, Lesson, Topic
 from models.enums import Role
-from models.identity import User
+from models.identity import School, User
 from models.learning import LessonProgress
 from models.sessions import ClassSession, SessionParticipant
-from resolvers.analytics import school_context
 from resolvers.authentication import current_user
 from resolvers.context import Context
 from resolvers.field_limits import LIST_SIZE, PERCENT
 from resolvers.pagination import Page, check_window
-from resolvers.permissions import STAFF, require_role
+from resolvers.permissions import ADMINS, STAFF, require_role, require_school
 from resolvers.sessions import may_teach
 
 # What a class's `schedule` holds, for the OpenAPI document (GraphQL sees a JSON scalar).
@@ -357,11 +356,18 @@ async def school_performance(
 ) -> Page[ClassPerformance]:
     """How each class of a school is doing, by name: the school's admins and super admins
     (the per-class table of the school dashboard)."""
-    await school_context(context, school_id)  # refuses others; another school is missing
+    user = await current_user(context)
+    require_role(user, ADMINS)
+    require_school(user, school_id)  # another school's admin is told it does not exist
     check_window(limit, offset)
     bars.check()
     in_school = col(Classroom.school_id) == school_id
     async with context.state.sessions() as session:
+        if await session.get(School, school_id) is None:
+            raise NotFound(
+                "The requested school does not exist",
+                details={"school_id": [f"School with ID {school_id} not found"]},
+            )
         total = (
             await session.exec(select(func.count()).select_from(Classroom).where(in_school))
         ).one()

@@ -5,6 +5,7 @@ CLI, as `make demo` makes it. Screenshots go to var/screenshots/ for people to l
 
 Skipped only where no Chromium is installed (Debian's `chromium`; .ci/run installs it)."""
 
+import math
 import os
 import shutil
 import subprocess
@@ -74,11 +75,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class Watched:
-    """A page whose console errors, failed requests and requests to other hosts are kept."""
+    """A page whose console errors, failed requests and requests to other hosts are kept,
+    with the GraphQL documents it posts."""
 
     def __init__(self, page: "playwright.Page", base: str) -> None:
         self.page = page
         self.problems: list[str] = []
+        self.posted: list[str] = []
+        page.on(
+            "request",
+            lambda r: r.url.endswith("/graphql") and self.posted.append(r.post_data or ""),
+        )
         host = urlsplit(base).netloc
         page.on(
             "console",
@@ -143,6 +150,20 @@ def _drawn_charts(page: "playwright.Page") -> int:
     )
 
 
+def _change_tokens(page: "playwright.Page", **changes: object) -> dict[str, object]:
+    """The tokens the dashboard keeps in the tab, as they were before `changes` to them."""
+    return dict(
+        page.evaluate(
+            """changes => {
+                const tokens = JSON.parse(sessionStorage.getItem('learnloom.tokens'));
+                sessionStorage.setItem('learnloom.tokens', JSON.stringify({...tokens, ...changes}));
+                return tokens;
+            }""",
+            changes,
+        )
+    )
+
+
 def _shoot(page: "playwright.Page", name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -176,19 +197,40 @@ def test_teacher_sees_charts_and_the_at_risk_students_by_name(
     # Shown finely enough to tell the least likely apart (not all "0%").
     assert likelihoods == sorted(likelihoods) and len(set(likelihoods)) > 1, likelihoods
     assert page.get_by_role("heading", name="Students needing support").is_visible()
-    _shoot(page, "dashboard-teacher")
-    # An access token about to expire is renewed with the refresh token, unnoticed.
-    before = page.evaluate(
-        """() => {
-            const tokens = JSON.parse(sessionStorage.getItem('learnloom.tokens'));
-            sessionStorage.setItem('learnloom.tokens', JSON.stringify({...tokens, expiresAt: 0}));
-            return tokens;
+    # The tiles show the API's figures under the right names (not, say, dropout as completion),
+    # rounded as the page rounds (Math.round: halves up).
+    figures = page.evaluate(
+        """async () => {
+            const token = JSON.parse(sessionStorage.getItem('learnloom.tokens')).accessToken;
+            const answer = await fetch('/graphql', {method: 'POST', headers: {
+                'Content-Type': 'application/json', Authorization: 'Bearer ' + token},
+                body: JSON.stringify({query: '{ analytics { totalStudents activeStudents ' +
+                    'averageScore completionRate dropoutRate } }'})});
+            return (await answer.json()).data.analytics;
         }"""
     )
+    scope = page.locator("section:has(h3:text-is('Students in scope'))")
+    shown = dict(
+        zip(
+            scope.locator("dt").all_inner_texts(),
+            scope.locator("dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert shown == {
+        "Students": str(figures["totalStudents"]),
+        "Active this week": str(figures["activeStudents"]),
+        "Average of all scores": f"{figures['averageScore']:.1f}",
+        "Courses completed": f"{math.floor(figures['completionRate'] * 100 + 0.5)}%",
+        "Courses dropped": f"{math.floor(figures['dropoutRate'] * 100 + 0.5)}%",
+    }
+    _shoot(page, "dashboard-teacher")
+    # An access token about to expire is renewed with the refresh token, unnoticed.
+    before = _change_tokens(page, expiresAt=0)
     second = page.locator("#class-select option").nth(1).get_attribute("value")
     page.locator("#class-select").select_option(second)
     page.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
-    after = page.evaluate("() => JSON.parse(sessionStorage.getItem('learnloom.tokens'))")
+    after = _change_tokens(page)
     assert after["refreshToken"] != before["refreshToken"]
     assert after["expiresAt"] > 0
     assert page.locator(".at-risk .student-name").count() >= 1
@@ -203,6 +245,8 @@ def test_super_admin_sees_the_national_view_and_can_refresh(
     page = watched.page
     assert _drawn_charts(page) >= 3
     assert page.get_by_role("heading", name="By country: students").is_visible()
+    # Its two national charts share one answer: the query is asked once.
+    assert sum("query National" in body for body in watched.posted) == 1
     page.get_by_role("button", name="Refresh now").click()
     page.get_by_text("Refresh ").first.wait_for()
     page.wait_for_function("() => document.getElementById('status').textContent === 'Up to date.'")
@@ -272,17 +316,10 @@ def test_model_report_is_shown_to_an_administrator_only(
     _shoot(page, "model-report")
     assert watched.problems == []
     # With an access token that no longer works, the page renews it with the refresh token.
-    before = page.evaluate(
-        """() => {
-            const tokens = JSON.parse(sessionStorage.getItem('learnloom.tokens'));
-            sessionStorage.setItem('learnloom.tokens',
-                JSON.stringify({...tokens, accessToken: 'expired'}));
-            return tokens;
-        }"""
-    )
+    before = _change_tokens(page, accessToken="expired")
     page.reload()
     page.get_by_role("heading", name="Completion model evaluation").wait_for()
-    after = page.evaluate("() => JSON.parse(sessionStorage.getItem('learnloom.tokens'))")
+    after = _change_tokens(page)
     assert after["refreshToken"] != before["refreshToken"]
     # The one refusal of the stale token (its response and the console's note of it) only.
     refused = [p for p in watched.problems if "401" in p]

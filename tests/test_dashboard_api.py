@@ -99,6 +99,8 @@ async def test_other_schools_and_other_roles_get_no_class_table(
     national = await headers_of(client, "SUPER_ADMIN")
     seen = await graphql(client, national, TABLE, schoolId=other, limit=20, offset=0)
     assert seen["data"]["schoolClassPerformance"]["pagination"]["total"] >= 1
+    nowhere = await graphql(client, national, TABLE, schoolId=987654, limit=20, offset=0)
+    assert nowhere["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
     bad = await graphql(client, national, TABLE, schoolId=other, limit=0, offset=0)
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
 
