@@ -53,6 +53,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # schemathesis on every REST operation of /openapi.json, as a teacher and as the super admin,
 # against a throwaway demo server; a fixed seed and a bounded number of cases (scripts/fuzz.py)

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from analytics import oulad, platform_source, star
+from analytics.errors import BadSource, RefreshInProgress
 from analytics.warehouse import (
     READ_ONLY,
     current_version,
@@ -33,7 +34,6 @@ from analytics.warehouse import (
     publish,
     snapshot_path,
 )
-from learnloom.errors import Conflict, ValidationFailed
 from models.db import sync_url
 
 Progress = Callable[[str, int, int], None]
@@ -41,15 +41,6 @@ STEPS = ("Reading the source", "Cleaning activities", "Aggregating", "Publishing
 UNCHANGED = "Nothing to publish"
 # DuckDB may use this much memory for the load; beyond it, it spills to the warehouse folder.
 MEMORY_LIMIT = "1GB"
-
-
-class RefreshInProgress(Conflict):
-    """Another refresh holds the lock."""
-
-    code, default_message = (
-        "REFRESH_IN_PROGRESS",
-        "A data refresh is already running; try again when it ends",
-    )
 
 
 @dataclass
@@ -101,7 +92,7 @@ class Source:
         kind, _, path = text.partition(":")
         if kind == oulad.NAME and path:
             return cls(kind, Path(path))
-        raise ValidationFailed(
+        raise BadSource(
             "Unknown data source",
             details={"source": ["Use 'platform' or 'oulad:PATH' (a folder of OULAD CSV files)."]},
         )

@@ -22,8 +22,8 @@ import duckdb
 import pyarrow as pa
 from pyarrow import csv
 
+from analytics.errors import BadSource
 from analytics.star import reset, stage
-from learnloom.errors import ValidationFailed
 
 NAME = "oulad"
 FILES = (
@@ -46,7 +46,7 @@ def _file(folder: Path, name: str) -> str:
 def check_folder(folder: Path) -> None:
     missing = [f"{name}.csv" for name in FILES if not (folder / f"{name}.csv").is_file()]
     if not folder.is_dir() or missing:
-        raise ValidationFailed(
+        raise BadSource(
             "Not an OULAD folder",
             details={"source": [f"{folder} lacks {', '.join(missing) or 'its CSV files'}."]},
         )
@@ -81,7 +81,7 @@ def _courses(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
         "SELECT code_presentation FROM presentations WHERE starts IS NULL"
     ).fetchall()
     if bad:
-        raise ValidationFailed(
+        raise BadSource(
             "Unknown OULAD presentation codes",
             details={
                 "source": [

@@ -11,7 +11,7 @@ from analytics.etl import RefreshResult
 from analytics.model_report import write_report
 from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
-from learnloom.settings import Settings
+from ground.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -25,20 +25,21 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from analytics.training import report_path
-from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from learnloom.errors import (
+from ground.errors import (
     GRAPHQL_PATH,
     AppError,
     MethodNotAllowed,
     NotFound,
     masked,
 )
+from ground.settings import Settings, get_settings
+from ground.version import app_version
+from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnloom.graphql_view import GraphQLView
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
 from learnloom.pages import DASHBOARD_PAGE, DOCS_PAGE, MODEL_REPORT_PAGE, landing_page
 from learnloom.rate_limits import RateLimitMiddleware
-from learnloom.settings import Settings, get_settings
-from learnloom.version import app_version
+from learnloom.state import build_state
 from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
@@ -58,7 +59,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
-    state = AppState.create(settings)
+    state = build_state(settings)
     schema = build_schema(settings)
     compiled = compile_routes(schema._schema, ROUTES)  # a bad document fails start-up here
     openapi = openapi_document(compiled, version=app_version())

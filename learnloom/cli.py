@@ -20,7 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from learnloom.settings import get_settings
+from ground.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -237,8 +237,8 @@ def etl_refresh(
     ] = "platform",
 ) -> None:
     """Load what changed since the last refresh into a new warehouse snapshot and publish it."""
-    from analytics.etl import RefreshInProgress, Source, refresh
-    from learnloom.errors import ValidationFailed
+    from analytics.errors import BadSource, RefreshInProgress
+    from analytics.etl import Source, refresh
 
     settings = get_settings()
     try:
@@ -250,9 +250,8 @@ def etl_refresh(
     except RefreshInProgress as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(2) from None
-    except ValidationFailed as error:
-        reasons = "; ".join(m for messages in (error.details or {}).values() for m in messages)
-        console.print(f"[red]{error.message}[/red]: {reasons}")
+    except BadSource as error:
+        console.print(f"[red]{error.message}[/red]: {error.reasons()}")
         raise typer.Exit(2) from None
     from analytics.training import model_settings, retrain_after_refresh
 
@@ -398,7 +397,7 @@ def calendar_set(
     ends: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
 ) -> None:
     """Create or move one term (terms of a year may not overlap)."""
-    from learnloom.errors import ValidationFailed
+    from ground.errors import ValidationFailed
     from models.db import transaction
     from resolvers.calendar import set_term
 
@@ -447,7 +446,7 @@ def schema() -> None:
 @cli.command()
 def openapi() -> None:
     """Print the OpenAPI 3.1 document of the REST facade."""
-    from learnloom.version import app_version
+    from ground.version import app_version
     from rest_compat.compile import compile_routes
     from rest_compat.openapi import openapi_document
     from rest_compat.routes import ROUTES

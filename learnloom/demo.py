@@ -14,11 +14,11 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
-from learnloom.demo_content import SUBJECTS
-from learnloom.passwords import hash_password
+from ground.ids import new_id
+from ground.passwords import hash_password
 from models import classrooms, curriculum, identity, learning, sessions
-from models.base import new_id
 from models.db import SessionFactory
+from models.demo_content import SUBJECTS
 
 DEMO_PASSWORD = "learnloom-demo"
 DEMO_DOMAIN = "demo.learnloom.test"

@@ -19,7 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from learnloom.errors import AppError, BadRequest, MethodNotAllowed, NotFound
+from ground.errors import AppError, BadRequest, MethodNotAllowed, NotFound
 from learnloom.pages import GRAPHIQL_PAGE
 from resolvers.authentication import current_user
 from resolvers.context import Context

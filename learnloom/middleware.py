@@ -8,8 +8,8 @@ import anyio
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from learnloom.asgi import send_json
-from learnloom.errors import AppError, BadRequest, PayloadTooLarge, RequestTimeout
+from ground.asgi import send_json
+from ground.errors import AppError, BadRequest, PayloadTooLarge, RequestTimeout
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Unique across processes (random prefix) and requests (counter); cheaper than uuid4,

@@ -5,16 +5,13 @@ reports the limit that applied in X-RateLimit-* headers; a refusal is a 429 with
 
 import logging
 import time
-from dataclasses import dataclass
 
-from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from learnloom.asgi import send_json
-from learnloom.errors import InvalidToken, RateLimited
-from learnloom.settings import Settings
+from ground.asgi import send_json
+from ground.errors import InvalidToken
+from ground.settings import Settings
+from resolvers.rate_limiter import RateLimiter, Verdict
 from resolvers.tokens import TokenService, TokenType
 
 log = logging.getLogger(__name__)
@@ -24,68 +21,6 @@ log = logging.getLogger(__name__)
 # caller's budget in the headers: every response carries them (docs/api.md, Rate limits).
 EXEMPT_PATHS = ("/api/health", "/api/v1/ai/health/")
 EXEMPT_PREFIXES = ("/static/",)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    limit: int
-    remaining: int
-    reset: int  # epoch seconds when the window frees up
-
-    def headers(self) -> list[tuple[bytes, bytes]]:
-        headers = [
-            (b"x-ratelimit-limit", str(self.limit).encode()),
-            (b"x-ratelimit-remaining", str(self.remaining).encode()),
-            (b"x-ratelimit-reset", str(self.reset).encode()),
-        ]
-        if not self.allowed:
-            headers.append((b"retry-after", str(max(1, self.reset - int(time.time()))).encode()))
-        return headers
-
-    def refusal(self) -> RateLimited:
-        return RateLimited(
-            "Too many requests; try again later",
-            details={"retry_after": [f"{max(1, self.reset - int(time.time()))} seconds"]},
-        )
-
-
-class RateLimiter:
-    def __init__(self, settings: Settings) -> None:
-        storage: Storage
-        if settings.redis_url:
-            storage = RedisStorage(
-                f"async+{settings.redis_url}",
-                implementation="redispy",
-                key_prefix=settings.rate_limit_prefix,
-            )
-        else:
-            storage = MemoryStorage()
-        # Two counters per key and window, where a moving window keeps (and scans) a
-        # timestamp per hit: what made every authenticated request dearer (issue 18).
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
-        self.default = parse(settings.rate_limit_default)
-        self.login = parse(settings.rate_limit_login)
-        self.ai_chat = parse(settings.rate_limit_ai_chat)
-
-    async def hit(self, item: RateLimitItem, scope: str, key: str) -> Verdict:
-        try:
-            allowed = await self._limiter.hit(item, scope, key)
-            stats = await self._limiter.get_window_stats(item, scope, key)
-        except Exception:
-            # The limiter's store is down: serve rather than lock every school out.
-            log.exception("rate limit store unavailable; request allowed")
-            return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
-        return Verdict(allowed, item.amount, stats.remaining, int(stats.reset_time))
-
-    async def peek(self, item: RateLimitItem, scope: str, key: str) -> Verdict:
-        """The budget left, without spending any."""
-        try:
-            stats = await self._limiter.get_window_stats(item, scope, key)
-        except Exception:
-            log.exception("rate limit store unavailable; budget not reported")
-            return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
-        return Verdict(True, item.amount, stats.remaining, int(stats.reset_time))
 
 
 def client_ip(scope: Scope, trusted_proxies: frozenset[str]) -> str:
@@ -135,7 +70,7 @@ class RateLimitMiddleware:
             if message["type"] == "http.response.start":
                 # A resolver's stricter limit (login, AI chat), when one applied, is reported.
                 applied: Verdict = state.get("rate_limit", verdict)
-                message["headers"] = [*message.get("headers", []), *applied.headers()]
+                message["headers"] = [*message.get("headers", []), *_headers(applied)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -157,8 +92,19 @@ class RateLimitMiddleware:
 async def _refuse(send: Send, verdict: Verdict, path: str) -> None:
     async def with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [*message["headers"], *verdict.headers()]
+            message["headers"] = [*message["headers"], *_headers(verdict)]
         await send(message)
 
     error = verdict.refusal()
     await send_json(with_headers, error.status, error.body_for(path))
+
+
+def _headers(verdict: Verdict) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-ratelimit-limit", str(verdict.limit).encode()),
+        (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
+        (b"x-ratelimit-reset", str(verdict.reset).encode()),
+    ]
+    if not verdict.allowed:
+        headers.append((b"retry-after", str(max(1, verdict.reset - int(time.time()))).encode()))
+    return headers

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from ground.settings import Settings
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoOptions, seed_demo
-from learnloom.settings import Settings
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tutor.answers import reveals

@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from anyio import to_thread
 
-from analytics.etl import RefreshInProgress, RefreshResult, refresh_if_older
+from analytics.errors import RefreshInProgress
+from analytics.etl import RefreshResult, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
-from learnloom.errors import masked
-from learnloom.settings import Settings
+from ground.errors import masked
+from ground.settings import Settings
 from models.db import make_engine, make_session_factory
 
 log = logging.getLogger("learnloom.worker")

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import json_column, utcnow
+from ground.clock import utcnow
+from models.base import json_column
 
 
 class Classroom(SQLModel, table=True):

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.base import json_column, utcnow
+from ground.clock import utcnow
+from models.base import json_column
 
 
 class School(SQLModel, table=True):

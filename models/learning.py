@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from ground.clock import utcnow
 
 
 class LessonProgress(SQLModel, table=True):

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from models.base import json_column, utcnow
+from ground.clock import utcnow
+from models.base import json_column
 
 
 class ClassSession(SQLModel, table=True):

@@ -2,7 +2,6 @@
 everything for a super admin, their school for a school admin, their classrooms for a
 teacher."""
 
-import hashlib
 import logging
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -14,9 +13,8 @@ from sqlmodel import col, func, select
 
 from analytics.metrics import Scope, Windows
 from analytics.reader import NoSnapshot, SnapshotMissing
-from learnloom.errors import (
+from ground.errors import (
     NotFound,
-    NotModified,
     PermissionDenied,
     ServiceUnavailable,
     ValidationFailed,
@@ -126,16 +124,12 @@ async def figure(
     key: Hashable,
     compute: Callable[[duckdb.DuckDBPyConnection], T],
 ) -> T:
-    """A figure of the caller's scope (see `read`). REST answers carry an ETag of the
-    snapshot version and the scope; a matching If-None-Match is a 304."""
-    tag = etag(snapshot_version(context), scope_key)
-    rest = context.request is not None and _is_rest(context)
-    if rest and context.header("if-none-match") == tag:
-        raise NotModified(tag)
-    result = await read(context, (scope_key, key), compute)
-    if rest:
-        context.request.scope["state"]["etag"] = tag
-    return result
+    """A figure of the caller's scope (see `read`). The scope is noted in the context, with
+    the snapshot the request pinned: together they name what the answer depends on, which
+    the REST facade turns into an ETag (rest_compat/conditional.py)."""
+    snapshot_version(context)
+    context.figure_scopes.add(scope_key)
+    return await read(context, (scope_key, key), compute)
 
 
 async def read(
@@ -149,14 +143,6 @@ async def read(
     if not found:
         result = await to_thread.run_sync(reader.cached, version, key, compute)
     return result  # type: ignore[return-value]
-
-
-def etag(version: str, scope_key: str) -> str:
-    return '"' + hashlib.sha256(f"{version}|{scope_key}".encode()).hexdigest()[:24] + '"'
-
-
-def _is_rest(context: Context) -> bool:
-    return bool(context.request.url.path.startswith("/api/"))
 
 
 def check_range(start: date | None, end: date | None) -> None:

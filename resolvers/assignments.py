@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from learnloom.errors import NotFound, PermissionDenied, ValidationFailed
-from models.base import new_id
+from ground.errors import NotFound, PermissionDenied, ValidationFailed
+from ground.ids import new_id
 from models.classrooms import (
     Assignment,
     AssignmentTopic,

@@ -14,7 +14,7 @@ from anyio import to_thread
 from analytics import completion
 from analytics.horizons import PointInTime, ongoing_rows
 from analytics.metrics import Scope
-from learnloom.errors import NotFound
+from ground.errors import NotFound
 from models.classrooms import Classroom
 from resolvers.analytics import check_limit, read, scope_of
 from resolvers.context import Context

@@ -8,8 +8,8 @@ from functools import cache
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import AppError, InvalidCredentials, InvalidToken, PermissionDenied
-from learnloom.passwords import hash_password, needs_rehash, verify_password
+from ground.errors import AppError, InvalidCredentials, InvalidToken, PermissionDenied
+from ground.passwords import hash_password, needs_rehash, verify_password
 from models.db import transaction
 from models.identity import RefreshToken, User
 from resolvers import audit

@@ -5,7 +5,7 @@ moment a change notification takes to arrive: resolvers/user_cache.py)."""
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 
-from learnloom.errors import InvalidToken
+from ground.errors import InvalidToken
 from models.identity import User
 from resolvers.context import Context
 from resolvers.tokens import TokenType

@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import ValidationFailed
+from ground.errors import ValidationFailed
 from models.curriculum import Term
 
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from learnloom.errors import ValidationFailed
-from models.base import new_id
+from ground.errors import ValidationFailed
+from ground.ids import new_id
 from models.db import transaction
 from models.enums import MessageRole, MessageType, Role, SessionMode
 from models.identity import User

@@ -9,9 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.model_store import ModelStore
 from analytics.reader import WarehouseReader
-from analytics.training import risk_dir
-from learnloom.rate_limits import RateLimiter
-from learnloom.settings import Settings
+from ground.settings import Settings
 from models.curriculum import (
     ContentBlock,
     Curriculum,
@@ -21,20 +19,20 @@ from models.curriculum import (
     Subject,
     Topic,
 )
-from models.db import SessionFactory, make_engine, make_session_factory
+from models.db import SessionFactory
 from models.identity import School, User
 from models.sessions import SessionParticipant
 from resolvers.loaders.by_id import ByIdLoader, Row
 from resolvers.loaders.children import ChildrenLoader, CountLoader
+from resolvers.rate_limiter import RateLimiter
 from resolvers.tokens import TokenService
 from resolvers.user_cache import UserCache
-from tutor.gateway import build_tutor
 from tutor.types import Tutor
 
 
 @dataclass
 class AppState:
-    """Built once per process by the application factory."""
+    """Built once per process by the application (learnloom/state.py) and handed down."""
 
     settings: Settings
     engine: AsyncEngine
@@ -46,22 +44,6 @@ class AppState:
     risk_models: ModelStore  # the at-risk list's model, with more features
     users: UserCache
     tutor: Tutor  # the AI tutor's provider (tutor/gateway.py)
-
-    @classmethod
-    def create(cls, settings: Settings) -> "AppState":
-        engine = make_engine(settings.database_url)
-        return cls(
-            settings=settings,
-            engine=engine,
-            sessions=make_session_factory(engine),
-            tokens=TokenService(settings),
-            limiter=RateLimiter(settings),
-            warehouse=WarehouseReader(settings.warehouse_dir),
-            models=ModelStore(settings.model_dir),
-            risk_models=ModelStore(risk_dir(settings.model_dir)),
-            users=UserCache(settings.database_url, settings.user_cache),
-            tutor=build_tutor(settings),
-        )
 
     async def close(self) -> None:
         await self.users.stop()
@@ -160,6 +142,9 @@ class Context:
     # The warehouse snapshot this request reads, fixed by its first figure so that every
     # figure of one answer comes from the same snapshot, even if a refresh publishes meanwhile.
     warehouse_version: str | None = field(default=None, init=False)
+    # The scopes of the figures the answer holds (resolvers/analytics.py): with the
+    # snapshot, what a cached copy of it depends on.
+    figure_scopes: set[str] = field(default_factory=set, init=False)
     # A GraphQL WebSocket connection's `connection_init` payload (graphql-transport-ws),
     # where a browser, which cannot set headers on a WebSocket, puts its token.
     connection_params: dict[str, Any] | None = field(default=None, init=False)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
-from learnloom.errors import NotFound, ValidationFailed
-from models.base import new_id
+from ground.errors import NotFound, ValidationFailed
+from ground.ids import new_id
 from models.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from models.db import transaction, upsert
 from models.enums import Role

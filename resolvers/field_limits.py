@@ -93,7 +93,7 @@ PASSWORD = Text(pattern=r"^(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9])[\s\S]{10,}$")
 EMAIL = Text(0, 255, r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")
 # An http(s) URL of a host name or IPv4 address, an optional port (0 to 65535) and printable
 # ASCII after it. Whether the server may call that host is its own check
-# (learnloom/webhooks/addresses.py), at registration and again at each delivery.
+# (ground/webhook_addresses.py), at registration and again at each delivery.
 _PORT = r"(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 WEBHOOK_URL = Text(
     1,

@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from learnloom.errors import Conflict, NotFound, ValidationFailed
-from models.base import new_id
+from ground.errors import Conflict, NotFound, ValidationFailed
+from ground.ids import new_id
 from models.curriculum import ContentBlock, Lesson, QuizQuestion, Topic
 from models.db import lock_rows, transaction
 from models.enums import LessonAction, LessonPhase, Role, TeachingStyle

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import new_id
+from ground.ids import new_id
 from models.curriculum import Lesson, Topic
 from models.db import upsert
 from models.events import OutboxEvent

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from learnloom.errors import ValidationFailed
+from ground.errors import ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100

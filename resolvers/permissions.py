@@ -4,7 +4,7 @@ GraphQL field calls it, so every REST facade does too."""
 
 from collections.abc import Iterable
 
-from learnloom.errors import NotFound, PermissionDenied
+from ground.errors import NotFound, PermissionDenied
 from models.enums import Role
 from models.identity import User
 

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound, ValidationFailed
-from models.base import new_id
+from ground.errors import NotFound, ValidationFailed
+from ground.ids import new_id
 from models.curriculum import ContentBlock, Lesson, Quiz, QuizQuestion, Topic
 from models.db import lock_rows, transaction, upsert
 from models.enums import Difficulty, DifficultyAdjustment, QuestionType, Role

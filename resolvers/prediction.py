@@ -10,7 +10,7 @@ import numpy as np
 from anyio import to_thread
 
 from analytics.model_store import LoadedModel
-from learnloom.errors import ServiceUnavailable, ValidationFailed
+from ground.errors import ServiceUnavailable, ValidationFailed
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context

@@ -18,8 +18,8 @@ from anyio import to_thread
 from sqlmodel import SQLModel, col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound
-from learnloom.passwords import hash_password
+from ground.errors import NotFound
+from ground.passwords import hash_password
 from models.classrooms import ClassroomStudent, SubjectEnrollment
 from models.db import transaction
 from models.enums import Role

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound, ValidationFailed
-from models.base import new_id
+from ground.errors import NotFound, ValidationFailed
+from ground.ids import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import ContentBlock, Lesson, Subject, Topic
 from models.db import transaction, upsert

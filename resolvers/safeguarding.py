@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound
-from models.base import new_id
+from ground.errors import NotFound
+from ground.ids import new_id
 from models.classrooms import ClassroomStudent, ClassroomTeacher
 from models.db import transaction
 from models.enums import FlagSource, FlagStatusFilter, Role

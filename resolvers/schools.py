@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, func, or_, select, update
 
-from learnloom.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ground.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from models.classrooms import Classroom
 from models.curriculum import Curriculum
 from models.db import transaction

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import AppError, NotFound, PermissionDenied, ValidationFailed
-from models.base import new_id
+from ground.errors import AppError, NotFound, PermissionDenied, ValidationFailed
+from ground.ids import new_id
 from models.classrooms import Classroom, ClassroomStudent, ClassroomSubject, ClassroomTeacher
 from models.curriculum import Lesson, Topic
 from models.db import transaction

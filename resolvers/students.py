@@ -10,8 +10,8 @@ from sqlalchemy import case
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound
-from models.base import new_id
+from ground.errors import NotFound
+from ground.ids import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import GradeClass, Lesson, Subject, Topic
 from models.db import transaction

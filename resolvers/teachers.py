@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.scalars import JSON
 
-from learnloom.errors import NotFound, ValidationFailed
+from ground.errors import NotFound, ValidationFailed
 from models.classrooms import (
     Classroom,
     ClassroomStudent,

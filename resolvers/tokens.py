@@ -11,8 +11,8 @@ from typing import Any
 
 import jwt
 
-from learnloom.errors import InvalidToken
-from learnloom.settings import Settings
+from ground.errors import InvalidToken
+from ground.settings import Settings
 
 ALGORITHM = "HS256"
 LEEWAY = timedelta(seconds=10)  # clock skew between processes

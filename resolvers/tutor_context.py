@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import NotFound, ValidationFailed
+from ground.errors import NotFound, ValidationFailed
 from models.classrooms import Classroom
 from models.curriculum import ContentBlock, GradeClass, Lesson, Subject, Topic
 from models.identity import User

@@ -10,8 +10,8 @@ from typing import Any
 from anyio import to_thread
 from sqlmodel import col, func, or_, select
 
-from learnloom.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from learnloom.passwords import hash_password
+from ground.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ground.passwords import hash_password
 from models.db import transaction
 from models.enums import Role
 from models.identity import School, User

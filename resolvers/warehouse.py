@@ -8,9 +8,11 @@ from functools import partial
 import duckdb
 from anyio import to_thread
 
+from analytics.errors import AnalyticsError, BadSource, RefreshInProgress
 from analytics.etl import RefreshResult, refresh
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
+from ground.errors import AppError, Conflict, InternalError, ValidationFailed
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -19,15 +21,31 @@ from resolvers.permissions import require_role
 log = logging.getLogger(__name__)
 
 
+class RefreshRefused(Conflict):
+    code = "REFRESH_IN_PROGRESS"
+
+
+def api_error(error: AnalyticsError) -> AppError:
+    """The API's error for an analytics failure: the one place they are mapped."""
+    if isinstance(error, RefreshInProgress):
+        return RefreshRefused(error.message)
+    if isinstance(error, BadSource):
+        return ValidationFailed(error.message, error.details)
+    return InternalError()
+
+
 async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
     """Load what changed since the last refresh (everything when `full`) from the platform
     database; super admins only, one at a time (409 otherwise). When nothing had changed no
     snapshot is published: 0 rows added, and the time of the check."""
     require_role(await current_user(context), {Role.SUPER_ADMIN})
     settings = context.settings
-    result = await to_thread.run_sync(
-        partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
-    )
+    try:
+        result = await to_thread.run_sync(
+            partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
+        )
+    except AnalyticsError as error:
+        raise api_error(error) from None
     if not result.published:
         return result  # nothing had changed: the current snapshot and model keep serving
     context.state.warehouse.look_again()

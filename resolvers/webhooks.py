@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, delete, select
 
-from learnloom.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from learnloom.webhooks import signing
-from learnloom.webhooks.addresses import AddressRefused, check_destination
+from ground import webhook_signing
+from ground.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ground.webhook_addresses import AddressRefused, check_destination
 from models.db import transaction
 from models.enums import DeliveryStatus, Role, WebhookEvent
 from models.events import (
@@ -157,11 +157,11 @@ async def _check(
             details["secret"] = [
                 'Must be base64 of 24 to 64 random bytes, "whsec_" before it or not.'
             ]
-        elif problem := signing.secret_problem(fields.secret):
+        elif problem := webhook_signing.secret_problem(fields.secret):
             details["secret"] = [problem]
         values["secret"] = fields.secret
     elif creating:
-        values["secret"] = signing.new_secret()
+        values["secret"] = webhook_signing.new_secret()
     if creating:
         school_id = fields.school_id if user.role == Role.SUPER_ADMIN else user.school_id
         if user.role == Role.SCHOOL_ADMIN and fields.school_id not in (None, user.school_id):

@@ -12,9 +12,10 @@ from starlette.requests import HTTPConnection, Request
 from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 
-from learnloom.asgi import send_json, send_not_modified
-from learnloom.errors import AppError, NotModified, masked
+from ground.asgi import send_json, send_not_modified
+from ground.errors import AppError, masked
 from rest_compat.compile import BODY_METHODS, CompiledRoute
+from rest_compat.conditional import etag_of, still_current
 from rest_compat.executor import FacadeExecutor, error_of
 from rest_compat.inputs import NO_VARIABLES, read_variables
 from rest_compat.plan import execute_plan
@@ -67,9 +68,6 @@ class RestEndpoint:
             else:
                 data = self._data(await self._execute(context, variables), context.request_id)
             status, body = self.compiled.route.status, self._shape(data)
-        except NotModified as unchanged:
-            await send_not_modified(send, unchanged.etag)
-            return
         except AppError as error:
             status, body = error.status, error.body()
         except Exception as exc:
@@ -77,8 +75,13 @@ class RestEndpoint:
                 exc, log, f"{request.method} {request.url.path} (request {context.request_id})"
             )
             status, body = hidden.status, hidden.body()
-        etag = scope.get("state", {}).get("etag")
-        await send_json(send, status, body, [(b"etag", etag.encode())] if etag else ())
+        etag = etag_of(context) if status < 300 else None
+        if etag is None:
+            await send_json(send, status, body)
+        elif request.method == "GET" and still_current(request.headers, etag):
+            await send_not_modified(send, etag)
+        else:
+            await send_json(send, status, body, [(b"etag", etag.encode())])
 
     async def _execute(self, context: Any, variables: VariableValues) -> ExecutionResult:
         result = execute(

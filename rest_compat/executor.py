@@ -6,7 +6,7 @@ from graphql import ExecutionResult, GraphQLEnumType, GraphQLLeafType
 from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from learnloom.errors import AppError, InternalError
+from ground.errors import AppError, InternalError
 from rest_compat.enums import value_of
 from schema.errors import app_error, is_unexpected, log_unexpected
 

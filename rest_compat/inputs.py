@@ -22,7 +22,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from starlette.requests import Request
 
-from learnloom.errors import BadRequest, Details, ValidationFailed
+from ground.errors import BadRequest, Details, ValidationFailed
 from rest_compat.compile import BODY_METHODS, CompiledRoute, Variable
 from rest_compat.enums import name_of
 from rest_compat.naming import camelize_keys

@@ -19,15 +19,12 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers.field_limits import limited
-from resolvers.pagination import MAX_LIMIT, MAX_SEARCH
-from resolvers.privacy import export_schema
-from resolvers.teachers import SCHEDULE_SCHEMA
 from rest_compat.compile import CompiledRoute
 from rest_compat.enums import values_of
 from rest_compat.naming import snake
 from rest_compat.route import Envelope
 from rest_compat.selections import selected_fields
+from schema.input_rules import MAX_LIMIT, MAX_SEARCH, SCHEDULE_SCHEMA, export_schema, limited
 
 JSONSchema = dict[str, Any]
 

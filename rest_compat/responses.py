@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 
-from learnloom.errors import AppError
+from ground.errors import AppError
 
 
 def error_response(error: AppError, headers: Mapping[str, str] | None = None) -> JSONResponse:

@@ -15,7 +15,7 @@ from graphql import ExecutionResult, Undefined, subscribe
 from graphql.execution.values import VariableValues
 from starlette.types import Send
 
-from learnloom.asgi import send_json
+from ground.asgi import send_json
 from rest_compat.compile import CompiledRoute
 from rest_compat.executor import FacadeExecutor, error_of
 

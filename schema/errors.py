@@ -6,9 +6,9 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from learnloom.errors import AppError, InternalError, storage_fault
+from ground.errors import AppError, InternalError, storage_fault
 
-log = logging.getLogger("learnloom.errors")
+log = logging.getLogger("ground.errors")
 
 # Syntax, validation and variable-coercion errors: the client's document is at fault.
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from learnloom.version import app_version
+from ground.version import app_version
 from resolvers import (
     analytics,
     assignments,

@@ -12,7 +12,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from learnloom.settings import Settings
+from ground.settings import Settings
 from schema.errors import format_error, is_unexpected, log_unexpected
 from schema.limits import QueryLimits, limits_extension
 from schema.mutation import Mutation

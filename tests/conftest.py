@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
+from ground.settings import Settings
 from learnloom.app import create_app
 from learnloom.demo import DemoOptions, seed_demo
-from learnloom.settings import Settings
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 

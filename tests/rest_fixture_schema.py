@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
+from ground.errors import Conflict, NotFound
 from learnloom.app import http_error, unexpected_error
-from learnloom.errors import Conflict, NotFound
 from learnloom.middleware import StandardHeadersMiddleware
 from rest_compat.compile import compile_routes
 from rest_compat.route import Envelope, RestRoute

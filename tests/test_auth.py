@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ground.passwords import hash_password
+from ground.settings import Settings
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from learnloom.passwords import hash_password
-from learnloom.settings import Settings
 from models.db import make_engine
 from models.identity import AuditLog, User
 from resolvers.tokens import TokenService, TokenType, key_id

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ground.passwords import verify_password
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoOptions, build_world
-from learnloom.passwords import verify_password
 from models.curriculum import Curriculum, Lesson
 from models.db import make_engine
 from models.learning import LessonProgress

@@ -1,10 +1,10 @@
 """Every setting is documented: docs/operations.md names each LEARNLOOM_ variable that
-learnloom/settings.py reads, and names none that it does not."""
+ground/settings.py reads, and names none that it does not."""
 
 import re
 from pathlib import Path
 
-from learnloom.settings import Settings
+from ground.settings import Settings
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
 NAMED = re.compile(r"`LEARNLOOM_([A-Z0-9_]+)`")
@@ -24,4 +24,4 @@ def test_the_operations_guide_names_no_setting_that_does_not_exist() -> None:
     unknown = sorted(
         name for name in documented() - set(Settings.model_fields) if not name.startswith("test_")
     )
-    assert not unknown, f"not settings of learnloom/settings.py: {unknown}"
+    assert not unknown, f"not settings of ground/settings.py: {unknown}"

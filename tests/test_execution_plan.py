@@ -69,7 +69,7 @@ def test_documents_with_directives_fall_back_to_graphql_core() -> None:
 async def test_errors_from_async_resolvers_propagate() -> None:
     from graphql import parse
 
-    from learnloom.errors import NotFound
+    from ground.errors import NotFound
     from rest_compat.plan import build_plan
 
     plan = build_plan(test_schema._schema, parse("{ slowFailure { id } }"))

@@ -13,9 +13,9 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from ground.settings import Settings
 from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS
-from learnloom.settings import Settings
 from resolvers.tokens import TokenService, TokenType
 from tests.conftest import client_for, make_settings
 from tests.servers import serving

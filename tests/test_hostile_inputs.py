@@ -119,7 +119,7 @@ async def test_a_write_that_a_concurrent_delete_makes_impossible_is_a_409(
     """A user moved into a school that another request deletes meanwhile gave a 500 in 28 of
     30 rounds: the database's constraint refuses the commit, and the client is told to try
     again. Here the row pointed to is gone before the commit, as the race leaves it."""
-    from learnloom.errors import Conflict
+    from ground.errors import Conflict
     from models.classrooms import ClassroomStudent
     from models.db import make_engine, make_session_factory, transaction
 

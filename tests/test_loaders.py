@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from resolvers.context import AppState, Context
+from learnloom.state import build_state
+from resolvers.context import Context
 from tests.conftest import make_settings
 from tests.sql_counter import count_statements
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.anyio
 async def test_school_loader_batches_and_keeps_key_order(
     demo_database_url: str, tmp_path: Path
 ) -> None:
-    state = AppState.create(make_settings(demo_database_url, tmp_path))
+    state = build_state(make_settings(demo_database_url, tmp_path))
     try:
         context = Context(state=state, request_id="test")
         with count_statements(state.engine) as statements:
@@ -32,7 +33,7 @@ async def test_school_loader_batches_and_keeps_key_order(
 async def test_loaders_are_not_shared_between_requests(
     demo_database_url: str, tmp_path: Path
 ) -> None:
-    state = AppState.create(make_settings(demo_database_url, tmp_path))
+    state = build_state(make_settings(demo_database_url, tmp_path))
     try:
         first, second = Context(state=state, request_id="a"), Context(state=state, request_id="b")
         assert first.loaders.school is first.loaders.school

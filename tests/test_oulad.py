@@ -15,11 +15,11 @@ from statistics import mean
 import httpx
 import pytest
 
+from analytics.errors import BadSource
 from analytics.etl import Source, refresh
 from analytics.oulad_sample import SampleOptions, write_sample
 from analytics.star import BAD_SCORE
 from learnloom.demo import DEMO_ACCOUNTS
-from learnloom.errors import ValidationFailed
 from tests.conftest import client_for, make_settings
 from tests.test_analytics import assert_summary_figures, expected
 from tests.test_auth import bearer, login
@@ -184,17 +184,17 @@ def test_presentations_start_in_february_or_october(tmp_path: Path, folder: Path
 
 
 def test_bad_folders_and_sources_are_clear_errors(tmp_path: Path, folder: Path) -> None:
-    with pytest.raises(ValidationFailed) as missing:
+    with pytest.raises(BadSource) as missing:
         refresh("sqlite://", tmp_path / "w", source=Source.parse(f"oulad:{tmp_path / 'nowhere'}"))
     assert "courses.csv" in missing.value.details["source"][0]
     (folder / "courses.csv").write_text(
         'code_module,code_presentation,module_presentation_length\n"AAA","2013X",200\n'
     )
-    with pytest.raises(ValidationFailed) as bad_code:
+    with pytest.raises(BadSource) as bad_code:
         refresh("sqlite://", tmp_path / "w", source=Source.parse(f"oulad:{folder}"))
     assert "2013X" in bad_code.value.details["source"][0]
     assert not list((tmp_path / "w").glob("snapshot-*"))  # nothing half-made was left
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadSource):
         Source.parse("ftp:somewhere")
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ground.settings import Settings
 from learnloom.demo import DEMO_PASSWORD
-from learnloom.settings import Settings
 from tests.conftest import make_settings
 from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
 from tests.test_auth import bearer

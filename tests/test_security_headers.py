@@ -5,7 +5,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from learnloom.settings import Settings
+from ground.settings import Settings
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio

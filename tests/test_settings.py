@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from learnloom.settings import DEV_JWT_SECRET, Settings
+from ground.settings import DEV_JWT_SECRET, Settings
 
 
 def test_defaults_put_everything_under_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:

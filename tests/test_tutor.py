@@ -331,7 +331,7 @@ def test_litellm_is_not_imported_without_a_model(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from learnloom.app import create_app\n"
-        "from learnloom.settings import Settings\n"
+        "from ground.settings import Settings\n"
         f"create_app(Settings(env='test', data_dir={str(tmp_path)!r}))\n"
         "assert 'litellm' not in sys.modules, 'litellm was imported'\n"
     )
@@ -343,7 +343,7 @@ def test_a_model_without_litellm_fails_at_start_up(
 ) -> None:
     """LiteLLM is the optional `llm` extra: a model configured without it is refused when the
     server starts, saying what to install, rather than the offline tutor answering quietly."""
-    from learnloom.settings import Settings
+    from ground.settings import Settings
     from tutor.gateway import build_tutor
     from tutor.llm import LlmNotInstalled
     from tutor.offline import OfflineTutor

@@ -20,12 +20,12 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from ground.ids import new_id
+from ground.settings import Settings
+from ground.webhook_addresses import pinned
+from ground.webhook_signing import new_secret
 from learnloom.demo import DEMO_ACCOUNTS
-from learnloom.settings import Settings
-from learnloom.webhooks.addresses import pinned
 from learnloom.webhooks.dispatcher import Dispatcher
-from learnloom.webhooks.signing import new_secret
-from models.base import new_id
 from models.db import make_engine, make_session_factory, transaction
 from models.events import OutboxEvent, WebhookEndpoint
 from tests.conftest import client_for, make_settings

@@ -1,5 +1,5 @@
 """Scores the offline tutor on a fixed set of learner questions drawn from the demo lessons
-(learnloom/demo_content.py): each lesson's check question, asked within its topic.
+(models/demo_content.py): each lesson's check question, asked within its topic.
 
 - grounded: the first passage the answer cites belongs to the lesson that holds the answer;
 - answered: the answer's text contains the right option;
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from learnloom.demo_content import SUBJECTS
+from models.demo_content import SUBJECTS
 from tutor.answers import reveals
 from tutor.lexicon import Category
 from tutor.offline import OfflineTutor

@@ -6,7 +6,7 @@ per process from the settings, and how healthy it is."""
 
 import time
 
-from learnloom.settings import Settings
+from ground.settings import Settings
 from tutor.llm import LiteLLMTutor, LlmSettings
 from tutor.offline import OfflineTutor
 from tutor.types import Tutor

@@ -94,7 +94,7 @@ def meaningful(words: tuple[str, ...]) -> set[str]:
 @cache
 def lesson_words() -> frozenset[str]:
     """The stems of the demo lessons' words: the vocabulary of learning itself."""
-    from learnloom.demo_content import SUBJECTS
+    from models.demo_content import SUBJECTS
 
     said = " ".join(
         f"{lesson.title} {lesson.text} {lesson.question} {' '.join(lesson.options)}"
@@ -171,7 +171,7 @@ def training_examples() -> list[tuple[str, str]]:
         ]
     examples = [(row["category"], normalise(row["text"])) for row in rows]
     # The lessons' own questions and sentences are what harmless messages look like most.
-    from learnloom.demo_content import SUBJECTS
+    from models.demo_content import SUBJECTS
     from tutor.text import sentences
 
     for _, _, topics in SUBJECTS.values():

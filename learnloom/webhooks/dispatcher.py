@@ -29,11 +29,11 @@ import httpx
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from learnloom.errors import masked
-from learnloom.settings import Settings
-from learnloom.version import app_version
-from learnloom.webhooks import signing
-from learnloom.webhooks.addresses import AddressRefused, check_destination, pinned
+from ground import webhook_signing
+from ground.errors import masked
+from ground.settings import Settings
+from ground.version import app_version
+from ground.webhook_addresses import AddressRefused, check_destination, pinned
 from models.db import SessionFactory, make_engine, make_session_factory, transaction, upsert
 from models.events import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -192,7 +192,7 @@ class Dispatcher:
         headers = {
             "content-type": "application/json",
             "user-agent": f"LearnLoom-Webhooks/{app_version()}",
-            **signing.headers(claim.secret, claim.event_id, int(time.time()), body),
+            **webhook_signing.headers(claim.secret, claim.event_id, int(time.time()), body),
         }
         started = time.perf_counter()
         code, error = None, None

@@ -36,16 +36,6 @@ class AppError(Exception):
         return self.graphql_body() if path == GRAPHQL_PATH else self.body()
 
 
-class NotModified(AppError):
-    """The client's cached copy (If-None-Match) is still current: 304, no body."""
-
-    code, status, default_message = "NOT_MODIFIED", 304, "Not modified"
-
-    def __init__(self, etag: str) -> None:
-        super().__init__()
-        self.etag = etag
-
-
 class BadRequest(AppError):
     """The request could not be read (malformed JSON, wrong content)."""
 
