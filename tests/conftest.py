@@ -195,6 +195,33 @@ async def client(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.
 
 
 @pytest.fixture
+async def database_url(
+    backend: str, tmp_path: Path, demo_templates: DemoTemplates
+) -> AsyncIterator[str]:
+    """A demo world of the test's own (8 students), for tests that write: rename, archive or
+    delete schools, record progress, raise flags."""
+    async for url in demo_copy(demo_templates, backend, tmp_path, students=8):
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """The application's settings on the test's own demo world, with what the test or its
+    module sets by `pytest.mark.settings(name=value, ...)` (e.g. webhook retry times)."""
+    overrides: dict[str, object] = {}
+    for marker in reversed(list(request.node.iter_markers("settings"))):
+        overrides.update(marker.kwargs)  # the test's own marker wins over its module's
+    return make_settings(database_url, tmp_path, **overrides)
+
+
+@pytest.fixture
+async def writable_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the application on the test's own demo world (`database_url`)."""
+    async for c in client_for(settings):
+        yield c
+
+
+@pytest.fixture
 async def app_client(
     demo_database_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:

@@ -9,8 +9,7 @@ import pytest
 from learnloom.demo import DEMO_ACCOUNTS
 from resolvers.permissions import PERMISSIONS
 from rest_compat.routes import ROUTES
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, bearer, login
 
 pytestmark = pytest.mark.anyio
 

@@ -8,9 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from models.db import make_engine
-from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
-from tests.test_auth import bearer
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, bearer, headers_of
 
 pytestmark = pytest.mark.anyio
 USERS = "/api/v1/admin/users/"
@@ -36,7 +34,7 @@ NEW = {
 }
 
 
-async def audit_of(database_url: str, user_id: int) -> list[tuple[str, str]]:  # noqa: F811
+async def audit_of(database_url: str, user_id: int) -> list[tuple[str, str]]:
     engine = make_engine(database_url)
     try:
         async with engine.connect() as connection:
@@ -53,32 +51,34 @@ async def audit_of(database_url: str, user_id: int) -> list[tuple[str, str]]:  #
 
 
 async def test_super_admins_create_list_and_change_users(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
-    created = await client.post(USERS, json=NEW, headers=admin)
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
+    created = await writable_client.post(USERS, json=NEW, headers=admin)
     assert created.status_code == 201, created.text
     user = created.json()["data"]
     assert set(user) == KEYS
     assert user["email"] == "grace.lanternfield@example.org" and user["school_id"] == 2
-    login = await client.post(
+    login = await writable_client.post(
         "/api/v1/auth/login/", json={"email": NEW["email"], "password": NEW["password"]}
     )
     assert login.status_code == 200, login.text
     token = bearer(login.json()["data"]["access_token"])
 
-    listed = (await client.get(f"{USERS}?search=lanternfield&role=teacher", headers=admin)).json()
+    listed = (
+        await writable_client.get(f"{USERS}?search=lanternfield&role=teacher", headers=admin)
+    ).json()
     assert [u["id"] for u in listed["data"]] == [user["id"]]
     assert listed["pagination"]["total"] == 1
 
-    duplicate = await client.post(
+    duplicate = await writable_client.post(
         USERS, json={**NEW, "email": "GRACE.lanternfield@example.org"}, headers=admin
     )
     assert_error(duplicate, 409, "EMAIL_TAKEN")
 
     path = f"{USERS}{user['id']}/"
-    changed = await client.patch(
+    changed = await writable_client.patch(
         path, json={"role": "SCHOOL_ADMIN", "is_active": False}, headers=admin
     )
     assert changed.status_code == 200, changed.text
@@ -88,18 +88,18 @@ async def test_super_admins_create_list_and_change_users(
     )
     # Deactivated: the user's token stops working.
     for _ in range(200):
-        if (await client.get("/api/v1/auth/me/", headers=token)).status_code == 401:
+        if (await writable_client.get("/api/v1/auth/me/", headers=token)).status_code == 401:
             break
-    assert_error(await client.get("/api/v1/auth/me/", headers=token), 401, "INVALID_TOKEN")
+    assert_error(await writable_client.get("/api/v1/auth/me/", headers=token), 401, "INVALID_TOKEN")
     actions = [a for a in await audit_of(database_url, user["id"]) if a[0] != "login"]
     assert [a for a, _ in actions] == ["user_created", "user_updated"]
     assert "SCHOOL_ADMIN" in actions[1][1] and "is_active" in actions[1][1]
 
 
-async def test_bad_input_names_each_field(client: httpx.AsyncClient) -> None:  # noqa: F811
-    admin = await headers_of(client, "SUPER_ADMIN")
+async def test_bad_input_names_each_field(writable_client: httpx.AsyncClient) -> None:
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     error = assert_error(
-        await client.post(
+        await writable_client.post(
             USERS,
             json={
                 "email": "not-an-email",
@@ -117,7 +117,7 @@ async def test_bad_input_names_each_field(client: httpx.AsyncClient) -> None:  #
     assert set(error["details"]) == {"email", "password", "first_name", "school_id"}
     # The role is typed (an enum): an unknown one is refused before the other fields.
     role = assert_error(
-        await client.post(USERS, json={**NEW, "role": "WIZARD"}, headers=admin),
+        await writable_client.post(USERS, json={**NEW, "role": "WIZARD"}, headers=admin),
         422,
         "VALIDATION_ERROR",
     )
@@ -132,24 +132,26 @@ async def test_bad_input_names_each_field(client: httpx.AsyncClient) -> None:  #
         ("grace.lanternfield77", "email's name"),
     ):
         weak = assert_error(
-            await client.post(USERS, json={**NEW, "password": password}, headers=admin),
+            await writable_client.post(USERS, json={**NEW, "password": password}, headers=admin),
             422,
             "VALIDATION_ERROR",
         )
         assert reason in weak["details"]["password"][0]
-    nobody = (await client.get(f"{USERS}?search=lanternfield", headers=admin)).json()
+    nobody = (await writable_client.get(f"{USERS}?search=lanternfield", headers=admin)).json()
     assert nobody["pagination"]["total"] == 0
 
 
 async def test_school_admins_manage_only_their_teachers_and_students(
-    client: httpx.AsyncClient,  # noqa: F811
+    writable_client: httpx.AsyncClient,
 ) -> None:
-    school_admin = await headers_of(client, "SCHOOL_ADMIN")
-    own = (await client.get("/api/v1/auth/me/", headers=school_admin)).json()["data"]["school_id"]
-    listed = (await client.get(f"{USERS}?limit=100", headers=school_admin)).json()["data"]
+    school_admin = await headers_of(writable_client, "SCHOOL_ADMIN")
+    own = (await writable_client.get("/api/v1/auth/me/", headers=school_admin)).json()["data"][
+        "school_id"
+    ]
+    listed = (await writable_client.get(f"{USERS}?limit=100", headers=school_admin)).json()["data"]
     assert listed and {u["school_id"] for u in listed} == {own}
 
-    created = await client.post(
+    created = await writable_client.post(
         USERS,
         json={**NEW, "email": "new.teacher@example.org", "school_id": None},
         headers=school_admin,
@@ -158,7 +160,7 @@ async def test_school_admins_manage_only_their_teachers_and_students(
     assert created.json()["data"]["school_id"] == own  # placed in the admin's school
     for escalation in ({"role": "SUPER_ADMIN"}, {"role": "SCHOOL_ADMIN"}):
         assert_error(
-            await client.post(
+            await writable_client.post(
                 USERS, json={**NEW, "email": "x@example.org", **escalation}, headers=school_admin
             ),
             403,
@@ -167,28 +169,30 @@ async def test_school_admins_manage_only_their_teachers_and_students(
     teacher_id = created.json()["data"]["id"]
     other_school = 2 if own != 2 else 1
     assert_error(
-        await client.patch(
+        await writable_client.patch(
             f"{USERS}{teacher_id}/", json={"school_id": other_school}, headers=school_admin
         ),
         403,
         "PERMISSION_DENIED",
     )
     assert_error(
-        await client.patch(
+        await writable_client.patch(
             f"{USERS}{teacher_id}/", json={"role": "SCHOOL_ADMIN"}, headers=school_admin
         ),
         403,
         "PERMISSION_DENIED",
     )
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     elsewhere = (
-        await client.get(f"{USERS}?school_id={other_school}&limit=1", headers=admin)
+        await writable_client.get(f"{USERS}?school_id={other_school}&limit=1", headers=admin)
     ).json()
     stranger = elsewhere["data"][0]["id"]
     assert_error(
-        await client.patch(f"{USERS}{stranger}/", json={"first_name": "X"}, headers=school_admin),
+        await writable_client.patch(
+            f"{USERS}{stranger}/", json={"first_name": "X"}, headers=school_admin
+        ),
         404,
         "RESOURCE_NOT_FOUND",
     )
-    teacher = await headers_of(client, "TEACHER")
-    assert_error(await client.get(USERS, headers=teacher), 403, "PERMISSION_DENIED")
+    teacher = await headers_of(writable_client, "TEACHER")
+    assert_error(await writable_client.get(USERS, headers=teacher), 403, "PERMISSION_DENIED")

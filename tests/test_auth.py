@@ -18,7 +18,7 @@ from models.db import make_engine
 from models.identity import AuditLog, User
 from resolvers.tokens import TokenService, TokenType, key_id
 from tests.conftest import client_for, make_settings
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, bearer, login
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.anyio
@@ -27,16 +27,6 @@ LOGIN = "/api/v1/auth/login/"
 ME = "/api/v1/auth/me/"
 REFRESH = "/api/v1/auth/refresh/"
 LOGOUT = "/api/v1/auth/logout/"
-
-
-async def login(client: httpx.AsyncClient, email: str, **extra: object) -> dict:
-    response = await client.post(LOGIN, json={"email": email, "password": DEMO_PASSWORD, **extra})
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def make_user(database_url: str, **overrides: object) -> User:

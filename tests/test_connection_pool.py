@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from learnloom.demo import DEMO_ACCOUNTS
 from models.db import SQLITE_POOL_SIZE
-from tests.test_auth import bearer, login
+from tests.helpers import bearer, login
 
 pytestmark = pytest.mark.anyio
 ME = "/api/v1/auth/me/"

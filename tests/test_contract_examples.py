@@ -11,7 +11,7 @@ from analytics.training import train_and_publish
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from rest_compat.routes import ROUTES
 from tests.contract_examples import assert_shape, examples
-from tests.test_auth import bearer, login
+from tests.helpers import bearer, login
 
 pytestmark = pytest.mark.anyio
 

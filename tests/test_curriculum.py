@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from learnloom.demo import DEMO_ACCOUNTS, TERM_DATES
+from tests.helpers import assert_error, bearer, login
 from tests.sql_counter import count_statements
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 PAGINATION = {"limit", "offset", "total", "has_next", "has_previous"}

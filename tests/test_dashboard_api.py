@@ -10,9 +10,7 @@ import pytest
 
 from analytics.training import report_path
 from tests.conftest import client_for, make_settings
-from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
-from tests.test_error_paths import assert_error
-from tests.test_students import rows
+from tests.helpers import assert_error, headers_of, rows
 
 pytestmark = pytest.mark.anyio
 
@@ -31,12 +29,12 @@ ONE = """query($classId: Int!) {
 
 
 async def graphql(
-    client: httpx.AsyncClient,  # noqa: F811
+    writable_client: httpx.AsyncClient,
     headers: dict[str, str],
     query: str,
     **variables: object,
 ) -> dict:
-    answer = await client.post(
+    answer = await writable_client.post(
         "/graphql", json={"query": query, "variables": variables}, headers=headers
     )
     assert answer.status_code == 200
@@ -44,10 +42,10 @@ async def graphql(
 
 
 async def test_a_schools_class_table_matches_each_class_and_its_rows(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SCHOOL_ADMIN")
+    admin = await headers_of(writable_client, "SCHOOL_ADMIN")
     [(school_id,)] = await rows(
         database_url, "SELECT school_id FROM users WHERE role = 'SCHOOL_ADMIN' LIMIT 1"
     )
@@ -58,19 +56,23 @@ async def test_a_schools_class_table_matches_each_class_and_its_rows(
         s=school_id,
     )
     assert len(expected) >= 2
-    page = (await graphql(client, admin, TABLE, schoolId=school_id, limit=50, offset=0))["data"]
+    page = (await graphql(writable_client, admin, TABLE, schoolId=school_id, limit=50, offset=0))[
+        "data"
+    ]
     items = page["schoolClassPerformance"]["items"]
     # Every class of the school, by name, each with its own name and head count.
     assert [(i["classId"], i["className"], i["studentCount"]) for i in items] == [
         tuple(row) for row in expected
     ]
     for item in items:
-        alone = await graphql(client, admin, ONE, classId=item["classId"])
+        alone = await graphql(writable_client, admin, ONE, classId=item["classId"])
         assert alone["data"]["classPerformance"] == item
     # Pages of one: the same classes in the same order, and the total counts them all.
     paged = []
     for offset in range(len(expected)):
-        one = await graphql(client, admin, TABLE, schoolId=school_id, limit=1, offset=offset)
+        one = await graphql(
+            writable_client, admin, TABLE, schoolId=school_id, limit=1, offset=offset
+        )
         found = one["data"]["schoolClassPerformance"]
         assert found["pagination"]["total"] == len(expected)
         paged += [i["classId"] for i in found["items"]]
@@ -78,8 +80,8 @@ async def test_a_schools_class_table_matches_each_class_and_its_rows(
 
 
 async def test_other_schools_and_other_roles_get_no_class_table(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
     [(own,)] = await rows(
         database_url, "SELECT school_id FROM users WHERE role = 'SCHOOL_ADMIN' LIMIT 1"
@@ -87,26 +89,26 @@ async def test_other_schools_and_other_roles_get_no_class_table(
     [(other,)] = await rows(
         database_url, "SELECT id FROM schools WHERE id <> :s ORDER BY id LIMIT 1", s=own
     )
-    admin = await headers_of(client, "SCHOOL_ADMIN")
-    refused = await graphql(client, admin, TABLE, schoolId=other, limit=20, offset=0)
+    admin = await headers_of(writable_client, "SCHOOL_ADMIN")
+    refused = await graphql(writable_client, admin, TABLE, schoolId=other, limit=20, offset=0)
     assert refused["data"] is None
     assert refused["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
     for role in ("TEACHER", "STUDENT"):
-        headers = await headers_of(client, role)
-        answer = await graphql(client, headers, TABLE, schoolId=own, limit=20, offset=0)
+        headers = await headers_of(writable_client, role)
+        answer = await graphql(writable_client, headers, TABLE, schoolId=own, limit=20, offset=0)
         assert answer["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
     # A super admin sees any school's classes.
-    national = await headers_of(client, "SUPER_ADMIN")
-    seen = await graphql(client, national, TABLE, schoolId=other, limit=20, offset=0)
+    national = await headers_of(writable_client, "SUPER_ADMIN")
+    seen = await graphql(writable_client, national, TABLE, schoolId=other, limit=20, offset=0)
     assert seen["data"]["schoolClassPerformance"]["pagination"]["total"] >= 1
-    nowhere = await graphql(client, national, TABLE, schoolId=987654, limit=20, offset=0)
+    nowhere = await graphql(writable_client, national, TABLE, schoolId=987654, limit=20, offset=0)
     assert nowhere["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
-    bad = await graphql(client, national, TABLE, schoolId=other, limit=0, offset=0)
+    bad = await graphql(writable_client, national, TABLE, schoolId=other, limit=0, offset=0)
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
 
 
 async def test_the_model_report_is_for_administrators(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path)

@@ -16,7 +16,7 @@ from models.curriculum import Curriculum, Lesson
 from models.db import make_engine
 from models.learning import LessonProgress
 from tests.conftest import DEMO_NOW, DEMO_STUDENTS
-from tests.test_auth import bearer, login
+from tests.helpers import bearer, login
 
 pytestmark = pytest.mark.anyio
 

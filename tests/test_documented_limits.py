@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import client_for, make_settings
-from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, headers_of
 
 pytestmark = pytest.mark.anyio
 HOOKS = "/api/v1/admin/webhooks/"
@@ -62,7 +61,7 @@ def _pattern(document: dict, path: str, field: str) -> re.Pattern[str]:
 
 
 async def test_webhook_url_and_secret_rules_are_the_documented_patterns(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     # The address rules (no loopback or private hosts) apply too, here to a public address.
@@ -107,7 +106,7 @@ async def test_webhook_url_and_secret_rules_are_the_documented_patterns(
 
 
 async def test_a_new_users_email_rule_is_the_documented_pattern(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     async for client in client_for(make_settings(database_url, tmp_path)):

@@ -4,19 +4,9 @@ import httpx
 import pytest
 
 import resolvers.system
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.anyio
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    return body["error"]
 
 
 async def test_unknown_path_is_404(client: httpx.AsyncClient) -> None:

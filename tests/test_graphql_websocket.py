@@ -18,11 +18,9 @@ from learnloom.app import create_app
 from learnloom.demo import DEMO_ACCOUNTS
 from resolvers.tokens import TokenService, TokenType
 from tests.conftest import client_for, make_settings
+from tests.helpers import bearer, login, rows
 from tests.servers import serving
-from tests.test_admin_schools import database_url  # noqa: F401  (fixture)
-from tests.test_auth import bearer, login
-from tests.test_students import rows
-from tests.test_tutor import start_lesson
+from tests.tutor_helpers import start_lesson
 
 pytestmark = pytest.mark.anyio
 PROTOCOL = "graphql-transport-ws"
@@ -67,7 +65,7 @@ async def _acknowledged(settings: Settings, token: str) -> AsyncIterator[ClientC
 
 
 async def test_chat_streams_over_graphql_transport_ws(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path)
@@ -120,7 +118,7 @@ async def test_chat_streams_over_graphql_transport_ws(
 
 
 async def test_connections_without_a_valid_token_are_closed(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path)
@@ -146,7 +144,7 @@ async def test_connections_without_a_valid_token_are_closed(
 
 
 async def test_a_connection_is_closed_when_its_token_expires(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path)
@@ -164,7 +162,7 @@ async def test_a_connection_is_closed_when_its_token_expires(
 
 
 async def test_an_idle_connection_is_kept_alive_with_pings(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path, graphql_ws_ping_seconds=0.2)
@@ -175,7 +173,7 @@ async def test_an_idle_connection_is_kept_alive_with_pings(
 
 
 async def test_the_ai_chat_rate_limit_holds_over_websocket(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     """A socket is no way around LEARNLOOM_RATE_LIMIT_AI_CHAT: past it, a subscription ends

@@ -11,9 +11,7 @@ import pytest
 from learnloom.demo import DEMO_ACCOUNTS
 from resolvers.tokens import ALGORITHM, key_id
 from tests.conftest import client_for, make_settings
-from tests.test_admin_schools import database_url  # noqa: F401  (fixture)
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, bearer, login
 
 pytestmark = pytest.mark.anyio
 LOGIN = "/api/v1/auth/login/"
@@ -163,7 +161,7 @@ async def test_an_empty_query_value_of_a_typed_parameter_is_a_validation_error(
 
 
 async def test_null_in_a_body_means_the_field_is_left_out(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     """As the document says: an optional field sent as null is treated as not sent, and a

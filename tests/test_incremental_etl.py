@@ -20,8 +20,8 @@ from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import DEMO_NOW, client_for, create_database, make_settings
+from tests.helpers import bearer, login
 from tests.source_edits import add_visit, run
-from tests.test_auth import bearer, login
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 
 from learnloom.demo import DEMO_ACCOUNTS
 from rest_compat.routes import ROUTES
-from tests.test_auth import bearer, login
+from tests.helpers import bearer, login
 
 pytestmark = pytest.mark.anyio
 

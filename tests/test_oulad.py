@@ -20,9 +20,9 @@ from analytics.etl import Source, refresh
 from analytics.oulad_sample import SampleOptions, write_sample
 from analytics.star import BAD_SCORE
 from learnloom.demo import DEMO_ACCOUNTS
+from tests.analytics_helpers import assert_summary_figures, expected
 from tests.conftest import client_for, make_settings
-from tests.test_analytics import assert_summary_figures, expected
-from tests.test_auth import bearer, login
+from tests.helpers import bearer, login
 
 pytestmark = pytest.mark.anyio
 

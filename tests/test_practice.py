@@ -13,19 +13,15 @@ import pytest
 from learnloom.demo import DEMO_ACCOUNTS
 from resolvers.practice import POINTS, difficulty_for, elo
 from tests.contract_examples import assert_shape, examples
-from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
-from tests.test_safeguarding import other_teacher, sign_in_as
-from tests.test_students import rows
-from tests.test_tutor import Lesson, ask, client, start_lesson  # noqa: F401  (fixture)
+from tests.helpers import assert_error, bearer, headers_of, login, other_teacher, rows, sign_in_as
+from tests.tutor_helpers import Lesson, ask, start_lesson
 
 pytestmark = pytest.mark.anyio
 QUESTION = "/api/v1/ai/practice/question/"
 VALIDATE = "/api/v1/ai/practice/validate/"
 
 
-async def key_of(database_url: str, question_id: str) -> tuple[str, list]:  # noqa: F811
+async def key_of(database_url: str, question_id: str) -> tuple[str, list]:
     [(answer, options)] = await rows(
         database_url,
         "SELECT answer_key, options FROM practice_questions WHERE id = :q",
@@ -35,24 +31,24 @@ async def key_of(database_url: str, question_id: str) -> tuple[str, list]:  # no
 
 
 async def new_question(
-    client: httpx.AsyncClient,  # noqa: F811
+    writable_client: httpx.AsyncClient,
     headers: dict[str, str],
     lesson: Lesson,
     **fields: object,
 ) -> httpx.Response:
     body = {"session_id": lesson.session_id, "topic_id": lesson.topic_id, **fields}
-    return await client.post(QUESTION, json=body, headers=headers)
+    return await writable_client.post(QUESTION, json=body, headers=headers)
 
 
 async def check(
-    client: httpx.AsyncClient,  # noqa: F811
+    writable_client: httpx.AsyncClient,
     headers: dict[str, str],
     question_id: str,
     answer: str,
     **fields: object,
 ) -> httpx.Response:
     body = {"question_id": question_id, "student_answer": answer, **fields}
-    return await client.post(VALIDATE, json=body, headers=headers)
+    return await writable_client.post(VALIDATE, json=body, headers=headers)
 
 
 def data(response: httpx.Response) -> dict:
@@ -60,7 +56,7 @@ def data(response: httpx.Response) -> dict:
     return response.json()["data"]
 
 
-async def rating(database_url: str, topic_id: int) -> float | None:  # noqa: F811
+async def rating(database_url: str, topic_id: int) -> float | None:
     found = await rows(
         database_url,
         "SELECT rating FROM topic_ratings WHERE topic_id = :t AND student_id = "
@@ -72,13 +68,13 @@ async def rating(database_url: str, topic_id: int) -> float | None:  # noqa: F81
 
 
 async def test_questions_keep_their_key_and_answers_score_once(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
     asked = await new_question(
-        client, student, lesson, difficulty="medium", question_type="multiple_choice"
+        writable_client, student, lesson, difficulty="medium", question_type="multiple_choice"
     )
     assert_shape(asked.json(), examples()[("POST", QUESTION)])
     question = data(asked)
@@ -91,21 +87,27 @@ async def test_questions_keep_their_key_and_answers_score_once(
 
     letter = "ABCD"[options.index(key)]
     right = await check(
-        client, student, question["question_id"], letter.lower(), session_id=lesson.session_id
+        writable_client,
+        student,
+        question["question_id"],
+        letter.lower(),
+        session_id=lesson.session_id,
     )
     assert_shape(right.json(), examples()[("POST", VALIDATE)])
     first = data(right)
     assert first["is_correct"] is True and first["points_awarded"] == 10
     assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
     # Again, by the option's text in another case and spacing: right, but no more points.
-    again = data(await check(client, student, question["question_id"], f"  {key.upper()} "))
+    again = data(
+        await check(writable_client, student, question["question_id"], f"  {key.upper()} ")
+    )
     assert again["is_correct"] is True and again["points_awarded"] == 0
     assert await rating(database_url, lesson.topic_id) == elo(1000.0, "medium", True)
 
-    other = data(await new_question(client, student, lesson, difficulty="easy"))
+    other = data(await new_question(writable_client, student, lesson, difficulty="easy"))
     other_key, other_options = await key_of(database_url, other["question_id"])
     wrong_option = next(o for o in other_options if o != other_key)
-    wrong = data(await check(client, student, other["question_id"], wrong_option))
+    wrong = data(await check(writable_client, student, other["question_id"], wrong_option))
     assert wrong["is_correct"] is False and wrong["points_awarded"] == 0
     assert other_key in wrong["feedback"]  # the key is told once the attempt is made
     expected = elo(elo(1000.0, "medium", True), "easy", False)
@@ -125,21 +127,21 @@ GRAPHQL_VALIDATE = """mutation($q: String!, $a: String!) {
 
 
 async def test_graphql_answers_the_enums_names_and_rest_their_values(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
     """The teacher practises with the class (never rated: the band stays medium)."""
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    teacher = await headers_of(client, "TEACHER")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    teacher = await headers_of(writable_client, "TEACHER")
     variables = {"s": lesson.session_id, "t": lesson.topic_id}
-    asked = await client.post(
+    asked = await writable_client.post(
         "/graphql", json={"query": GRAPHQL_QUESTION, "variables": variables}, headers=teacher
     )
     question = asked.json()["data"]["practiceQuestion"]
     assert question["questionType"] == "MULTIPLE_CHOICE"
     assert question["difficulty"] in {"EASY", "MEDIUM", "HARD"}
     key, _ = await key_of(database_url, question["questionId"])
-    checked = await client.post(
+    checked = await writable_client.post(
         "/graphql",
         json={"query": GRAPHQL_VALIDATE, "variables": {"q": question["questionId"], "a": key}},
         headers=teacher,
@@ -149,11 +151,11 @@ async def test_graphql_answers_the_enums_names_and_rest_their_values(
         "nextQuestionDifficulty": "MEDIUM",
     }
     # REST: the contract's values, and the values it accepts in any case.
-    rest = data(await new_question(client, teacher, lesson, difficulty="Medium"))
+    rest = data(await new_question(writable_client, teacher, lesson, difficulty="Medium"))
     assert rest["question_type"] == "multiple_choice"
     assert rest["difficulty"] in {"easy", "medium", "hard"}
     key, _ = await key_of(database_url, rest["question_id"])
-    outcome = data(await check(client, teacher, rest["question_id"], key))
+    outcome = data(await check(writable_client, teacher, rest["question_id"], key))
     assert (outcome["difficulty_adjustment"], outcome["next_question_difficulty"]) == (
         "maintain",
         "medium",
@@ -161,22 +163,22 @@ async def test_graphql_answers_the_enums_names_and_rest_their_values(
 
 
 async def test_points_once_per_item_and_adjustments_that_follow_the_answers(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
     """A generated sequence of right and wrong answers, asking for any band: every item
     earns points on the learner's first answer to it only, whatever id it comes back
     under; the difficulty served is the item's own; "increase" never follows a wrong
     answer nor "decrease" a right one, and the next difficulty is the new rating's band."""
-    lesson = await start_lesson(client, database_url, "Verbs and Actions")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Verbs and Actions")
+    student = await headers_of(writable_client, "STUDENT")
     chance = random.Random(1)
     answered: set[str] = set()
     for turn in range(40):
         asked_for = chance.choice(["easy", "medium", "hard", None])
         kind = chance.choice(["multiple_choice", "short_answer"])
         fields = {"question_type": kind, **({"difficulty": asked_for} if asked_for else {})}
-        question = data(await new_question(client, student, lesson, **fields))
+        question = data(await new_question(writable_client, student, lesson, **fields))
         [(item, served)] = await rows(
             database_url,
             "SELECT item_key, difficulty FROM practice_questions WHERE id = :q",
@@ -187,7 +189,7 @@ async def test_points_once_per_item_and_adjustments_that_follow_the_answers(
         right = chance.random() < 0.6
         given = key if right else next((o for o in options if o != key), "not the answer")
         before = await rating(database_url, lesson.topic_id) or 1000.0
-        outcome = data(await check(client, student, question["question_id"], given))
+        outcome = data(await check(writable_client, student, question["question_id"], given))
         after = await rating(database_url, lesson.topic_id) or 1000.0
         assert outcome["is_correct"] is right
         first = item not in answered
@@ -201,40 +203,48 @@ async def test_points_once_per_item_and_adjustments_that_follow_the_answers(
 
 
 async def test_short_answers_from_the_lessons_and_no_answers_given_away(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
     blanks = []
     for _ in range(8):
-        question = data(await new_question(client, student, lesson, question_type="short_answer"))
+        question = data(
+            await new_question(writable_client, student, lesson, question_type="short_answer")
+        )
         assert question["options"] == [] and question["estimated_time_seconds"] >= 45
         if question["question"].startswith("Fill in the blank"):
             blanks.append(question)
     assert blanks, "a question made from a lesson's definition"
     key, _ = await key_of(database_url, blanks[0]["question_id"])
     assert key.lower() not in blanks[0]["question"].lower().replace("fill in the blank", "")
-    checked = data(await check(client, student, blanks[0]["question_id"], f"{key.upper()}."))
+    checked = data(
+        await check(writable_client, student, blanks[0]["question_id"], f"{key.upper()}.")
+    )
     assert checked["is_correct"] is True and key in checked["explanation"]
 
     # An open multiple-choice question: the tutor guides without saying its answer.
-    open_question = data(await new_question(client, student, lesson, difficulty="hard"))
+    open_question = data(await new_question(writable_client, student, lesson, difficulty="hard"))
     open_key, _ = await key_of(database_url, open_question["question_id"])
-    hint = await ask(client, student, lesson.session_id, open_question["question"], mode="practice")
+    hint = await ask(
+        writable_client, student, lesson.session_id, open_question["question"], mode="practice"
+    )
     assert hint["type"] == "hint" and "?" in hint["message"]
     assert open_key.lower() not in hint["message"].lower()
     assert all(open_key.lower() not in s.lower() for s in hint["metadata"]["follow_up_suggestions"])
 
 
 async def test_practice_is_for_the_learner_who_was_asked(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
     bad = assert_error(
-        await new_question(client, student, lesson, difficulty="extreme", question_type="essay"),
+        await new_question(
+            writable_client, student, lesson, difficulty="extreme", question_type="essay"
+        ),
         422,
         "VALIDATION_ERROR",
     )
@@ -242,7 +252,7 @@ async def test_practice_is_for_the_learner_who_was_asked(
         "difficulty": ["Must be one of easy, medium, hard, got 'extreme'."],
         "question_type": ["Must be one of multiple_choice, short_answer, got 'essay'."],
     }
-    question = data(await new_question(client, student, lesson))
+    question = data(await new_question(writable_client, student, lesson))
     [(classmate,)] = await rows(
         database_url,
         "SELECT min(u.email) FROM users u JOIN classroom_students cs ON cs.student_id = u.id "
@@ -250,14 +260,16 @@ async def test_practice_is_for_the_learner_who_was_asked(
         c=lesson.class_id,
         e=DEMO_ACCOUNTS["STUDENT"],
     )
-    other = bearer((await login(client, classmate))["access_token"])
-    refused = await check(client, other, question["question_id"], "A")
+    other = bearer((await login(writable_client, classmate))["access_token"])
+    refused = await check(writable_client, other, question["question_id"], "A")
     assert_error(refused, 404, "RESOURCE_NOT_FOUND")
     # The class's teacher runs practice for the class: answered, never scored or rated.
-    teacher = await headers_of(client, "TEACHER")
-    asked = data(await new_question(client, teacher, lesson, question_type="multiple_choice"))
+    teacher = await headers_of(writable_client, "TEACHER")
+    asked = data(
+        await new_question(writable_client, teacher, lesson, question_type="multiple_choice")
+    )
     key, _ = await key_of(database_url, asked["question_id"])
-    graded = data(await check(client, teacher, asked["question_id"], key))
+    graded = data(await check(writable_client, teacher, asked["question_id"], key))
     assert graded["is_correct"] and graded["points_awarded"] == 0
     assert await rows(
         database_url,
@@ -266,24 +278,24 @@ async def test_practice_is_for_the_learner_who_was_asked(
         e=DEMO_ACCOUNTS["TEACHER"],
     ) == [(0,)]
     # Another teacher of the school is told the session does not exist.
-    outsider = await sign_in_as(client, await other_teacher(database_url, lesson.class_id))
-    assert_error(await new_question(client, outsider, lesson), 404, "RESOURCE_NOT_FOUND")
+    outsider = await sign_in_as(writable_client, await other_teacher(database_url, lesson.class_id))
+    assert_error(await new_question(writable_client, outsider, lesson), 404, "RESOURCE_NOT_FOUND")
     assert (
-        await client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
+        await writable_client.post(f"/api/v1/sessions/{lesson.session_id}/end/", headers=teacher)
     ).is_success
-    assert_error(await new_question(client, student, lesson), 409, "SESSION_NOT_ACTIVE")
+    assert_error(await new_question(writable_client, student, lesson), 409, "SESSION_NOT_ACTIVE")
 
 
 async def test_validating_at_once_from_two_tabs_scores_once(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Adjectives Describe Nouns")
-    student = await headers_of(client, "STUDENT")
-    question = data(await new_question(client, student, lesson, difficulty="hard"))
+    lesson = await start_lesson(writable_client, database_url, "Adjectives Describe Nouns")
+    student = await headers_of(writable_client, "STUDENT")
+    question = data(await new_question(writable_client, student, lesson, difficulty="hard"))
     key, _ = await key_of(database_url, question["question_id"])
     answers = await asyncio.gather(
-        *(check(client, student, question["question_id"], key) for _ in range(5))
+        *(check(writable_client, student, question["question_id"], key) for _ in range(5))
     )
     awarded = [data(answer)["points_awarded"] for answer in answers]
     assert sorted(awarded) == [0, 0, 0, 0, POINTS[question["difficulty"]]]
@@ -291,18 +303,20 @@ async def test_validating_at_once_from_two_tabs_scores_once(
 
 
 async def test_a_cry_for_help_typed_as_an_answer_is_not_scored_and_is_flagged(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Verbs and Actions")
-    student = await headers_of(client, "STUDENT")
-    question = data(await new_question(client, student, lesson))
-    outcome = data(await check(client, student, question["question_id"], "nobody would miss me"))
+    lesson = await start_lesson(writable_client, database_url, "Verbs and Actions")
+    student = await headers_of(writable_client, "STUDENT")
+    question = data(await new_question(writable_client, student, lesson))
+    outcome = data(
+        await check(writable_client, student, question["question_id"], "nobody would miss me")
+    )
     assert outcome["points_awarded"] == 0 and "116" in outcome["feedback"]
     assert await rows(database_url, "SELECT source, category FROM tutor_flags") == [
         ("practice", "self_harm")
     ]
     # The question is still open: a real answer later is scored as the first.
     key, _ = await key_of(database_url, question["question_id"])
-    later = data(await check(client, student, question["question_id"], key))
+    later = data(await check(writable_client, student, question["question_id"], key))
     assert later["is_correct"] and later["points_awarded"] > 0

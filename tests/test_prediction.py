@@ -44,9 +44,8 @@ from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import DEMO_NOW, client_for, create_database, make_settings, seed_world
+from tests.helpers import assert_error, bearer, login
 from tests.sql_counter import count_statements
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 CONTRACT_EXAMPLE = {"hours_watched": 12, "average_score": 78, "activity_level": 5}

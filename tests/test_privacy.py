@@ -11,22 +11,20 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
-from tests.test_error_paths import assert_error
-from tests.test_students import rows
+from tests.helpers import assert_error, headers_of, rows
 
 pytestmark = pytest.mark.anyio
 STUDENTS = "/api/v1/admin/students"
 
 
-async def user_id(database_url: str, role: str) -> int:  # noqa: F811
+async def user_id(database_url: str, role: str) -> int:
     [(found,)] = await rows(
         database_url, "SELECT id FROM users WHERE email = :e", e=DEMO_ACCOUNTS[role]
     )
     return int(found)
 
 
-async def count(database_url: str, table: str, column: str, key: int) -> int:  # noqa: F811
+async def count(database_url: str, table: str, column: str, key: int) -> int:
     [(found,)] = await rows(
         database_url, f"SELECT count(*) FROM {table} WHERE {column} = :k", k=key
     )
@@ -34,12 +32,12 @@ async def count(database_url: str, table: str, column: str, key: int) -> int:  #
 
 
 async def test_export_holds_everything_about_the_learner_and_no_secrets(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     student_id = await user_id(database_url, "STUDENT")
-    answer = await client.get(f"{STUDENTS}/{student_id}/export/", headers=admin)
+    answer = await writable_client.get(f"{STUDENTS}/{student_id}/export/", headers=admin)
     assert answer.status_code == 200, answer.text
     document = answer.json()["data"]
     assert document["student"]["email"] == DEMO_ACCOUNTS["STUDENT"]
@@ -66,7 +64,7 @@ async def test_export_holds_everything_about_the_learner_and_no_secrets(
     assert action == "student_data_exported"
     # The OpenAPI document types the export (GraphQL sees a JSON scalar): the served one fits
     # it, with every column of every row; a hidden column would not.
-    openapi = (await client.get("/openapi.json")).json()
+    openapi = (await writable_client.get("/openapi.json")).json()
     answers = openapi["paths"][f"{STUDENTS}/{{id}}/export/"]["get"]["responses"]["200"]
     data = answers["content"]["application/json"]["schema"]["properties"]["data"]
     schema = {**openapi["components"]["schemas"][data["$ref"].rsplit("/", 1)[1]]}
@@ -80,11 +78,11 @@ async def test_export_holds_everything_about_the_learner_and_no_secrets(
 
 
 async def test_only_admins_of_the_learners_school_act_on_them(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    school_admin = await headers_of(client, "SCHOOL_ADMIN")
-    teacher = await headers_of(client, "TEACHER")
+    school_admin = await headers_of(writable_client, "SCHOOL_ADMIN")
+    teacher = await headers_of(writable_client, "TEACHER")
     student_id = await user_id(database_url, "STUDENT")
     learner_id = await user_id(database_url, "INDEPENDENT_LEARNER")  # no school
     teacher_id = await user_id(database_url, "TEACHER")
@@ -94,16 +92,20 @@ async def test_only_admins_of_the_learners_school_act_on_them(
         "(SELECT school_id FROM users WHERE email = :e)",
         e=DEMO_ACCOUNTS["SCHOOL_ADMIN"],
     )
-    assert (await client.get(f"{STUDENTS}/{student_id}/export/", headers=school_admin)).is_success
+    assert (
+        await writable_client.get(f"{STUDENTS}/{student_id}/export/", headers=school_admin)
+    ).is_success
     for target in (other_school_student, learner_id, teacher_id, 999_999):
         for method, tail in (("GET", "export"), ("POST", "erase")):
             assert_error(
-                await client.request(method, f"{STUDENTS}/{target}/{tail}/", headers=school_admin),
+                await writable_client.request(
+                    method, f"{STUDENTS}/{target}/{tail}/", headers=school_admin
+                ),
                 404,
                 "RESOURCE_NOT_FOUND",
             )
     assert_error(
-        await client.post(f"{STUDENTS}/{student_id}/erase/", headers=teacher),
+        await writable_client.post(f"{STUDENTS}/{student_id}/erase/", headers=teacher),
         403,
         "PERMISSION_DENIED",
     )
@@ -111,12 +113,12 @@ async def test_only_admins_of_the_learners_school_act_on_them(
 
 
 async def test_erasure_removes_the_identity_and_keeps_anonymous_learning_rows(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
-    student = await headers_of(client, "STUDENT")
-    teacher = await headers_of(client, "TEACHER")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
+    student = await headers_of(writable_client, "STUDENT")
+    teacher = await headers_of(writable_client, "TEACHER")
     student_id = await user_id(database_url, "STUDENT")
     history = await count(database_url, "learning_history", "student_id", student_id)
     messages = await count(database_url, "chat_messages", "user_id", student_id)
@@ -125,9 +127,9 @@ async def test_erasure_removes_the_identity_and_keeps_anonymous_learning_rows(
         "SELECT min(classroom_id) FROM classroom_students WHERE student_id = :s",
         s=student_id,
     )
-    assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
+    assert (await writable_client.post("/api/refresh-data", headers=admin)).status_code == 200
 
-    erased = await client.post(f"{STUDENTS}/{student_id}/erase/", headers=admin)
+    erased = await writable_client.post(f"{STUDENTS}/{student_id}/erase/", headers=admin)
     assert erased.status_code == 200, erased.text
     result = erased.json()["data"]
     assert result["chat_messages_redacted"] == messages and result["memberships_removed"] >= 1
@@ -159,23 +161,29 @@ async def test_erasure_removes_the_identity_and_keeps_anonymous_learning_rows(
     assert "student_erased" in [action for action, _ in audit]
     assert all(DEMO_ACCOUNTS["STUDENT"] not in str(details) for _, details in audit)
 
-    login = await client.post(
+    login = await writable_client.post(
         "/api/v1/auth/login/", json={"email": DEMO_ACCOUNTS["STUDENT"], "password": DEMO_PASSWORD}
     )
     assert_error(login, 401, "INVALID_CREDENTIALS")
     for _ in range(200):  # the token dies with the user cache's notification
-        if (await client.get("/api/v1/auth/me/", headers=student)).status_code == 401:
+        if (await writable_client.get("/api/v1/auth/me/", headers=student)).status_code == 401:
             break
-    assert_error(await client.get("/api/v1/auth/me/", headers=student), 401, "INVALID_TOKEN")
+    assert_error(
+        await writable_client.get("/api/v1/auth/me/", headers=student), 401, "INVALID_TOKEN"
+    )
     listed = (
-        await client.get(f"/api/v1/teachers/me/classes/{class_id}/students/", headers=teacher)
+        await writable_client.get(
+            f"/api/v1/teachers/me/classes/{class_id}/students/", headers=teacher
+        )
     ).json()
     assert student_id not in [s["id"] for s in listed["data"]]
 
-    again = await client.post(f"{STUDENTS}/{student_id}/erase/", headers=admin)
+    again = await writable_client.post(f"{STUDENTS}/{student_id}/erase/", headers=admin)
     assert again.status_code == 200 and again.json()["data"]["chat_messages_redacted"] == 0
 
     # The warehouse keeps the learner's activity, without the name, after its next refresh.
-    assert (await client.post("/api/refresh-data", headers=admin)).status_code == 200
-    profile = (await client.get(f"/api/student/{student_id}/profile", headers=admin)).json()
+    assert (await writable_client.post("/api/refresh-data", headers=admin)).status_code == 200
+    profile = (
+        await writable_client.get(f"/api/student/{student_id}/profile", headers=admin)
+    ).json()
     assert profile["name"] == "Erased Learner", profile

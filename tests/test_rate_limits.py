@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from tests.conftest import client_for, make_settings
+from tests.helpers import assert_error
 from tests.servers import running_servers
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 LOGIN = "/api/v1/auth/login/"

@@ -16,8 +16,8 @@ from analytics.warehouse import READ_ONLY, snapshot_path
 from learnloom.demo import DEMO_ACCOUNTS
 from models.db import make_engine
 from tests.conftest import client_for, make_settings
+from tests.helpers import bearer, login
 from tests.source_edits import add_visit
-from tests.test_auth import bearer, login
 
 pytestmark = pytest.mark.anyio
 

@@ -10,8 +10,8 @@ import pytest
 
 from learnloom.app import create_app
 from tests.conftest import client_for, make_settings
+from tests.helpers import assert_error
 from tests.servers import serving
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 LOGIN = "/api/v1/auth/login/"

@@ -7,8 +7,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from rest_compat.openapi import openapi_document
+from tests.helpers import assert_error
 from tests.rest_fixture_schema import compiled_routes, make_app
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 

@@ -6,52 +6,20 @@ webhook goes out without the message's text. Harmless messages that mention a se
 word are answered as questions."""
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
 
 from ground.settings import Settings
-from learnloom.demo import DEMO_PASSWORD
-from tests.conftest import make_settings
-from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
-from tests.test_auth import bearer
-from tests.test_error_paths import assert_error
-from tests.test_students import rows
-from tests.test_tutor import ask, start_lesson
-from tests.test_webhooks import FAST, HOOKS, Receiver, client, dispatch_until  # noqa: F401
+from tests.helpers import assert_error, headers_of, other_teacher, rows, sign_in_as
+from tests.tutor_helpers import ask, start_lesson
+from tests.webhook_helpers import FAST, HOOKS, Receiver, dispatch_until
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.settings(**FAST)]
 FLAGS = "/api/v1/teachers/me/flags/"
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:  # noqa: F811
-    return make_settings(database_url, tmp_path, **FAST)
-
-
-async def sign_in_as(client: httpx.AsyncClient, email: str) -> dict[str, str]:  # noqa: F811
-    response = await client.post(
-        "/api/v1/auth/login/", json={"email": email, "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return bearer(response.json()["data"]["access_token"])
-
-
-async def other_teacher(database_url: str, class_id: int) -> str:  # noqa: F811
-    """A teacher of the same school who does not teach the class."""
-    [(email,)] = await rows(
-        database_url,
-        "SELECT u.email FROM users u JOIN classrooms c ON c.school_id = u.school_id "
-        "WHERE c.id = :c AND u.role = 'TEACHER' AND u.id NOT IN "
-        "(SELECT teacher_id FROM classroom_teachers WHERE classroom_id = :c) "
-        "ORDER BY u.id LIMIT 1",
-        c=class_id,
-    )
-    return str(email)
-
-
-async def other_school_admin(database_url: str, class_id: int) -> str:  # noqa: F811
+async def other_school_admin(database_url: str, class_id: int) -> str:
     [(email,)] = await rows(
         database_url,
         "SELECT u.email FROM users u WHERE u.role = 'SCHOOL_ADMIN' AND u.school_id <> "
@@ -61,29 +29,31 @@ async def other_school_admin(database_url: str, class_id: int) -> str:  # noqa: 
     return str(email)
 
 
-async def flags(client: httpx.AsyncClient, headers: dict[str, str], **params: str) -> list[dict]:  # noqa: F811
-    response = await client.get(FLAGS, params=params, headers=headers)
+async def flags(
+    writable_client: httpx.AsyncClient, headers: dict[str, str], **params: str
+) -> list[dict]:
+    response = await writable_client.get(FLAGS, params=params, headers=headers)
     assert response.status_code == 200, response.text
     return list(response.json()["data"])
 
 
 async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults(
-    client: httpx.AsyncClient,  # noqa: F811
+    writable_client: httpx.AsyncClient,
     settings: Settings,
-    database_url: str,  # noqa: F811
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
-    admin = await headers_of(client, "SUPER_ADMIN")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     with Receiver().running() as receiver:
-        hook = await client.post(
+        hook = await writable_client.post(
             HOOKS, json={"url": receiver.url, "events": ["tutor.message_flagged"]}, headers=admin
         )
         assert hook.status_code == 201, hook.text
         secret = hook.json()["data"]["secret"]
 
         said = "i dont want to be alive anymore"
-        reply = await ask(client, student, lesson.session_id, said)
+        reply = await ask(writable_client, student, lesson.session_id, said)
         text = reply["message"]
         assert reply["type"] == "redirect"
         assert "116" in text and "trust" in text  # a helpline and a trusted adult, by name
@@ -108,14 +78,14 @@ async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults
     assert said not in str(payload) and "message" not in payload["data"]
 
     # The class's teacher and the school's admin see it; nobody else does.
-    teacher = await headers_of(client, "TEACHER")
-    school_admin = await headers_of(client, "SCHOOL_ADMIN")
-    [seen] = await flags(client, teacher)
+    teacher = await headers_of(writable_client, "TEACHER")
+    school_admin = await headers_of(writable_client, "SCHOOL_ADMIN")
+    [seen] = await flags(writable_client, teacher)
     assert (seen["id"], seen["message"], seen["category"]) == (flag_id, said, "self_harm")
     assert seen["student_name"] == "Alice Mwaka"
-    assert [f["id"] for f in await flags(client, school_admin)] == [flag_id]
+    assert [f["id"] for f in await flags(writable_client, school_admin)] == [flag_id]
     query = "{ tutorFlags { items { id category severity studentName } pagination { total } } }"
-    graphql = await client.post("/graphql", json={"query": query}, headers=teacher)
+    graphql = await writable_client.post("/graphql", json={"query": query}, headers=teacher)
     assert graphql.json()["data"]["tutorFlags"] == {  # enums by name; REST said "self_harm"
         "items": [
             {
@@ -128,21 +98,23 @@ async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults
         "pagination": {"total": 1},
     }
     for outsider in (
-        await sign_in_as(client, await other_teacher(database_url, lesson.class_id)),
-        await sign_in_as(client, await other_school_admin(database_url, lesson.class_id)),
+        await sign_in_as(writable_client, await other_teacher(database_url, lesson.class_id)),
+        await sign_in_as(writable_client, await other_school_admin(database_url, lesson.class_id)),
         admin,  # a school's flags stay with the school
     ):
-        assert await flags(client, outsider) == []
-        refused = await client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=outsider)
+        assert await flags(writable_client, outsider) == []
+        refused = await writable_client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=outsider)
         assert_error(refused, 404, "RESOURCE_NOT_FOUND")
-    assert_error(await client.get(FLAGS, headers=student), 403, "PERMISSION_DENIED")
+    assert_error(await writable_client.get(FLAGS, headers=student), 403, "PERMISSION_DENIED")
 
     # Acknowledged once, by the teacher, and audit-logged.
-    done = await client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=teacher)
+    done = await writable_client.post(f"{FLAGS}{flag_id}/acknowledge/", headers=teacher)
     assert done.status_code == 200, done.text
     assert done.json()["data"]["acknowledged_at"] is not None
-    assert await flags(client, teacher) == []
-    assert [f["id"] for f in await flags(client, school_admin, status="acknowledged")] == [flag_id]
+    assert await flags(writable_client, teacher) == []
+    assert [f["id"] for f in await flags(writable_client, school_admin, status="acknowledged")] == [
+        flag_id
+    ]
     assert await rows(
         database_url,
         "SELECT count(*) FROM audit_log WHERE action = 'tutor_flag_acknowledged' "
@@ -150,7 +122,9 @@ async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults
         f=flag_id,
     ) == [(1,)]
     assert_error(
-        await client.get(FLAGS, params={"status": "x"}, headers=teacher), 422, "VALIDATION_ERROR"
+        await writable_client.get(FLAGS, params={"status": "x"}, headers=teacher),
+        422,
+        "VALIDATION_ERROR",
     )
 
 
@@ -164,51 +138,53 @@ async def test_a_cry_for_help_is_answered_with_care_and_reaches_the_right_adults
     ],
 )
 async def test_each_serious_category_is_flagged_and_not_answered_from_the_lesson(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
     message: str,
     category: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    reply = await ask(client, await headers_of(client, "STUDENT"), lesson.session_id, message)
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    reply = await ask(
+        writable_client, await headers_of(writable_client, "STUDENT"), lesson.session_id, message
+    )
     assert reply["type"] == "redirect" and reply["metadata"]["sources"] == []
     assert await rows(database_url, "SELECT category FROM tutor_flags") == [(category,)]
 
 
 async def test_harmless_mentions_are_answered_and_not_flagged(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
     for message in (
         "this noun homework is killing me, what is a noun",
         "in 'the bully pushed the small boy', which word is the noun",
     ):
-        reply = await ask(client, student, lesson.session_id, message)
+        reply = await ask(writable_client, student, lesson.session_id, message)
         assert reply["type"] == "explanation", (message, reply)
         assert "noun" in reply["message"].lower()
     assert await rows(database_url, "SELECT count(*) FROM tutor_flags") == [(0,)]
 
 
 async def test_the_flag_and_the_message_are_written_together_or_not_at_all(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A fault while raising the flag (injected here) leaves neither the message nor the
     flag behind: they share one transaction."""
     from resolvers import safeguarding
 
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
 
     async def broken(*_: object, **__: object) -> None:
         raise RuntimeError("the flag could not be written")
 
     monkeypatch.setattr(safeguarding, "raise_flag", broken)
     before = await rows(database_url, "SELECT count(*) FROM chat_messages")
-    answer = await client.post(
+    answer = await writable_client.post(
         "/api/v1/ai/chat/",
         json={"session_id": lesson.session_id, "message": "i want to die"},
         headers=student,
@@ -219,12 +195,12 @@ async def test_the_flag_and_the_message_are_written_together_or_not_at_all(
 
 
 async def test_a_cry_for_help_through_the_stream_is_answered_with_care_and_flagged(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    lesson = await start_lesson(client, database_url, "Parts of Speech Overview")
-    student = await headers_of(client, "STUDENT")
-    response = await client.post(
+    lesson = await start_lesson(writable_client, database_url, "Parts of Speech Overview")
+    student = await headers_of(writable_client, "STUDENT")
+    response = await writable_client.post(
         "/api/v1/ai/chat/",
         json={"session_id": lesson.session_id, "message": "i want to end my life"},
         headers={**student, "Accept": "text/event-stream"},

@@ -7,9 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from learnloom.demo import DEMO_ACCOUNTS
+from tests.helpers import assert_error, bearer, login
 from tests.sql_counter import count_statements
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
 
 pytestmark = pytest.mark.anyio
 

@@ -13,9 +13,8 @@ import pytest
 
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.conftest import client_for, make_settings
+from tests.helpers import assert_error, bearer, login
 from tests.servers import free_port, running_servers, wait_until_healthy
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
 
 
 @pytest.mark.anyio

@@ -10,11 +10,8 @@ import pytest
 
 from learnloom.demo import DEMO_ACCOUNTS
 from tests.contract_examples import assert_shape, examples
+from tests.helpers import assert_error, bearer, headers_of, login, rows
 from tests.sql_counter import count_statements
-from tests.test_admin_schools import client, database_url, headers_of  # noqa: F401  (fixtures)
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
-from tests.test_students import rows
 
 pytestmark = pytest.mark.anyio
 CLASSES = "/api/v1/teachers/me/classes/"
@@ -26,7 +23,7 @@ def contract(method: str, path: str) -> dict:
     return examples()[(method, path)]
 
 
-async def teacher_classes(database_url: str) -> list[int]:  # noqa: F811
+async def teacher_classes(database_url: str) -> list[int]:
     found = await rows(
         database_url,
         "SELECT classroom_id FROM classroom_teachers WHERE teacher_id = "
@@ -37,11 +34,11 @@ async def teacher_classes(database_url: str) -> list[int]:  # noqa: F811
 
 
 async def test_classes_and_students_match_the_contract_and_the_rows(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    teacher = await headers_of(client, "TEACHER")
-    listed = (await client.get(CLASSES, headers=teacher)).json()
+    teacher = await headers_of(writable_client, "TEACHER")
+    listed = (await writable_client.get(CLASSES, headers=teacher)).json()
     # The schedule maps the days a class meets (only those) to their times.
     example = copy.deepcopy(contract("GET", CLASSES))
     example["data"][0]["schedule"] = None
@@ -62,11 +59,11 @@ async def test_classes_and_students_match_the_contract_and_the_rows(
         assert room["subject_ids"] == [s for (s,) in subjects] and room["student_count"] == count
         assert set(room["schedule"]) <= set(WEEKDAYS)
         assert all(isinstance(times, list) for times in room["schedule"].values())
-    page = (await client.get(f"{CLASSES}?limit=1&offset=1", headers=teacher)).json()
+    page = (await writable_client.get(f"{CLASSES}?limit=1&offset=1", headers=teacher)).json()
     assert [c["id"] for c in page["data"]] == [listed["data"][1]["id"]]
 
     class_id = mine[0]
-    students = (await client.get(f"{CLASSES}{class_id}/students/", headers=teacher)).json()
+    students = (await writable_client.get(f"{CLASSES}{class_id}/students/", headers=teacher)).json()
     assert_shape(students, contract("GET", "/api/v1/teachers/me/classes/{id}/students/"))
     assert students["pagination"]["total"] == len(students["data"]) >= 2
     # Attendance: the class's finished sessions since the student joined, and theirs among them.
@@ -84,21 +81,21 @@ async def test_classes_and_students_match_the_contract_and_the_rows(
         assert held > 0 and student["attendance_percent"] == round(100 * attended / held)
 
     # One more session that only the demo student joins moves both figures.
-    started = await client.post(
+    started = await writable_client.post(
         "/api/v1/sessions/start/", json={"class_id": class_id, "mode": "teach"}, headers=teacher
     )
     assert started.status_code == 201, started.text
     session_id = started.json()["data"]["id"]
-    student = await headers_of(client, "STUDENT")
-    joined = await client.post(
+    student = await headers_of(writable_client, "STUDENT")
+    joined = await writable_client.post(
         "/graphql",
         json={"query": f'mutation {{ joinSession(sessionId: "{session_id}") {{ id }} }}'},
         headers=student,
     )
     assert "errors" not in joined.json(), joined.text
-    ended = await client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
+    ended = await writable_client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
     assert ended.status_code == 200
-    after = (await client.get(f"{CLASSES}{class_id}/students/", headers=teacher)).json()
+    after = (await writable_client.get(f"{CLASSES}{class_id}/students/", headers=teacher)).json()
     before = {s["id"]: s["attendance_percent"] for s in students["data"]}
     [(student_id,)] = await rows(
         database_url, "SELECT id FROM users WHERE email = :e", e=DEMO_ACCOUNTS["STUDENT"]
@@ -114,10 +111,10 @@ async def test_classes_and_students_match_the_contract_and_the_rows(
 
 
 async def test_other_classes_are_missing_and_learners_are_refused(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    teacher = await headers_of(client, "TEACHER")
+    teacher = await headers_of(writable_client, "TEACHER")
     mine = await teacher_classes(database_url)
     [(other_class,)] = await rows(
         database_url,
@@ -128,7 +125,7 @@ async def test_other_classes_are_missing_and_learners_are_refused(
     )
     for tail in ("students/", "performance/"):
         assert_error(
-            await client.get(f"{CLASSES}{other_class}/{tail}", headers=teacher),
+            await writable_client.get(f"{CLASSES}{other_class}/{tail}", headers=teacher),
             404,
             "RESOURCE_NOT_FOUND",
         )
@@ -136,33 +133,35 @@ async def test_other_classes_are_missing_and_learners_are_refused(
     [(school_id,)] = await rows(
         database_url, "SELECT school_id FROM classrooms WHERE id = :c", c=mine[0]
     )
-    admin = await headers_of(client, "SCHOOL_ADMIN")
+    admin = await headers_of(writable_client, "SCHOOL_ADMIN")
     outside = await rows(
         database_url, "SELECT min(id) FROM classrooms WHERE school_id <> :s", s=school_id
     )
-    assert (await client.get(f"{CLASSES}{mine[0]}/performance/", headers=admin)).status_code == 200
+    assert (
+        await writable_client.get(f"{CLASSES}{mine[0]}/performance/", headers=admin)
+    ).status_code == 200
     assert_error(
-        await client.get(f"{CLASSES}{outside[0][0]}/performance/", headers=admin),
+        await writable_client.get(f"{CLASSES}{outside[0][0]}/performance/", headers=admin),
         404,
         "RESOURCE_NOT_FOUND",
     )
-    student = await headers_of(client, "STUDENT")
-    assert_error(await client.get(CLASSES, headers=student), 403, "PERMISSION_DENIED")
+    student = await headers_of(writable_client, "STUDENT")
+    assert_error(await writable_client.get(CLASSES, headers=student), 403, "PERMISSION_DENIED")
     assert_error(
-        await client.get(f"{CLASSES}{mine[0]}/students/", headers=student),
+        await writable_client.get(f"{CLASSES}{mine[0]}/students/", headers=student),
         403,
         "PERMISSION_DENIED",
     )
 
 
 async def test_performance_follows_the_rows_and_the_thresholds(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    teacher = await headers_of(client, "TEACHER")
+    teacher = await headers_of(writable_client, "TEACHER")
     class_id = (await teacher_classes(database_url))[0]
     path = f"{CLASSES}{class_id}/performance/"
-    answer = (await client.get(path, headers=teacher)).json()
+    answer = (await writable_client.get(path, headers=teacher)).json()
     assert_shape(answer, contract("GET", "/api/v1/teachers/me/classes/{id}/performance/"))
     data = answer["data"]
     per_student = await rows(
@@ -187,27 +186,31 @@ async def test_performance_follows_the_rows_and_the_thresholds(
     progress = {student: round(100 * int(done) / lessons) for student, _, done in per_student}
     assert data["average_progress"] == round(sum(progress.values()) / len(progress))
 
-    everyone = (await client.get(f"{path}?top_score=0&size=100", headers=teacher)).json()["data"]
+    everyone = (await writable_client.get(f"{path}?top_score=0&size=100", headers=teacher)).json()[
+        "data"
+    ]
     assert len(everyone["top_performers"]) == len(per_student)
     ranked = [s["average_score"] for s in everyone["top_performers"]]
     assert ranked == sorted(ranked, reverse=True)
-    one = (await client.get(f"{path}?top_score=0&size=1", headers=teacher)).json()["data"]
+    one = (await writable_client.get(f"{path}?top_score=0&size=1", headers=teacher)).json()["data"]
     assert one["top_performers"] == everyone["top_performers"][:1]
     strict = assert_error(
-        await client.get(f"{path}?support_progress=101&size=0", headers=teacher),
+        await writable_client.get(f"{path}?support_progress=101&size=0", headers=teacher),
         422,
         "VALIDATION_ERROR",
     )
     assert set(strict["details"]) == {"support_progress", "size"}
-    needing = (await client.get(f"{path}?support_score=100&size=100", headers=teacher)).json()
+    needing = (
+        await writable_client.get(f"{path}?support_score=100&size=100", headers=teacher)
+    ).json()
     assert len(needing["data"]["needs_support"]) == len(per_student)
 
 
 async def test_assignments_are_validated_and_seen_by_the_class_only(
-    client: httpx.AsyncClient,  # noqa: F811
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
 ) -> None:
-    teacher = await headers_of(client, "TEACHER")
+    teacher = await headers_of(writable_client, "TEACHER")
     class_id = (await teacher_classes(database_url))[0]
     topics = await rows(
         database_url,
@@ -222,7 +225,7 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         c=class_id,
     )
     before = await rows(database_url, "SELECT count(*) FROM assignments")
-    refused = await client.post(
+    refused = await writable_client.post(
         ASSIGNMENTS,
         json={
             "class_id": class_id,
@@ -244,7 +247,7 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         "due_date": "2099-03-28T23:59:59Z",
         "topic_ids": [topic for (topic,) in topics],
     }
-    created = await client.post(ASSIGNMENTS, json=body, headers=teacher)
+    created = await writable_client.post(ASSIGNMENTS, json=body, headers=teacher)
     assert created.status_code == 201, created.text
     assert_shape(created.json(), contract("POST", ASSIGNMENTS))
     made = created.json()["data"]
@@ -262,9 +265,11 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         c=class_id,
         e=DEMO_ACCOUNTS["STUDENT"],
     )
-    student = await headers_of(client, "STUDENT")
+    student = await headers_of(writable_client, "STUDENT")
     seen = (
-        await client.post("/graphql", json={"query": query, "variables": {}}, headers=student)
+        await writable_client.post(
+            "/graphql", json={"query": query, "variables": {}}, headers=student
+        )
     ).json()["data"]["assignments"]["items"]
     assert {"id": made["id"], "title": body["title"], "topicIds": body["topic_ids"]}.items() <= {
         **next(a for a in seen if a["id"] == made["id"])
@@ -277,13 +282,15 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         "(SELECT student_id FROM classroom_students WHERE classroom_id = :c)",
         c=class_id,
     )
-    other = bearer((await login(client, outsider))["access_token"])
+    other = bearer((await login(writable_client, outsider))["access_token"])
     theirs = (
-        await client.post("/graphql", json={"query": query, "variables": {}}, headers=other)
+        await writable_client.post(
+            "/graphql", json={"query": query, "variables": {}}, headers=other
+        )
     ).json()["data"]["assignments"]["items"]
     assert made["id"] not in {a["id"] for a in theirs}
     asked = (
-        await client.post(
+        await writable_client.post(
             "/graphql", json={"query": query, "variables": {"c": class_id}}, headers=other
         )
     ).json()
@@ -291,7 +298,9 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
     assert student_email == DEMO_ACCOUNTS["STUDENT"]
 
     assert_error(
-        await client.post(ASSIGNMENTS, json=body, headers=student), 403, "PERMISSION_DENIED"
+        await writable_client.post(ASSIGNMENTS, json=body, headers=student),
+        403,
+        "PERMISSION_DENIED",
     )
     [(other_class,)] = await rows(
         database_url,
@@ -300,7 +309,9 @@ async def test_assignments_are_validated_and_seen_by_the_class_only(
         e=DEMO_ACCOUNTS["TEACHER"],
     )
     assert_error(
-        await client.post(ASSIGNMENTS, json={**body, "class_id": other_class}, headers=teacher),
+        await writable_client.post(
+            ASSIGNMENTS, json={**body, "class_id": other_class}, headers=teacher
+        ),
         404,
         "RESOURCE_NOT_FOUND",
     )

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import client_for, make_settings
+from tests.helpers import headers_of, rows
 from tests.openai_stub import GOOD_ANSWER, MODERATED, OpenAIStub
 from tests.servers import free_port
-from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
-from tests.test_students import rows
-from tests.test_tutor import ask, start_lesson
+from tests.tutor_helpers import ask, start_lesson
 from tutor.llm import LiteLLMTutor, LlmSettings
 from tutor.types import Passage, Turn, TutorReply, TutorRequest
 
@@ -137,7 +136,7 @@ async def test_streaming_yields_text_then_the_reply(stub: OpenAIStub) -> None:
 
 async def test_chat_over_rest_says_which_model_answered(
     stub: OpenAIStub,
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(
@@ -163,7 +162,7 @@ async def test_chat_over_rest_says_which_model_answered(
 
 
 async def test_health_reports_an_unreachable_model_server(
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(
@@ -179,7 +178,7 @@ async def test_health_reports_an_unreachable_model_server(
 
 async def test_the_providers_moderation_catches_what_the_offline_classifier_missed(
     stub: OpenAIStub,
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(

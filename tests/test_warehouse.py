@@ -14,8 +14,7 @@ from learnloom.demo import DEMO_ACCOUNTS, DemoOptions, seed_demo
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import DEMO_NOW, client_for, create_database, make_settings
-from tests.test_auth import bearer, login
-from tests.test_error_paths import assert_error
+from tests.helpers import assert_error, bearer, login
 
 pytestmark = pytest.mark.anyio
 

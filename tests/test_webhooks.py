@@ -9,16 +9,12 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import anyio
 import httpx
 import pytest
-from standardwebhooks.webhooks import Webhook
 
 from ground.ids import new_id
 from ground.settings import Settings
@@ -29,108 +25,17 @@ from learnloom.webhooks.dispatcher import Dispatcher
 from models.db import make_engine, make_session_factory, transaction
 from models.events import OutboxEvent, WebhookEndpoint
 from tests.conftest import client_for, make_settings
-from tests.openai_stub import QuietServer
-from tests.test_admin_schools import database_url, headers_of  # noqa: F401  (fixture)
-from tests.test_error_paths import assert_error
-from tests.test_students import rows
+from tests.helpers import assert_error, headers_of, rows
 from tests.waiting import eventually
+from tests.webhook_helpers import FAST, HOOKS, Receiver, dispatch_until
 
-pytestmark = pytest.mark.anyio
-HOOKS = "/api/v1/admin/webhooks/"
-# Fast retries, for tests: the backoff doubles from 50 ms.
-FAST = {
-    "webhook_allow_private_urls": True,
-    "webhook_backoff_seconds": 0.05,
-    "webhook_backoff_max_seconds": 0.2,
-    "webhook_timeout_seconds": 1.0,
-    "webhook_poll_seconds": 0.1,
-}
-
-
-class Receiver:
-    """A webhook receiver on loopback: records each request and answers with the next of
-    `statuses` (then `default`). With `hold`, the first request waits until it is set."""
-
-    def __init__(self, statuses: list[int] | None = None, default: int = 200) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        self.statuses, self.default = list(statuses or []), default
-        self.hold: threading.Event | None = None
-        self.arrived = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                receiver.arrived.set()
-                if receiver.hold is not None and len(receiver.requests) == 1:
-                    receiver.hold.wait(30)
-                status = receiver.statuses.pop(0) if receiver.statuses else receiver.default
-                self.send_response(status)
-                self.send_header("content-length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-
-    @contextmanager
-    def running(self) -> Iterator["Receiver"]:
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            if self.hold is not None:
-                self.hold.set()
-            self.server.shutdown()
-            self.server.server_close()
-
-    def verified(self, secret: str) -> list[dict]:
-        """Every request's payload, after checking its signature as a receiver would."""
-        return [Webhook(secret).verify(body, headers) for headers, body in self.requests]
-
-    def ids(self) -> list[str]:
-        return [headers["webhook-id"] for headers, _ in self.requests]
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:  # noqa: F811
-    return make_settings(database_url, tmp_path, **FAST)
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in client_for(settings):
-        yield c
-
-
-async def dispatch_until(
-    settings: Settings, done: Callable[[], bool] = lambda: True, seconds: float = 20
-) -> None:
-    """Runs dispatcher passes, at least one, until `done()` is true."""
-    engine = make_engine(settings.database_url)
-    try:
-        async with httpx.AsyncClient() as client:
-            dispatcher = Dispatcher(settings, make_session_factory(engine), client)
-            with anyio.fail_after(seconds):
-                for _ in iter(int, 1):  # until returned from
-                    attempts = await dispatcher.run_once()
-                    if done():
-                        return
-                    if not attempts:
-                        await anyio.sleep(0.05)
-    finally:
-        await engine.dispose()
+pytestmark = [pytest.mark.anyio, pytest.mark.settings(**FAST)]
 
 
 async def register(
-    client: httpx.AsyncClient, headers: dict[str, str], url: str, **extra: object
+    writable_client: httpx.AsyncClient, headers: dict[str, str], url: str, **extra: object
 ) -> dict:
-    response = await client.post(
+    response = await writable_client.post(
         HOOKS,
         json={"url": url, "events": ["session.completed", "student.milestone_unlocked"], **extra},
         headers=headers,
@@ -139,26 +44,26 @@ async def register(
     return response.json()["data"]
 
 
-async def end_a_session(client: httpx.AsyncClient, database_url: str) -> str:  # noqa: F811
+async def end_a_session(writable_client: httpx.AsyncClient, database_url: str) -> str:
     """A teacher runs and ends a session: session.completed enters the outbox."""
-    teacher = await headers_of(client, "TEACHER")
+    teacher = await headers_of(writable_client, "TEACHER")
     [(class_id,)] = await rows(
         database_url,
         "SELECT min(classroom_id) FROM classroom_teachers WHERE teacher_id = "
         "(SELECT id FROM users WHERE email = :e)",
         e=DEMO_ACCOUNTS["TEACHER"],
     )
-    started = await client.post(
+    started = await writable_client.post(
         "/api/v1/sessions/start/", json={"class_id": class_id}, headers=teacher
     )
     assert started.status_code == 201, started.text
     session_id = started.json()["data"]["id"]
-    ended = await client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
+    ended = await writable_client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
     assert ended.status_code == 200, ended.text
     return session_id
 
 
-async def add_events(database_url: str, count: int, school_id: int | None = 1) -> list[str]:  # noqa: F811
+async def add_events(database_url: str, count: int, school_id: int | None = 1) -> list[str]:
     engine = make_engine(database_url)
     ids = [new_id("evt") for _ in range(count)]
     try:
@@ -179,15 +84,15 @@ async def add_events(database_url: str, count: int, school_id: int | None = 1) -
 
 
 async def test_retries_after_500s_then_delivers_once_signed(
-    client: httpx.AsyncClient,
+    writable_client: httpx.AsyncClient,
     settings: Settings,
-    database_url: str,  # noqa: F811
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     with Receiver(statuses=[500, 500]).running() as receiver:
-        endpoint = await register(client, admin, receiver.url)
+        endpoint = await register(writable_client, admin, receiver.url)
         assert endpoint["secret"].startswith("whsec_")
-        session_id = await end_a_session(client, database_url)
+        session_id = await end_a_session(writable_client, database_url)
         await dispatch_until(settings, lambda: len(receiver.requests) >= 3)
         payloads = receiver.verified(endpoint["secret"])  # raises on a bad signature
         # A few more passes: a delivered event is not sent again.
@@ -208,7 +113,7 @@ async def test_retries_after_500s_then_delivers_once_signed(
         "participants",
         "completed_lessons",
     }
-    listed = (await client.get(f"{HOOKS}deliveries/", headers=admin)).json()
+    listed = (await writable_client.get(f"{HOOKS}deliveries/", headers=admin)).json()
     [delivery] = listed["data"]
     assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == (
         "delivered",
@@ -216,7 +121,7 @@ async def test_retries_after_500s_then_delivers_once_signed(
         200,
     )
     attempts = (
-        await client.post(
+        await writable_client.post(
             "/graphql",
             json={
                 "query": "query($d: Int!) { webhookAttempts(deliveryId: $d) { statusCode error } }",
@@ -233,17 +138,17 @@ async def test_retries_after_500s_then_delivers_once_signed(
 
 
 async def test_dead_letters_are_listed_and_replayed_with_the_same_event_id(
-    client: httpx.AsyncClient,
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path, **FAST, webhook_max_attempts=2)
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     with Receiver(default=503).running() as receiver:
-        endpoint = await register(client, admin, receiver.url)
-        await end_a_session(client, database_url)
+        endpoint = await register(writable_client, admin, receiver.url)
+        await end_a_session(writable_client, database_url)
         await dispatch_until(settings, lambda: len(receiver.requests) >= 2)
-        dead = (await client.get(f"{HOOKS}deliveries/?status=dead", headers=admin)).json()
+        dead = (await writable_client.get(f"{HOOKS}deliveries/?status=dead", headers=admin)).json()
         assert [d["attempts"] for d in dead["data"]] == [2]
         assert dead["data"][0]["last_error"] == "HTTP 503"
         assert dead["data"][0]["next_attempt_at"] is None
@@ -251,20 +156,24 @@ async def test_dead_letters_are_listed_and_replayed_with_the_same_event_id(
         assert len(receiver.requests) == 2  # given up: no third attempt
 
         receiver.default = 200
-        replayed = await client.post(
+        replayed = await writable_client.post(
             f"{HOOKS}deliveries/{dead['data'][0]['id']}/replay/", headers=admin
         )
         assert replayed.status_code == 200, replayed.text
         assert replayed.json()["data"]["status"] == "pending"
         assert_error(
-            await client.post(f"{HOOKS}deliveries/{dead['data'][0]['id']}/replay/", headers=admin),
+            await writable_client.post(
+                f"{HOOKS}deliveries/{dead['data'][0]['id']}/replay/", headers=admin
+            ),
             409,
             "DELIVERY_IN_PROGRESS",
         )
         await dispatch_until(settings, lambda: len(receiver.requests) >= 3)
         receiver.verified(endpoint["secret"])
     assert len(set(receiver.ids())) == 1
-    after = (await client.get(f"{HOOKS}deliveries/?status=delivered", headers=admin)).json()
+    after = (
+        await writable_client.get(f"{HOOKS}deliveries/?status=delivered", headers=admin)
+    ).json()
     assert after["pagination"]["total"] == 1
     [(action,)] = await rows(
         database_url, "SELECT action FROM audit_log WHERE action = 'webhook_replayed'"
@@ -273,13 +182,13 @@ async def test_dead_letters_are_listed_and_replayed_with_the_same_event_id(
 
 
 async def test_two_dispatchers_at_once_deliver_each_event_once(
-    client: httpx.AsyncClient,
+    writable_client: httpx.AsyncClient,
     settings: Settings,
-    database_url: str,  # noqa: F811
+    database_url: str,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     with Receiver().running() as receiver:
-        await register(client, admin, receiver.url)
+        await register(writable_client, admin, receiver.url)
         events = await add_events(database_url, 30)
 
         async def dispatcher() -> None:
@@ -294,17 +203,17 @@ async def test_two_dispatchers_at_once_deliver_each_event_once(
 
 
 async def test_a_dispatcher_killed_mid_delivery_loses_nothing(
-    client: httpx.AsyncClient,
+    writable_client: httpx.AsyncClient,
     settings: Settings,
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     receiver = Receiver()
     receiver.hold = threading.Event()
     with receiver.running():
-        endpoint = await register(client, admin, receiver.url)
-        await end_a_session(client, database_url)
+        endpoint = await register(writable_client, admin, receiver.url)
+        await end_a_session(writable_client, database_url)
         env = {
             **os.environ,
             "LEARNLOOM_ENV": "test",
@@ -334,20 +243,20 @@ async def test_a_dispatcher_killed_mid_delivery_loses_nothing(
     assert len(set(receiver.ids())) == 1 and payloads[0] == payloads[1]
 
 
-async def _delivered(database_url: str) -> bool:  # noqa: F811
+async def _delivered(database_url: str) -> bool:
     return await rows(database_url, "SELECT status FROM webhook_deliveries") == [("delivered",)]
 
 
 async def test_endpoints_are_validated_and_confined_to_their_school(
-    client: httpx.AsyncClient,
+    writable_client: httpx.AsyncClient,
     settings: Settings,
-    database_url: str,  # noqa: F811
+    database_url: str,
     tmp_path: Path,
 ) -> None:
-    admin = await headers_of(client, "SUPER_ADMIN")
-    school_admin = await headers_of(client, "SCHOOL_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
+    school_admin = await headers_of(writable_client, "SCHOOL_ADMIN")
     bad = assert_error(
-        await client.post(
+        await writable_client.post(
             HOOKS,
             json={"url": "ftp://example.org/x", "events": [], "secret": "nope"},
             headers=admin,
@@ -358,7 +267,7 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
     assert set(bad["details"]) == {"url", "events", "secret"}
     # An unknown event is not a WebhookEvent: refused before anything else is looked at.
     unknown = assert_error(
-        await client.post(
+        await writable_client.post(
             HOOKS, json={"url": "http://127.0.0.1:9/x", "events": ["lesson.eaten"]}, headers=admin
         ),
         422,
@@ -386,16 +295,16 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
             reason = refused["details"]["url"][0]
             assert "public addresses only" in reason or "[" in url, url
 
-    everywhere = await register(client, admin, "http://127.0.0.1:9/all")
+    everywhere = await register(writable_client, admin, "http://127.0.0.1:9/all")
     [(own_school,)] = await rows(
         database_url,
         "SELECT school_id FROM users WHERE email = :e",
         e=DEMO_ACCOUNTS["SCHOOL_ADMIN"],
     )
-    mine = await register(client, school_admin, "http://127.0.0.1:9/mine", school_id=None)
+    mine = await register(writable_client, school_admin, "http://127.0.0.1:9/mine", school_id=None)
     assert (everywhere["school_id"], mine["school_id"]) == (None, own_school)
     assert_error(
-        await client.post(
+        await writable_client.post(
             HOOKS,
             json={"url": "http://127.0.0.1:9/x", "events": ["session.completed"], "school_id": 999},
             headers=school_admin,
@@ -403,12 +312,12 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
         403,
         "PERMISSION_DENIED",
     )
-    listed = (await client.get(HOOKS, headers=school_admin)).json()
+    listed = (await writable_client.get(HOOKS, headers=school_admin)).json()
     assert [e["id"] for e in listed["data"]] == [mine["id"]]
     assert listed["data"][0]["secret"] is None  # shown once, at creation
     for method in ("GET", "PATCH", "DELETE"):
         assert_error(
-            await client.request(
+            await writable_client.request(
                 method, f"{HOOKS}{everywhere['id']}/", json={}, headers=school_admin
             ),
             404,
@@ -424,16 +333,20 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
         await engine.dispose()
     fanned = await rows(database_url, "SELECT endpoint_id FROM webhook_deliveries")
     assert fanned == [(everywhere["id"],)]
-    assert (await client.get(f"{HOOKS}deliveries/", headers=school_admin)).json()["data"] == []
+    assert (await writable_client.get(f"{HOOKS}deliveries/", headers=school_admin)).json()[
+        "data"
+    ] == []
 
-    changed = await client.patch(
+    changed = await writable_client.patch(
         f"{HOOKS}{mine['id']}/", json={"is_active": False}, headers=school_admin
     )
     assert changed.status_code == 200 and changed.json()["data"]["is_active"] is False
-    removed = await client.delete(f"{HOOKS}{mine['id']}/", headers=school_admin)
+    removed = await writable_client.delete(f"{HOOKS}{mine['id']}/", headers=school_admin)
     assert removed.status_code == 200
     assert_error(
-        await client.get(f"{HOOKS}{mine['id']}/", headers=school_admin), 404, "RESOURCE_NOT_FOUND"
+        await writable_client.get(f"{HOOKS}{mine['id']}/", headers=school_admin),
+        404,
+        "RESOURCE_NOT_FOUND",
     )
     actions = await rows(
         database_url,
@@ -446,8 +359,8 @@ async def test_endpoints_are_validated_and_confined_to_their_school(
         "webhook_deleted",
     ]
     assert all("whsec_" not in json.dumps(details, default=str) for _, details in actions)
-    teacher = await headers_of(client, "TEACHER")
-    assert_error(await client.get(HOOKS, headers=teacher), 403, "PERMISSION_DENIED")
+    teacher = await headers_of(writable_client, "TEACHER")
+    assert_error(await writable_client.get(HOOKS, headers=teacher), 403, "PERMISSION_DENIED")
 
 
 def test_a_pinned_request_goes_to_the_checked_address_under_the_original_name() -> None:
@@ -472,8 +385,8 @@ def test_a_pinned_request_goes_to_the_checked_address_under_the_original_name() 
 
 
 async def test_an_endpoint_that_has_come_to_point_inside_is_not_called(
-    client: httpx.AsyncClient,
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     """Registered while it was public (here: written straight into the table), an endpoint
@@ -500,17 +413,17 @@ async def test_an_endpoint_that_has_come_to_point_inside_is_not_called(
 
 
 async def test_settled_deliveries_and_their_events_are_pruned_after_the_retention(
-    client: httpx.AsyncClient,
-    database_url: str,  # noqa: F811
+    writable_client: httpx.AsyncClient,
+    database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = make_settings(database_url, tmp_path, **FAST, webhook_max_attempts=1)
-    admin = await headers_of(client, "SUPER_ADMIN")
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
     with Receiver().running() as good, Receiver(default=500).running() as bad:
-        await register(client, admin, good.url)
+        await register(writable_client, admin, good.url)
         await add_events(database_url, 2)
         await dispatch_until(settings, lambda: len(good.requests) == 2)
-        failing = await register(client, admin, bad.url)
+        failing = await register(writable_client, admin, bad.url)
         [late] = await add_events(database_url, 1)
         await dispatch_until(settings, lambda: len(bad.requests) == 1 and len(good.requests) == 3)
     statuses = await rows(
