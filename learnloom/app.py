@@ -50,6 +50,7 @@ from rest_compat.openapi import openapi_document
 from rest_compat.responses import error_response
 from rest_compat.router import rest_routes
 from rest_compat.routes import ROUTES
+from schema.core_schema import graphql_core_schema
 from schema.root import build_schema
 from tutor import safety
 
@@ -61,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     state = build_state(settings)
     schema = build_schema(settings)
-    compiled = compile_routes(schema._schema, ROUTES)  # a bad document fails start-up here
+    compiled = compile_routes(
+        graphql_core_schema(schema), ROUTES
+    )  # a bad document fails start-up here
     openapi = openapi_document(compiled, version=app_version())
 
     def context_for(request: HTTPConnection) -> Context:

@@ -450,10 +450,11 @@ def openapi() -> None:
     from rest_compat.compile import compile_routes
     from rest_compat.openapi import openapi_document
     from rest_compat.routes import ROUTES
+    from schema.core_schema import graphql_core_schema
     from schema.root import default_schema
 
     document = openapi_document(
-        compile_routes(default_schema()._schema, ROUTES), version=app_version()
+        compile_routes(graphql_core_schema(default_schema()), ROUTES), version=app_version()
     )
     typer.echo(json.dumps(document, indent=2))
 

@@ -22,7 +22,6 @@ from graphql import (
 )
 
 from rest_compat.naming import camel, snake
-from rest_compat.plan import Plan, build_plan
 from rest_compat.route import RestRoute
 
 OPERATIONS = Path(__file__).parent / "operations"
@@ -51,7 +50,6 @@ class CompiledRoute:
     root_key: str  # the response key of the single root field (its alias, if any)
     root_type: GraphQLOutputType  # that field's type, for the OpenAPI response schema
     variables: tuple[Variable, ...]
-    plan: Plan | None  # None: the document runs through graphql-core's executor
     stream: DocumentNode | None = None  # the route's subscription, for text/event-stream
 
     @property
@@ -149,7 +147,6 @@ def compile_route(schema: GraphQLSchema, route: RestRoute, source: str) -> Compi
         root_key=(root.alias or root.name).value,
         root_type=root_parent.fields[root.name.value].type,
         variables=variables,
-        plan=build_plan(schema, document),
     )
 
 

@@ -18,9 +18,9 @@ from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.conditional import etag_of, still_current
 from rest_compat.executor import FacadeExecutor, error_of
 from rest_compat.inputs import NO_VARIABLES, read_variables
-from rest_compat.plan import execute_plan
 from rest_compat.route import Envelope
 from rest_compat.stream import serve_stream, wants_stream
+from schema.core_schema import graphql_core_schema
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class RestEndpoint:
     ) -> None:
         self.compiled = compiled
         self._schema = schema
-        self._graphql_schema = schema._schema
+        self._graphql_schema = graphql_core_schema(schema)
         self._context_factory = context_factory
         # Non-public routes authenticate before reading inputs, so an anonymous caller
         # learns nothing about a route's inputs: 401 comes before 422. The resolvers still
@@ -63,10 +63,7 @@ class RestEndpoint:
             if self.compiled.stream is not None and wants_stream(scope["headers"]):
                 await serve_stream(send, self.compiled, self._schema, context, variables)
                 return
-            if self.compiled.plan is not None:
-                data = await execute_plan(self.compiled.plan, context, variables)
-            else:
-                data = self._data(await self._execute(context, variables), context.request_id)
+            data = self._data(await self._execute(context, variables), context.request_id)
             status, body = self.compiled.route.status, self._shape(data)
         except AppError as error:
             status, body = error.status, error.body()

@@ -14,7 +14,7 @@ from schema.errors import app_error, is_unexpected, log_unexpected
 class FacadeExecutor(Executor):
     """graphql-core's plain executor (facade documents use no @defer or @stream, so the
     incremental one is not needed and costs more) with Strawberry's resolve info, which
-    Strawberry's resolvers expect, answering enums with their values as the plan does."""
+    Strawberry's resolvers expect, answering enums with their values ("teach", not TEACH)."""
 
     operation_extensions = None
     build_resolve_info = StrawberryGraphQLCoreExecutionContext.build_resolve_info

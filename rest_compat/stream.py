@@ -18,6 +18,7 @@ from starlette.types import Send
 from ground.asgi import send_json
 from rest_compat.compile import CompiledRoute
 from rest_compat.executor import FacadeExecutor, error_of
+from schema.core_schema import graphql_core_schema
 
 log = logging.getLogger(__name__)
 EVENT_STREAM = "text/event-stream"
@@ -41,7 +42,7 @@ async def serve_stream(
     assert compiled.stream is not None
     raw = {name: source.value for name, source in variables.sources.items()}
     outcome = subscribe(
-        schema._schema,
+        graphql_core_schema(schema),
         compiled.stream,
         context_value=context,
         variable_values={k: v for k, v in raw.items() if v is not Undefined},

@@ -32,6 +32,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from schema.core_schema import graphql_core_schema
+
 PAGE_ARGUMENTS = ("limit", "first")
 INTROSPECTION_TYPES = {"__schema": "__Schema", "__type": "__Type"}
 REPEATS = 3  # how often one response name may appear among siblings (merged anyway)
@@ -225,7 +227,7 @@ def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
             context = self.execution_context
             document = context.graphql_document
             if document is not None:
-                schema = context.schema._schema
+                schema = graphql_core_schema(context.schema)
                 refused = check(schema, document, context.variables, limits)
                 context.pre_execution_errors = refused or _validate(
                     schema, document, context.validation_rules
