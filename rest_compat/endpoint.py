@@ -17,7 +17,7 @@ from ground.errors import AppError, masked
 from rest_compat.compile import BODY_METHODS, CompiledRoute
 from rest_compat.conditional import etag_of, still_current
 from rest_compat.executor import FacadeExecutor, error_of
-from rest_compat.inputs import NO_VARIABLES, read_variables
+from rest_compat.inputs import NO_VARIABLES, as_given, read_variables
 from rest_compat.route import Envelope
 from rest_compat.stream import serve_stream, wants_stream
 from schema.core_schema import graphql_core_schema
@@ -85,7 +85,7 @@ class RestEndpoint:
             self._graphql_schema,
             self.compiled.document,
             context_value=context,
-            variable_values=variables.coerced,
+            variable_values=as_given(variables),
             executor_class=FacadeExecutor,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
         )

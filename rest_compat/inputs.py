@@ -18,6 +18,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLSchema,
     GraphQLString,
+    Undefined,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from starlette.requests import Request
@@ -36,6 +37,17 @@ _FALSE = {"false", "0", "no"}
 
 
 NO_VARIABLES = VariableValues(sources={}, coerced={})
+
+
+def as_given(variables: VariableValues) -> dict[str, Any]:
+    """The variables as a client gives them (before coercion), which is what graphql-core's
+    execute and subscribe take: they coerce them again, and coerced values (a datetime, an
+    input object's Python names) would not coerce."""
+    return {
+        name: source.value
+        for name, source in variables.sources.items()
+        if source.value is not Undefined
+    }
 
 
 async def read_variables(

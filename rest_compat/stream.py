@@ -11,13 +11,14 @@ from typing import Any
 
 import orjson
 import strawberry
-from graphql import ExecutionResult, Undefined, subscribe
+from graphql import ExecutionResult, subscribe
 from graphql.execution.values import VariableValues
 from starlette.types import Send
 
 from ground.asgi import send_json
 from rest_compat.compile import CompiledRoute
 from rest_compat.executor import FacadeExecutor, error_of
+from rest_compat.inputs import as_given
 from schema.core_schema import graphql_core_schema
 
 log = logging.getLogger(__name__)
@@ -40,12 +41,11 @@ async def serve_stream(
     variables: VariableValues,
 ) -> None:
     assert compiled.stream is not None
-    raw = {name: source.value for name, source in variables.sources.items()}
     outcome = subscribe(
         graphql_core_schema(schema),
         compiled.stream,
         context_value=context,
-        variable_values={k: v for k, v in raw.items() if v is not Undefined},
+        variable_values=as_given(variables),
         executor_class=FacadeExecutor,
     )
     if inspect.isawaitable(outcome):
