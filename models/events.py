@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from ground.clock import utcnow
 from models.base import json_column
-from models.enums import WebhookEvent
+from models.enums import DeliveryStatus, WebhookEvent
 
 # The events webhooks may subscribe to (docs/api.md, Webhooks).
 EVENT_TYPES = tuple(event.value for event in WebhookEvent)
@@ -45,7 +45,7 @@ class WebhookDelivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(foreign_key="outbox_events.id", max_length=40)
     endpoint_id: int = Field(foreign_key="webhook_endpoints.id", index=True)
-    status: str = Field(default="pending", max_length=12, index=True)
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=12, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     last_status_code: int | None = None

@@ -23,6 +23,8 @@ from resolvers.prediction import ModelNotTrained
 
 @dataclass(frozen=True)
 class AtRisk:
+    """A student unlikely to complete a course, and why."""
+
     student_id: int
     name: str
     course_id: str

@@ -113,6 +113,25 @@ class Thresholds:
             raise ValidationFailed(details=details)
 
 
+def thresholds(
+    context: Context,
+    top_score: float | None,
+    support_score: float | None,
+    support_progress: float | None,
+    size: int | None,
+) -> Thresholds:
+    """The performance bars asked for, the settings' where not."""
+    settings = context.settings
+    return Thresholds(
+        top_score=settings.top_performer_score if top_score is None else top_score,
+        support_score=settings.needs_support_score if support_score is None else support_score,
+        support_progress=settings.needs_support_progress
+        if support_progress is None
+        else support_progress,
+        size=settings.performance_list_size if size is None else size,
+    )
+
+
 def _name(user: User) -> str:
     return f"{user.first_name} {user.last_name}"
 

@@ -29,7 +29,7 @@ from resolvers.field_limits import WEBHOOK_EVENTS, WEBHOOK_SECRET, WEBHOOK_URL
 from resolvers.pagination import Page, paginate
 from resolvers.permissions import ADMINS, require_role
 
-IN_FLIGHT = ("pending", "retrying", "sending")
+IN_FLIGHT = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING, DeliveryStatus.SENDING)
 MAX_ATTEMPTS_LISTED = 100
 
 
@@ -323,7 +323,7 @@ async def list_deliveries(
     limit: int,
     offset: int,
 ) -> Page[DeliveryView]:
-    """Newest first; `status="dead"` is the dead-letter list."""
+    """Newest first; `status=DeliveryStatus.DEAD` is the dead-letter list."""
     user = await _admin(context)
     statement = _deliveries(user).order_by(  # type: ignore[attr-defined]
         col(WebhookDelivery.updated_at).desc(), col(WebhookDelivery.id).desc()
@@ -382,7 +382,7 @@ async def replay(context: Context, delivery_id: int) -> DeliveryView:
         if delivery.status in IN_FLIGHT:
             raise DeliveryInProgress()
         before = delivery.status
-        delivery.status, delivery.attempts = "pending", 0
+        delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
         delivery.next_attempt_at = delivery.updated_at = now
         session.add(delivery)
         audit.record(

@@ -1,27 +1,31 @@
-"""Types of the LearnLoom analytics API; each figure is computed only when asked for."""
+"""Types of the LearnLoom analytics API: the resolvers' result classes (resolvers/figures.py)
+registered as GraphQL types, and the scope's figures, each computed only when asked for."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from analytics import metrics
-from resolvers.analytics import (
-    WarehouseNotLoaded,
-    check_limit,
-    check_profile_access,
-    check_range,
-    figure,
-    school_context,
-    school_names,
-    scope_of,
-    student_missing,
-    windows,
-)
+from analytics.metrics import Scope
+from resolvers import figures
 from resolvers.context import Context
+from resolvers.figures import (
+    ActivityPoint,
+    ActivityTrend,
+    CountryFigures,
+    CourseFigures,
+    CourseList,
+    CourseProgress,
+    NationalAnalytics,
+    SchoolAnalytics,
+    SchoolFigures,
+    ScorePoint,
+    ScoreTrend,
+    StudentProfile,
+    SubjectActivity,
+    WeeklyProgress,
+)
+from schema.results import graphql_type
 
 Ctx = Info[Context, None]
 CourseFilter = Annotated[
@@ -32,328 +36,48 @@ SchoolFilter = Annotated[
     strawberry.argument(description="Only this school, within the caller's own scope."),
 ]
 
-
-@strawberry.type(
-    description="Average score per day, for the contract's line chart: dates and scores in step."
-)
-class ScoreTrend:
-    dates: list[str]
-    scores: list[float]
-
-
-@strawberry.type(description="Learning activities per day: dates and counts in step.")
-class ActivityTrend:
-    dates: list[str]
-    activity: list[int]
-
-
-@strawberry.type(description="Average score per ISO week (2026-W37): weeks and scores in step.")
-class WeeklyProgress:
-    weeks: list[str]
-    average_scores: list[float]
+graphql_type(ScoreTrend)
+graphql_type(ActivityTrend)
+graphql_type(WeeklyProgress)
+graphql_type(CourseFigures, fields={"num_students": "Enrollments in the course."})
+graphql_type(CourseList)
+graphql_type(ScorePoint)
+graphql_type(ActivityPoint)
+graphql_type(CourseProgress)
+graphql_type(StudentProfile)
+graphql_type(SubjectActivity)
+graphql_type(SchoolAnalytics, fields={"average_engagement": "% of students active this week"})
+graphql_type(CountryFigures)
+graphql_type(SchoolFigures)
+graphql_type(NationalAnalytics)
 
 
 @strawberry.type(
     description="Learning analytics for the caller's scope (all, their school, or their classrooms)."
 )
 class Analytics:
-    scope: strawberry.Private[metrics.Scope]
+    scope: strawberry.Private[Scope]
 
     @strawberry.field(description="Mean of all scores, 1 decimal; null without scores.")
     async def average_score(self, info: Ctx) -> float | None:
-        return await figure(
-            info.context,
-            self.scope.key,
-            "average_score",
-            lambda c: metrics.average_score(c, self.scope),
-        )
+        return await figures.average_score(info.context, self.scope)
 
     @strawberry.field(description="Completed enrollments ÷ enrollments.")
     async def completion_rate(self, info: Ctx) -> float:
-        return await figure(
-            info.context,
-            self.scope.key,
-            "completion_rate",
-            lambda c: metrics.completion_rate(c, self.scope),
-        )
+        return await figures.completion_rate(info.context, self.scope)
 
     @strawberry.field(
         description="Withdrawn, or unfinished and idle for the dropout window, ÷ enrollments."
     )
     async def dropout_rate(self, info: Ctx) -> float:
-        return await figure(
-            info.context,
-            self.scope.key,
-            "dropout_rate",
-            lambda c: metrics.dropout_rate(c, self.scope, windows(info.context)),
-        )
+        return await figures.dropout_rate(info.context, self.scope)
 
     @strawberry.field(description="Distinct students with at least one enrollment.")
     async def total_students(self, info: Ctx) -> int:
-        return await figure(
-            info.context,
-            self.scope.key,
-            "total_students",
-            lambda c: metrics.total_students(c, self.scope),
-        )
+        return await figures.total_students(info.context, self.scope)
 
     @strawberry.field(
         description="Students with an activity in the active window before the latest activity."
     )
     async def active_students(self, info: Ctx) -> int:
-        return await figure(
-            info.context,
-            self.scope.key,
-            "active_students",
-            lambda c: metrics.active_students(c, self.scope, windows(info.context)),
-        )
-
-
-@strawberry.type(
-    description="One course's figures in the caller's scope; rates are fractions (0.25 is a quarter)."
-)
-class CourseFigures:
-    course_id: str
-    course_name: str
-    average_score: float | None
-    completion_rate: float
-    dropout_rate: float
-    num_students: int = strawberry.field(description="Enrollments in the course.")
-
-
-@strawberry.type(description="Courses with their figures, ranked as the field says.")
-class CourseList:
-    courses: list[CourseFigures]
-
-
-@strawberry.type(description="A student's average score on one day.")
-class ScorePoint:
-    date: str
-    score: float
-
-
-@strawberry.type(description="A student's learning activities on one day.")
-class ActivityPoint:
-    date: str
-    activity_count: int
-
-
-@strawberry.type(description="A student's progress through one course, in percent.")
-class CourseProgress:
-    course_id: str
-    course_name: str
-    progress: float
-
-
-@strawberry.type(
-    description="One student's learning record: scores, hours, progress, daily history and courses."
-)
-class StudentProfile:
-    student_id: int
-    name: str
-    average_score: float | None
-    hours_watched: float
-    progress: float
-    score_history: list[ScorePoint]
-    activity_history: list[ActivityPoint]
-    last_active: datetime | None
-    courses_enrolled: list[CourseProgress]
-
-
-@strawberry.type(description="A subject's active students this week and their average score.")
-class SubjectActivity:
-    subject: str
-    students_active: int
-    average_score: float | None
-
-
-@strawberry.type(
-    description="A school's KPIs: its students, teachers, engagement and lessons completed."
-)
-class SchoolAnalytics:
-    school_id: int
-    school_name: str
-    total_students: int
-    total_teachers: int
-    average_engagement: int = strawberry.field(description="% of students active this week")
-    lessons_completed_today: int
-    lessons_completed_week: int
-    top_subjects: list[SubjectActivity]
-
-
-@strawberry.type(
-    description="Figures of an area (a country or a school); rates are fractions (0.25 is a quarter)."
-)
-class AreaFigures:
-    total_students: int
-    active_students: int
-    average_score: float | None
-    completion_rate: float
-
-
-@strawberry.type(description="A country's figures.")
-class CountryFigures(AreaFigures):
-    country: str
-
-
-@strawberry.type(description="A school's figures.")
-class SchoolFigures(AreaFigures):
-    school_id: int
-    school_name: str
-
-
-@strawberry.type(description="National analytics per country and per school, super admins only.")
-class NationalAnalytics:
-    countries: list[CountryFigures]
-    schools: list[SchoolFigures]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a caller may narrow the figures to; applied within their own scope."""
-
-    course_id: str | None = None
-    school_id: int | None = None
-
-
-async def _scope(context: Context, filters: Filters) -> metrics.Scope:
-    return await scope_of(context, filters.course_id, filters.school_id)
-
-
-async def _per_period(
-    context: Context,
-    filters: Filters,
-    start_date: date | None,
-    end_date: date | None,
-    compute: Callable[[Any, metrics.Scope, date | None, date | None], list[tuple[str, Any]]],
-) -> tuple[list[str], list[Any]]:
-    scope = await _scope(context, filters)
-    check_range(start_date, end_date)
-    rows = await figure(
-        context,
-        scope.key,
-        (compute.__name__, start_date, end_date),
-        lambda c: compute(c, scope, start_date, end_date),
-    )
-    return [period for period, _ in rows], [value for _, value in rows]
-
-
-async def score_trend(
-    context: Context, filters: Filters, start_date: date | None, end_date: date | None
-) -> ScoreTrend:
-    dates, scores = await _per_period(context, filters, start_date, end_date, metrics.score_trend)
-    return ScoreTrend(dates=dates, scores=scores)
-
-
-async def activity_trend(
-    context: Context, filters: Filters, start_date: date | None, end_date: date | None
-) -> ActivityTrend:
-    dates, counts = await _per_period(
-        context, filters, start_date, end_date, metrics.activity_trend
-    )
-    return ActivityTrend(dates=dates, activity=counts)
-
-
-async def weekly_progress(
-    context: Context, filters: Filters, start_date: date | None, end_date: date | None
-) -> WeeklyProgress:
-    weeks, scores = await _per_period(
-        context, filters, start_date, end_date, metrics.weekly_progress
-    )
-    return WeeklyProgress(weeks=weeks, average_scores=scores)
-
-
-async def courses(context: Context, filters: Filters) -> list[CourseFigures]:
-    """The course figures, built once per snapshot and scope (the cache holds the objects)."""
-    scope = await _scope(context, filters)
-    return await figure(
-        context,
-        scope.key,
-        "course_figures",
-        lambda c: [
-            CourseFigures(**row) for row in metrics.course_figures(c, scope, windows(context))
-        ],
-    )
-
-
-async def ranked_courses(
-    context: Context, filters: Filters, limit: int, hardest: bool
-) -> CourseList:
-    check_limit(limit)
-    rows = await courses(context, filters)
-    if hardest:
-        scored = [c for c in rows if c.average_score is not None]
-        ranked = sorted(scored, key=lambda c: (c.average_score, c.course_id))
-    else:
-        ranked = sorted(rows, key=lambda c: (-c.completion_rate, c.course_id))
-    return CourseList(courses=ranked[:limit])
-
-
-def _profile(row: dict[str, Any] | None) -> StudentProfile | None:
-    if row is None:
-        return None
-    return StudentProfile(
-        **{
-            **row,
-            "score_history": [ScorePoint(**p) for p in row["score_history"]],
-            "activity_history": [ActivityPoint(**p) for p in row["activity_history"]],
-            "courses_enrolled": [CourseProgress(**c) for c in row["courses_enrolled"]],
-            "last_active": row["last_active"].replace(tzinfo=UTC) if row["last_active"] else None,
-        }
-    )
-
-
-async def student_profile(context: Context, student_id: int) -> StudentProfile:
-    on_platform = await check_profile_access(context, student_id)
-    # Built in the worker thread and cached as the finished object.
-    profile = await figure(
-        context,
-        f"student:{student_id}",
-        "student_profile",
-        lambda c: _profile(metrics.student_profile(c, student_id)),
-    )
-    if profile is None and not on_platform:
-        raise student_missing(student_id)
-    if profile is None:  # known to the platform, not yet in the warehouse
-        raise WarehouseNotLoaded("This student has no analytics yet: run a data refresh")
-    return profile
-
-
-async def school_analytics(context: Context, school_id: int) -> SchoolAnalytics:
-    name, teachers = await school_context(context, school_id)
-    row = await figure(
-        context,
-        f"school:{school_id}",
-        "school_figures",
-        lambda c: metrics.school_figures(c, school_id, windows(context)),
-    )
-    return SchoolAnalytics(
-        school_id=school_id,
-        school_name=name,
-        total_teachers=teachers,
-        **{**row, "top_subjects": [SubjectActivity(**subject) for subject in row["top_subjects"]]},
-    )
-
-
-async def national_analytics(context: Context) -> NationalAnalytics:
-    names = await school_names(context)
-    countries = await figure(
-        context,
-        "national",
-        "countries",
-        lambda c: metrics.breakdown(c, "country", windows(context)),
-    )
-    schools = await figure(
-        context, "national", "schools", lambda c: metrics.breakdown(c, "school", windows(context))
-    )
-    return NationalAnalytics(
-        countries=[CountryFigures(**row) for row in countries],
-        schools=[  # the cached rows are shared: read them, never pop from them
-            SchoolFigures(
-                school_id=row["school"],
-                school_name=names.get(row["school"], ""),
-                **{k: v for k, v in row.items() if k != "school"},
-            )
-            for row in schools
-        ],
-    )
+        return await figures.active_students(info.context, self.scope)

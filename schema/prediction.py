@@ -4,6 +4,7 @@ import strawberry
 
 from resolvers import at_risk, prediction
 from resolvers.context import Context
+from schema.results import graphql_type
 
 
 @strawberry.type(description="How likely a student is to complete a course, 0-1.")
@@ -33,21 +34,11 @@ async def predict_many(
     return [CompletionPrediction(completion_likelihood=value) for value in likelihoods]
 
 
-@strawberry.type(description="A student unlikely to complete a course, and why.")
-class AtRiskStudent:
-    student_id: int
-    name: str
-    course_id: str
-    course_name: str
-    completion_likelihood: float
-    hours_watched: float
-    average_score: float | None
-    activity_level: float = strawberry.field(description="Activities per week.")
-    days_since_last_activity: int | None
-    reasons: list[str] = strawberry.field(
-        description="The features that lowered the likelihood, the strongest first."
-    )
-
-    @classmethod
-    def of(cls, row: at_risk.AtRisk) -> "AtRiskStudent":
-        return cls(**vars(row))
+graphql_type(
+    at_risk.AtRisk,
+    "AtRiskStudent",
+    fields={
+        "activity_level": "Activities per week.",
+        "reasons": "The features that lowered the likelihood, the strongest first.",
+    },
+)

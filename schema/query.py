@@ -13,6 +13,7 @@ from resolvers import (
     at_risk,
     auth,
     curriculum,
+    figures,
     privacy,
     safeguarding,
     schools,
@@ -23,30 +24,28 @@ from resolvers import (
     users,
     webhooks,
 )
+from resolvers.at_risk import AtRisk
 from resolvers.context import Context
-from resolvers.pagination import DEFAULT_LIMIT
-from resolvers.prediction import Features
-from schema import analytics as analytics_types
-from schema import prediction as prediction_types
-from schema.admin import AdminSchool, AdminUser
-from schema.analytics import (
+from resolvers.figures import (
     ActivityTrend,
-    Analytics,
-    CourseFilter,
     CourseList,
     Filters,
     NationalAnalytics,
     SchoolAnalytics,
-    SchoolFilter,
     ScoreTrend,
     StudentProfile,
     WeeklyProgress,
 )
+from resolvers.pagination import DEFAULT_LIMIT
+from resolvers.prediction import Features
+from schema import prediction as prediction_types
+from schema.admin import AdminSchool, AdminUser
+from schema.analytics import Analytics, CourseFilter, SchoolFilter
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.enums import DeliveryStatus, FlagStatusFilter, Role
 from schema.pagination import Page, Pagination
-from schema.prediction import AtRiskStudent, CompletionInput, CompletionPrediction
+from schema.prediction import CompletionInput, CompletionPrediction
 from schema.sessions import ClassSession
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
@@ -55,7 +54,6 @@ from schema.teachers import (
     ClassPerformance,
     ClassStudent,
     TeacherClassNode,
-    thresholds,
 )
 from schema.tutor import FlagView
 from schema.webhooks import AttemptView, DeliveryView, EndpointView
@@ -188,7 +186,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> ScoreTrend:
-        return await analytics_types.score_trend(
+        return await figures.score_trend(
             info.context, Filters(course_id, school_id), start_date, end_date
         )
 
@@ -201,7 +199,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> ActivityTrend:
-        return await analytics_types.activity_trend(
+        return await figures.activity_trend(
             info.context, Filters(course_id, school_id), start_date, end_date
         )
 
@@ -214,7 +212,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> WeeklyProgress:
-        return await analytics_types.weekly_progress(
+        return await figures.weekly_progress(
             info.context, Filters(course_id, school_id), start_date, end_date
         )
 
@@ -226,7 +224,7 @@ class Query:
         school_id: SchoolFilter = None,
     ) -> CourseList:
         return CourseList(
-            courses=await analytics_types.courses(info.context, Filters(course_id, school_id))
+            courses=await figures.courses(info.context, Filters(course_id, school_id))
         )
 
     @strawberry.field(description="Courses by completion rate, best first (ties by course_id).")
@@ -237,7 +235,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> CourseList:
-        return await analytics_types.ranked_courses(
+        return await figures.ranked_courses(
             info.context, Filters(course_id, school_id), limit, hardest=False
         )
 
@@ -249,7 +247,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> CourseList:
-        return await analytics_types.ranked_courses(
+        return await figures.ranked_courses(
             info.context, Filters(course_id, school_id), limit, hardest=True
         )
 
@@ -280,9 +278,8 @@ class Query:
     )
     async def at_risk_students(
         self, info: Info[Context, None], class_id: int | None = None, limit: int = 20
-    ) -> list[AtRiskStudent]:
-        rows = await at_risk.at_risk(info.context, class_id, limit)
-        return [AtRiskStudent.of(row) for row in rows]
+    ) -> list[AtRisk]:
+        return await at_risk.at_risk(info.context, class_id, limit)
 
     @strawberry.field(
         description="Schools by name (super admins: all; school admins: their own). Archived "
@@ -337,15 +334,15 @@ class Query:
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:
-        return await analytics_types.student_profile(info.context, student_id)
+        return await figures.student_profile(info.context, student_id)
 
     @strawberry.field(description="One school's KPIs (super admins, or that school's admins).")
     async def school_analytics(self, info: Info[Context, None], school_id: int) -> SchoolAnalytics:
-        return await analytics_types.school_analytics(info.context, school_id)
+        return await figures.school_analytics(info.context, school_id)
 
     @strawberry.field(description="Per-country and per-school figures (super admins).")
     async def national_analytics(self, info: Info[Context, None]) -> NationalAnalytics:
-        return await analytics_types.national_analytics(info.context)
+        return await figures.national_analytics(info.context)
 
     @strawberry.field(description="The signed-in learner's dashboard.")
     async def student_dashboard(self, info: Info[Context, None]) -> Dashboard:
@@ -398,7 +395,7 @@ class Query:
         support_progress: float | None = None,
         size: int | None = None,
     ) -> ClassPerformance:
-        bars = thresholds(info, top_score, support_score, support_progress, size)
+        bars = teachers.thresholds(info.context, top_score, support_score, support_progress, size)
         return await teachers.performance(info.context, class_id, bars)
 
     @strawberry.field(
@@ -416,7 +413,7 @@ class Query:
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page[ClassPerformance]:
-        bars = thresholds(info, top_score, support_score, support_progress, size)
+        bars = teachers.thresholds(info.context, top_score, support_score, support_progress, size)
         page = await teachers.school_performance(info.context, school_id, bars, limit, offset)
         return Page(items=page.items, pagination=Pagination.of(page))
 

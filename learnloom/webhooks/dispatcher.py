@@ -35,12 +35,17 @@ from ground.settings import Settings
 from ground.version import app_version
 from ground.webhook_addresses import AddressRefused, check_destination, pinned
 from models.db import SessionFactory, make_engine, make_session_factory, transaction, upsert
+from models.enums import DeliveryStatus
 from models.events import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("learnloom.webhooks")
 BATCH = 100  # events fanned out, or deliveries claimed, per transaction
 PARALLEL = 10  # attempts in flight per dispatcher
-DUE = ("pending", "retrying", "sending")  # `sending` is due again once its lease has passed
+DUE = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.RETRYING,
+    DeliveryStatus.SENDING,
+)  # `sending` is due again once its lease has passed
 PRUNE_EVERY = 3600.0  # seconds between prunings of settled deliveries and old events
 
 
@@ -117,7 +122,7 @@ class Dispatcher:
                         .values(
                             event_id=event.id,
                             endpoint_id=endpoint.id,
-                            status="pending",
+                            status=DeliveryStatus.PENDING,
                             attempts=0,
                             next_attempt_at=now,
                             updated_at=now,
@@ -151,7 +156,7 @@ class Dispatcher:
             ).all()
             for delivery, endpoint, payload in rows:
                 if not endpoint.is_active:  # switched off since: not sent, kept for replay
-                    await self._finish(session, delivery.id, "disabled", now)
+                    await self._finish(session, delivery.id, DeliveryStatus.DISABLED, now)
                     continue
                 claimed = await session.exec(
                     update(WebhookDelivery)
@@ -160,7 +165,7 @@ class Dispatcher:
                         col(WebhookDelivery.status).in_(DUE),
                         col(WebhookDelivery.next_attempt_at) <= now,
                     )
-                    .values(status="sending", next_attempt_at=lease, updated_at=now)
+                    .values(status=DeliveryStatus.SENDING, next_attempt_at=lease, updated_at=now)
                 )
                 if claimed.rowcount == 1:  # on SQLite, another dispatcher may have been first
                     assert delivery.id is not None
@@ -227,13 +232,13 @@ class Dispatcher:
         now = datetime.now(UTC)
         attempts = claim.attempts + 1
         if outcome.delivered:
-            values: dict[str, object] = {"status": "delivered", "delivered_at": now}
+            values: dict[str, object] = {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
         elif attempts >= self.settings.webhook_max_attempts:
-            values = {"status": "dead"}
+            values = {"status": DeliveryStatus.DEAD}
             log.warning("webhook %s dead after %d attempts", claim.event_id, attempts)
         else:
             due = now + timedelta(seconds=backoff(self.settings, attempts))
-            values = {"status": "retrying", "next_attempt_at": due}
+            values = {"status": DeliveryStatus.RETRYING, "next_attempt_at": due}
         async with transaction(self.sessions) as session:
             session.add(
                 WebhookAttempt(
@@ -249,7 +254,7 @@ class Dispatcher:
                 update(WebhookDelivery)
                 .where(
                     col(WebhookDelivery.id) == claim.delivery_id,
-                    col(WebhookDelivery.status) == "sending",
+                    col(WebhookDelivery.status) == DeliveryStatus.SENDING,
                     col(WebhookDelivery.next_attempt_at) == claim.lease,
                 )
                 .values(
@@ -291,7 +296,7 @@ class Dispatcher:
         before = (now or datetime.now(UTC)) - timedelta(days=days)
         async with transaction(self.sessions) as session:
             settled = select(WebhookDelivery.id).where(
-                col(WebhookDelivery.status) == "delivered",
+                col(WebhookDelivery.status) == DeliveryStatus.DELIVERED,
                 col(WebhookDelivery.updated_at) < before,
             )
             await session.exec(
