@@ -6,7 +6,9 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import anyio
 from starlette.applications import Starlette
@@ -23,6 +25,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from strawberry import Schema
 
 from analytics.training import report_path
 from ground.errors import (
@@ -45,9 +48,10 @@ from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
 from resolvers.permissions import ADMINS, require_role
 from resolvers.system import database_answers
-from rest_compat.compile import compile_routes
+from rest_compat.compile import CompiledRoute, compile_routes
 from rest_compat.openapi import openapi_document
 from rest_compat.responses import error_response
+from rest_compat.route import RestRoute
 from rest_compat.router import rest_routes
 from rest_compat.routes import ROUTES
 from schema.core_schema import graphql_core_schema
@@ -58,14 +62,21 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=8)
+def facade_of(
+    schema: Schema, routes: tuple[RestRoute, ...]
+) -> tuple[list[CompiledRoute], dict[str, Any]]:
+    """`routes` compiled against `schema`, and their OpenAPI document: once per schema,
+    which every application of a process with the same limits shares."""
+    compiled = compile_routes(graphql_core_schema(schema), routes)
+    return compiled, openapi_document(compiled, version=app_version())
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     state = build_state(settings)
     schema = build_schema(settings)
-    compiled = compile_routes(
-        graphql_core_schema(schema), ROUTES
-    )  # a bad document fails start-up here
-    openapi = openapi_document(compiled, version=app_version())
+    compiled, openapi = facade_of(schema, ROUTES)  # a bad document fails start-up here
 
     def context_for(request: HTTPConnection) -> Context:
         # Read from the scope directly: `request.state` builds a State object per request.

@@ -1,7 +1,7 @@
 """The schema served at /graphql and executed in-process by the REST facade."""
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from graphql import GraphQLError
@@ -61,27 +61,35 @@ class LearnLoomSchema(Schema):
 
 
 def build_schema(settings: Settings) -> LearnLoomSchema:
-    """The served schema: the same types everywhere, with the abuse limits of `settings`."""
-    limits = QueryLimits(
-        max_depth=settings.graphql_max_depth,
-        max_aliases=settings.graphql_max_aliases,
-        max_cost=settings.graphql_max_cost,
-        default_page_size=settings.graphql_default_page_size,
-        max_page_size=settings.graphql_max_page_size,
-        introspection=settings.graphql_introspection,
-        max_fields=settings.graphql_max_fields,
+    """The served schema: the same types everywhere, with the abuse limits of `settings`.
+    One schema per set of limits, shared by the applications of a process that ask with the
+    same ones (a server builds one; the tests build hundreds of applications)."""
+    return _schema(
+        QueryLimits(
+            max_depth=settings.graphql_max_depth,
+            max_aliases=settings.graphql_max_aliases,
+            max_cost=settings.graphql_max_cost,
+            default_page_size=settings.graphql_default_page_size,
+            max_page_size=settings.graphql_max_page_size,
+            introspection=settings.graphql_introspection,
+            max_fields=settings.graphql_max_fields,
+        ),
+        max_tokens=settings.graphql_max_tokens,
+        suggestions=settings.env == "dev",
     )
+
+
+@lru_cache(maxsize=8)
+def _schema(limits: QueryLimits, max_tokens: int, suggestions: bool) -> LearnLoomSchema:
     checked = limits_extension(limits)
     return LearnLoomSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        config=StrawberryConfig(
-            auto_camel_case=True, disable_field_suggestions=settings.env != "dev"
-        ),
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not suggestions),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
             # Dashboards send the same few documents again and again: each is parsed once
             # (a bounded LRU cache), and validated once (by the limits' extension).
             lambda: ParserCache(maxsize=256),
