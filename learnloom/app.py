@@ -47,6 +47,7 @@ from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
 from resolvers.context import AppState, Context
 from resolvers.permissions import ADMINS, require_role
+from resolvers.rate_limiter import Verdict
 from resolvers.system import database_answers
 from rest_compat.compile import CompiledRoute, compile_routes
 from rest_compat.openapi import openapi_document
@@ -80,8 +81,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     def context_for(request: HTTPConnection) -> Context:
         # Read from the scope directly: `request.state` builds a State object per request.
+        scope_state = request.scope["state"]
+
+        def report_limit(verdict: Verdict) -> None:
+            # The rate-limit middleware reports it in the X-RateLimit-* headers.
+            scope_state["rate_limit"] = verdict
+
         return Context(
-            state=state, request_id=request.scope["state"]["request_id"], request=request
+            state=state,
+            request_id=scope_state["request_id"],
+            request=request,
+            report_limit=report_limit,
         )
 
     async def openapi_json(_: Request) -> JSONResponse:

@@ -1,6 +1,7 @@
 """What every resolver receives: the application's long-lived state and, per request,
 fresh DataLoaders (a loader shared between requests would leak cached rows between users)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -24,7 +25,7 @@ from models.identity import School, User
 from models.sessions import SessionParticipant
 from resolvers.loaders.by_id import ByIdLoader, Row
 from resolvers.loaders.children import ChildrenLoader, CountLoader
-from resolvers.rate_limiter import RateLimiter
+from resolvers.rate_limiter import RateLimiter, Verdict
 from resolvers.tokens import TokenService
 from resolvers.user_cache import UserCache
 from tutor.types import Tutor
@@ -137,6 +138,9 @@ class Context:
     state: AppState
     request_id: str
     request: Any = None  # the Starlette request, absent for in-process calls without one
+    # Told the verdict of an operation's own rate limit (resolvers/throttle.py): the
+    # application reports it in the response's X-RateLimit-* headers.
+    report_limit: Callable[[Verdict], None] = lambda _: None
     # The authenticated caller, loaded on first use (resolvers.authentication).
     user: User | None = field(default=None, init=False)
     # The warehouse snapshot this request reads, fixed by its first figure so that every

@@ -7,8 +7,6 @@ from resolvers.context import Context
 async def throttle(context: Context, name: str, key: str) -> None:
     limiter = context.state.limiter
     verdict = await limiter.hit(getattr(limiter, name), name, key)
-    if context.request is not None:
-        # The middleware reports this limit in the X-RateLimit-* headers of the response.
-        context.request.scope.setdefault("state", {})["rate_limit"] = verdict
+    context.report_limit(verdict)
     if not verdict.allowed:
         raise verdict.refusal()
