@@ -316,37 +316,18 @@ async def national_analytics(context: Context) -> NationalAnalytics:
     )
 
 
-async def average_score(context: Context, scope: metrics.Scope) -> float | None:
-    return await figure(
-        context, scope.key, "average_score", lambda c: metrics.average_score(c, scope)
-    )
+# The scope's single figures, by field: each reads the snapshot with the scope and the
+# activity windows (docs/analytics.md).
+SINGLE_FIGURES: dict[str, Callable[[Any, metrics.Scope, metrics.Windows], Any]] = {
+    "average_score": lambda c, scope, _: metrics.average_score(c, scope),
+    "completion_rate": lambda c, scope, _: metrics.completion_rate(c, scope),
+    "dropout_rate": metrics.dropout_rate,
+    "total_students": lambda c, scope, _: metrics.total_students(c, scope),
+    "active_students": metrics.active_students,
+}
 
 
-async def completion_rate(context: Context, scope: metrics.Scope) -> float:
-    return await figure(
-        context, scope.key, "completion_rate", lambda c: metrics.completion_rate(c, scope)
-    )
-
-
-async def dropout_rate(context: Context, scope: metrics.Scope) -> float:
-    return await figure(
-        context,
-        scope.key,
-        "dropout_rate",
-        lambda c: metrics.dropout_rate(c, scope, windows(context)),
-    )
-
-
-async def total_students(context: Context, scope: metrics.Scope) -> int:
-    return await figure(
-        context, scope.key, "total_students", lambda c: metrics.total_students(c, scope)
-    )
-
-
-async def active_students(context: Context, scope: metrics.Scope) -> int:
-    return await figure(
-        context,
-        scope.key,
-        "active_students",
-        lambda c: metrics.active_students(c, scope, windows(context)),
-    )
+async def single_figure(context: Context, scope: metrics.Scope, name: str) -> Any:
+    """One of SINGLE_FIGURES of the scope, computed once per snapshot."""
+    compute, periods = SINGLE_FIGURES[name], windows(context)
+    return await figure(context, scope.key, name, lambda c: compute(c, scope, periods))

@@ -60,24 +60,24 @@ class Analytics:
 
     @strawberry.field(description="Mean of all scores, 1 decimal; null without scores.")
     async def average_score(self, info: Ctx) -> float | None:
-        return await figures.average_score(info.context, self.scope)
+        return await figures.single_figure(info.context, self.scope, "average_score")
 
     @strawberry.field(description="Completed enrollments ÷ enrollments.")
     async def completion_rate(self, info: Ctx) -> float:
-        return await figures.completion_rate(info.context, self.scope)
+        return await figures.single_figure(info.context, self.scope, "completion_rate")
 
     @strawberry.field(
         description="Withdrawn, or unfinished and idle for the dropout window, ÷ enrollments."
     )
     async def dropout_rate(self, info: Ctx) -> float:
-        return await figures.dropout_rate(info.context, self.scope)
+        return await figures.single_figure(info.context, self.scope, "dropout_rate")
 
     @strawberry.field(description="Distinct students with at least one enrollment.")
     async def total_students(self, info: Ctx) -> int:
-        return await figures.total_students(info.context, self.scope)
+        return await figures.single_figure(info.context, self.scope, "total_students")
 
     @strawberry.field(
         description="Students with an activity in the active window before the latest activity."
     )
     async def active_students(self, info: Ctx) -> int:
-        return await figures.active_students(info.context, self.scope)
+        return await figures.single_figure(info.context, self.scope, "active_students")
