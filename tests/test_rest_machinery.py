@@ -225,3 +225,18 @@ async def test_a_directive_document_still_answers(api: httpx.AsyncClient) -> Non
 async def test_lists_of_objects_through_the_facade(api: httpx.AsyncClient) -> None:
     response = await api.get("/api/lessons?count=3")
     assert response.json() == [{"id": i, "topic": {"name": f"topic {i}"}} for i in range(3)]
+
+
+def test_a_cached_copy_is_current_only_for_its_own_tag() -> None:
+    """A dashboard that sends back its ETag, alone, weak or among others, gets a 304;
+    a different tag (an older snapshot) never does."""
+    from starlette.datastructures import Headers
+
+    from rest_compat.conditional import still_current
+
+    tag = '"abc"'
+    for given in ('"abc"', 'W/"abc"', '"old", "abc"', "*"):
+        assert still_current(Headers({"if-none-match": given}), tag), given
+    for given in ('"old"', '"abcd"', "abc", ""):
+        assert not still_current(Headers({"if-none-match": given}), tag), given
+    assert not still_current(Headers({}), tag)
