@@ -15,8 +15,11 @@ from models.identity import RefreshToken, User
 from resolvers import audit
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.permissions import permissions_of
+from resolvers.results import result_of
 from resolvers.throttle import throttle
 from resolvers.tokens import TokenType, token_hash
+from resolvers.users import Account
 
 
 class AccountDisabled(AppError):
@@ -33,15 +36,45 @@ class EmailNotVerified(AppError):
 
 @dataclass(frozen=True)
 class TokenPair:
+    """A new access token, and the refresh token that replaces the one presented (refresh
+    tokens rotate on every use)."""
+
     access_token: str
     refresh_token: str
     expires_in: int
 
 
+@dataclass
+class AuthUser(Account):
+    """The signed-in user, as the login response shows them."""
+
+    avatar_url: str | None
+
+
 @dataclass(frozen=True)
-class LoginResult:
-    tokens: TokenPair
-    user: User
+class LoginPayload:
+    """A signed-in user: an access token, a refresh token and who they are."""
+
+    access_token: str
+    refresh_token: str
+    user: AuthUser
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Logout:
+    """Whether the tokens were ended (the access token too, at once)."""
+
+    logged_out: bool
+
+
+@dataclass
+class Me(Account):
+    """The caller's profile with the permissions of their role."""
+
+    permissions: list[str]
+    created_at: datetime
+    last_login: datetime | None
 
 
 @cache
@@ -50,7 +83,7 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-async def login(context: Context, *, email: str, password: str, remember_me: bool) -> LoginResult:
+async def login(context: Context, *, email: str, password: str, remember_me: bool) -> LoginPayload:
     await throttle(context, "login", f"ip:{context.client_ip}")
     email = email.strip().lower()
     async with context.state.sessions() as session:
@@ -89,7 +122,12 @@ async def login(context: Context, *, email: str, password: str, remember_me: boo
             target_id=user.id,
             school_id=user.school_id,
         )
-    return LoginResult(tokens=tokens, user=user)
+    return LoginPayload(
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        user=result_of(AuthUser, user),
+        expires_in=tokens.expires_in,
+    )
 
 
 def _issue_pair(
@@ -171,7 +209,7 @@ async def _revoke_reused_family(context: Context, user_id: int, family: str, now
             )
 
 
-async def logout(context: Context, *, refresh_token: str) -> bool:
+async def logout(context: Context, *, refresh_token: str) -> Logout:
     user = await current_user(context)
     claims = context.state.tokens.decode(refresh_token, TokenType.REFRESH)
     if claims.user_id != user.id or claims.family is None:
@@ -197,8 +235,16 @@ async def logout(context: Context, *, refresh_token: str) -> bool:
             target_type="token_family",
             target_id=claims.family,
         )
-    return True
+    return Logout(logged_out=True)
 
 
-async def me(context: Context) -> User:
-    return await current_user(context)
+async def me(context: Context) -> Me:
+    user = await current_user(context)
+    return result_of(Me, user, permissions=permissions_of(user.role))
+
+
+async def school_name(context: Context, school_id: int | None) -> str | None:
+    if school_id is None:
+        return None
+    school = await context.loaders.school.load(school_id)
+    return school.name if school else None

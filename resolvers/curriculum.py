@@ -11,6 +11,7 @@ from models.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from models.db import transaction, upsert
 from models.enums import Role
 from models.learning import LearningEvent, LessonProgress
+from resolvers import catalogue
 from resolvers.authentication import current_user
 from resolvers.calendar import current_term
 from resolvers.context import Context
@@ -27,7 +28,7 @@ def not_found(what: str, parameter: str, key: int) -> NotFound:
 
 async def curricula(
     context: Context, *, country: str | None, active_only: bool, limit: int, offset: int
-) -> Page[Curriculum]:
+) -> Page[catalogue.Curriculum]:
     await current_user(context)
     statement = select(Curriculum).order_by(col(Curriculum.id))
     if country:
@@ -35,12 +36,13 @@ async def curricula(
     if active_only:
         statement = statement.where(col(Curriculum.is_active).is_(True))
     async with context.state.sessions() as session:
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(catalogue.curriculum_of)
 
 
 async def classes(
     context: Context, *, curriculum_id: int, grade: str | None, limit: int, offset: int
-) -> Page[GradeClass]:
+) -> Page[catalogue.GradeClass]:
     await current_user(context)
     statement = select(GradeClass).where(col(GradeClass.curriculum_id) == curriculum_id)
     if grade:
@@ -48,23 +50,27 @@ async def classes(
     async with context.state.sessions() as session:
         if await session.get(Curriculum, curriculum_id) is None:
             raise not_found("Curriculum", "curriculum_id", curriculum_id)
-        return await paginate(
+        page = await paginate(
             session, statement.order_by(col(GradeClass.order), col(GradeClass.id)), limit, offset
         )
+    return page.map(catalogue.class_of)
 
 
-async def subjects(context: Context, *, class_id: int, limit: int, offset: int) -> Page[Subject]:
+async def subjects(
+    context: Context, *, class_id: int, limit: int, offset: int
+) -> Page[catalogue.Subject]:
     await current_user(context)
     statement = select(Subject).where(col(Subject.class_id) == class_id).order_by(col(Subject.id))
     async with context.state.sessions() as session:
         if await session.get(GradeClass, class_id) is None:
             raise not_found("Class", "class_id", class_id)
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(catalogue.subject_of)
 
 
 async def topics(
     context: Context, *, class_subject_id: int, term_id: int | None, limit: int, offset: int
-) -> Page[Topic]:
+) -> Page[catalogue.Topic]:
     await current_user(context)
     if term_id is not None and not TERM.fits(term_id):
         raise ValidationFailed(details={"term_id": ["Must be 1, 2 or 3."]})
@@ -85,10 +91,13 @@ async def topics(
         if term_id is not None:
             statement = statement.where(col(Topic.term_number) == term_id)
         statement = statement.order_by(col(Topic.term_number), col(Topic.order), col(Topic.id))
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(catalogue.topic_of)
 
 
-async def lessons(context: Context, *, topic_id: int, limit: int, offset: int) -> Page[Lesson]:
+async def lessons(
+    context: Context, *, topic_id: int, limit: int, offset: int
+) -> Page[catalogue.Lesson]:
     await current_user(context)
     statement = (
         select(Lesson)
@@ -98,10 +107,11 @@ async def lessons(context: Context, *, topic_id: int, limit: int, offset: int) -
     async with context.state.sessions() as session:
         if await session.get(Topic, topic_id) is None:
             raise not_found("Topic", "topic_id", topic_id)
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(catalogue.lesson_of)
 
 
-async def lesson_content(context: Context, *, lesson_id: int) -> Lesson:
+async def lesson_content(context: Context, *, lesson_id: int) -> catalogue.Lesson:
     """A lesson to study. A learner's visit is recorded in one transaction: a learning
     history entry, and their progress row touched (created on the first visit)."""
     user = await current_user(context)
@@ -110,7 +120,7 @@ async def lesson_content(context: Context, *, lesson_id: int) -> Lesson:
         raise not_found("Lesson", "lesson_id", lesson_id)
     if user.role in (Role.STUDENT, Role.INDEPENDENT_LEARNER):
         await _record_visit(context, user.id, lesson_id)  # type: ignore[arg-type]
-    return lesson
+    return catalogue.lesson_of(lesson)
 
 
 async def _record_visit(context: Context, student_id: int, lesson_id: int) -> None:

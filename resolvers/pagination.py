@@ -1,5 +1,6 @@
 """Offset pagination with totals (docs/api.md, Pagination)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -10,7 +11,19 @@ from sqlmodel.sql.expression import SelectOfScalar
 from ground.errors import ValidationFailed
 
 T = TypeVar("T")
+U = TypeVar("U")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Offset pagination: where a page lies in the whole list."""
+
+    limit: int
+    offset: int
+    total: int
+    has_next: bool
+    has_previous: bool
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,20 @@ class Page(Generic[T]):
     @property
     def has_previous(self) -> bool:
         return self.offset > 0
+
+    @property
+    def pagination(self) -> Pagination:
+        return Pagination(
+            limit=self.limit,
+            offset=self.offset,
+            total=self.total,
+            has_next=self.has_next,
+            has_previous=self.has_previous,
+        )
+
+    def map(self, make: Callable[[T], U]) -> "Page[U]":
+        """The same page of what `make` makes of each item (a result of each row)."""
+        return Page([make(item) for item in self.items], self.limit, self.offset, self.total)
 
 
 MAX_SEARCH = 100  # characters: longer than any name, e-mail or region a list is searched by

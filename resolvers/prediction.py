@@ -76,9 +76,16 @@ async def _model(context: Context) -> LoadedModel:
     return model
 
 
+@dataclass(frozen=True)
+class CompletionPrediction:
+    """How likely a student is to complete a course, 0-1."""
+
+    completion_likelihood: float
+
+
 async def predict(
     context: Context, batch: list[Features], prefix: str | None = None
-) -> list[float]:
+) -> list[CompletionPrediction]:
     require_role(await current_user(context), STAFF)
     validate(batch, prefix)
     model = await _model(context)
@@ -89,4 +96,6 @@ async def predict(
     # a fraction of anyio's per-call cost (cancel scope, capacity limiter), which was most of
     # the request.
     likelihoods = await asyncio.get_running_loop().run_in_executor(INFERENCE, model.predict, rows)
-    return [round(float(value), 4) for value in likelihoods]
+    return [
+        CompletionPrediction(completion_likelihood=round(float(value), 4)) for value in likelihoods
+    ]

@@ -4,6 +4,7 @@ audit-logged in the same transaction. A school that still has users or classroom
 deleted unless the caller asks to archive it instead."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, func, or_, select, update
@@ -21,6 +22,7 @@ from resolvers.context import Context
 from resolvers.field_limits import COUNTRY_CODE, SCHOOL_NAME, SCHOOL_REGION
 from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
+from resolvers.results import result_of
 
 ADMINS = {Role.SUPER_ADMIN, Role.SCHOOL_ADMIN}
 # What keeps a school from being deleted (it can be archived instead).
@@ -37,6 +39,23 @@ class SchoolNotEmpty(Conflict):
         "SCHOOL_NOT_EMPTY",
         "The school still has users or classrooms; archive it instead (archive=true)",
     )
+
+
+@dataclass(frozen=True)
+class AdminSchool:
+    """A school, as administrators manage it."""
+
+    id: int
+    name: str
+    country: str
+    region: str | None
+    curriculum_id: int | None
+    is_archived: bool
+    created_at: datetime
+
+
+def admin_school_of(school: School) -> AdminSchool:
+    return result_of(AdminSchool, school)
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,7 @@ async def list_schools(
     country: str | None,
     search: str | None,
     include_archived: bool,
-) -> Page[School]:
+) -> Page[AdminSchool]:
     user = await current_user(context)
     require_role(user, ADMINS)
     statement = select(School).order_by(col(School.name), col(School.id))
@@ -82,10 +101,11 @@ async def list_schools(
     if not include_archived:
         statement = statement.where(col(School.is_archived).is_(False))
     async with context.state.sessions() as session:
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(admin_school_of)
 
 
-async def get_school(context: Context, school_id: int) -> School:
+async def get_school(context: Context, school_id: int) -> AdminSchool:
     user = await current_user(context)
     require_role(user, ADMINS)
     if user.role == Role.SCHOOL_ADMIN and user.school_id != school_id:
@@ -94,7 +114,7 @@ async def get_school(context: Context, school_id: int) -> School:
         school = await session.get(School, school_id)
     if school is None:
         raise _missing(school_id)
-    return school
+    return admin_school_of(school)
 
 
 async def _check(context: Context, fields: SchoolFields, creating: bool) -> dict[str, Any]:
@@ -125,7 +145,7 @@ async def _check(context: Context, fields: SchoolFields, creating: bool) -> dict
     return values
 
 
-async def create_school(context: Context, fields: SchoolFields) -> School:
+async def create_school(context: Context, fields: SchoolFields) -> AdminSchool:
     user = await current_user(context)
     require_role(user, {Role.SUPER_ADMIN})
     values = await _check(context, fields, creating=True)
@@ -143,10 +163,10 @@ async def create_school(context: Context, fields: SchoolFields) -> School:
             school_id=school.id,
             details=values,
         )
-    return school
+    return admin_school_of(school)
 
 
-async def update_school(context: Context, school_id: int, fields: SchoolFields) -> School:
+async def update_school(context: Context, school_id: int, fields: SchoolFields) -> AdminSchool:
     user = await current_user(context)
     require_role(user, ADMINS)
     if user.role == Role.SCHOOL_ADMIN and user.school_id != school_id:
@@ -172,17 +192,19 @@ async def update_school(context: Context, school_id: int, fields: SchoolFields) 
             school_id=school_id,
             details={"before": before, "after": values},
         )
-    return school
+    return admin_school_of(school)
 
 
 @dataclass(frozen=True)
-class Removal:
+class SchoolRemoval:
+    """The outcome of removing a school."""
+
     id: int
     deleted: bool
     archived: bool
 
 
-async def delete_school(context: Context, school_id: int, archive: bool) -> Removal:
+async def delete_school(context: Context, school_id: int, archive: bool) -> SchoolRemoval:
     user = await current_user(context)
     require_role(user, {Role.SUPER_ADMIN})
     async with transaction(context.state.sessions) as session:
@@ -221,6 +243,6 @@ async def delete_school(context: Context, school_id: int, archive: bool) -> Remo
             school_id=None if action == "school_deleted" else school_id,
             details={"name": school.name, **held},
         )
-    return Removal(
+    return SchoolRemoval(
         id=school_id, deleted=action == "school_deleted", archived=action == "school_archived"
     )

@@ -14,13 +14,14 @@ from ground.ids import new_id
 from models.classrooms import Classroom, ClassroomStudent, ClassroomSubject, ClassroomTeacher
 from models.curriculum import Lesson, Topic
 from models.db import transaction
-from models.enums import Role, SessionMode
+from models.enums import Role, SessionMode, SessionStatus
 from models.events import OutboxEvent
 from models.identity import User
 from models.learning import LearningEvent
 from models.sessions import ChatMessage, ClassSession, SessionModeChange, SessionParticipant
 from resolvers.authentication import current_user
 from resolvers.context import Context
+from resolvers.results import result_of
 
 
 class SessionAlreadyActive(AppError):
@@ -40,18 +41,72 @@ class SessionNotActive(AppError):
 
 
 @dataclass(frozen=True)
+class SessionView:
+    """A classroom or learning session; class_id is the classroom (none for a learner's own
+    session)."""
+
+    id: str
+    class_id: int | None
+    subject_id: int | None
+    topic_id: int | None
+    lesson_id: int | None
+    name: str | None
+    mode: SessionMode
+    status: SessionStatus
+    started_at: datetime
+    ended_at: datetime | None
+
+
+def view_of(row: ClassSession) -> SessionView:
+    return result_of(SessionView, row, {"class_id": "classroom_id"})
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone who joined a session, and when."""
+
+    user_id: int
+    role: Role
+    joined_at: datetime
+
+
+async def participants_of(context: Context, session_id: str) -> list[Participant]:
+    rows = await context.loaders.participants_of_session.load(session_id)
+    return [result_of(Participant, row) for row in rows]
+
+
+async def participant_name(context: Context, participant: Participant) -> str:
+    user = await context.loaders.user.load(participant.user_id)
+    return f"{user.first_name} {user.last_name}" if user else ""
+
+
+@dataclass(frozen=True)
 class ModeSwitch:
-    session: ClassSession
+    """A session's new mode and when it changed."""
+
+    id: str
+    mode: SessionMode
     switched_at: datetime
 
 
 @dataclass(frozen=True)
-class SessionEnd:
-    session: ClassSession
-    duration_minutes: int
+class SessionSummary:
+    """What happened in a session: who took part and how much the tutor was used."""
+
     participants: int
     questions_asked: int
     interactions: int
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """A session that has just ended: when, how long it ran and its summary."""
+
+    id: str
+    status: SessionStatus
+    ended_at: datetime
+    duration_minutes: int
+    summary: SessionSummary
 
 
 def _id(user: User) -> int:
@@ -127,7 +182,7 @@ async def start(
     lesson_id: int | None,
     mode: SessionMode,
     session_name: str | None,
-) -> ClassSession:
+) -> SessionView:
     user = await current_user(context)
     async with transaction(context.state.sessions) as session:
         classroom = await _classroom(session, user, class_id, run=True)
@@ -135,7 +190,8 @@ async def start(
         if (
             await session.exec(
                 select(ClassSession.id).where(
-                    col(ClassSession.classroom_id) == class_id, col(ClassSession.status) == "active"
+                    col(ClassSession.classroom_id) == class_id,
+                    col(ClassSession.status) == SessionStatus.ACTIVE,
                 )
             )
         ).first():
@@ -156,7 +212,7 @@ async def start(
             await session.flush()
         except IntegrityError as exc:  # a concurrent start won the race; the index decided
             raise SessionAlreadyActive() from exc
-    return started
+    return view_of(started)
 
 
 async def _check_content(
@@ -187,21 +243,22 @@ async def _check_content(
         raise ValidationFailed(details=details)
 
 
-async def get(context: Context, *, session_id: str) -> ClassSession:
+async def get(context: Context, *, session_id: str) -> SessionView:
     user = await current_user(context)
     async with context.state.sessions() as session:
         found, _ = await visible_session(session, user, session_id, run=False)
-    return found
+    return view_of(found)
 
 
-async def active(context: Context, *, class_id: int) -> ClassSession:
+async def active(context: Context, *, class_id: int) -> SessionView:
     user = await current_user(context)
     async with context.state.sessions() as session:
         await _classroom(session, user, class_id, run=False)
         found = (
             await session.exec(
                 select(ClassSession).where(
-                    col(ClassSession.classroom_id) == class_id, col(ClassSession.status) == "active"
+                    col(ClassSession.classroom_id) == class_id,
+                    col(ClassSession.status) == SessionStatus.ACTIVE,
                 )
             )
         ).first()
@@ -210,14 +267,14 @@ async def active(context: Context, *, class_id: int) -> ClassSession:
             "This class has no active session",
             details={"class_id": [f"No active session for class {class_id}"]},
         )
-    return found
+    return view_of(found)
 
 
-async def join(context: Context, *, session_id: str) -> ClassSession:
+async def join(context: Context, *, session_id: str) -> SessionView:
     user = await current_user(context)
     async with transaction(context.state.sessions) as session:
         found, _ = await visible_session(session, user, session_id, run=False)
-        if found.status != "active":
+        if found.status != SessionStatus.ACTIVE:
             raise SessionNotActive()
         existing = (
             await session.exec(
@@ -231,7 +288,7 @@ async def join(context: Context, *, session_id: str) -> ClassSession:
             session.add(
                 SessionParticipant(session_id=session_id, user_id=_id(user), role=user.role)
             )
-    return found
+    return view_of(found)
 
 
 async def switch_mode(context: Context, *, session_id: str, mode: SessionMode) -> ModeSwitch:
@@ -241,7 +298,9 @@ async def switch_mode(context: Context, *, session_id: str, mode: SessionMode) -
         found, _ = await visible_session(session, user, session_id, run=True)
         switched = await session.exec(
             update(ClassSession)
-            .where(col(ClassSession.id) == session_id, col(ClassSession.status) == "active")
+            .where(
+                col(ClassSession.id) == session_id, col(ClassSession.status) == SessionStatus.ACTIVE
+            )
             .values(mode=mode)
         )
         if switched.rowcount != 1:
@@ -255,8 +314,7 @@ async def switch_mode(context: Context, *, session_id: str, mode: SessionMode) -
                 switched_at=now,
             )
         )
-        found.mode = mode
-    return ModeSwitch(session=found, switched_at=now)
+    return ModeSwitch(id=session_id, mode=mode, switched_at=now)
 
 
 async def end(context: Context, *, session_id: str) -> SessionEnd:
@@ -267,8 +325,10 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
         found, classroom = await visible_session(session, user, session_id, run=True)
         ended = await session.exec(
             update(ClassSession)
-            .where(col(ClassSession.id) == session_id, col(ClassSession.status) == "active")
-            .values(status="completed", ended_at=now)
+            .where(
+                col(ClassSession.id) == session_id, col(ClassSession.status) == SessionStatus.ACTIVE
+            )
+            .values(status=SessionStatus.COMPLETED, ended_at=now)
         )
         if ended.rowcount != 1:  # ending twice, or two ends at once: only one wins
             raise SessionNotActive()
@@ -297,11 +357,15 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
         by_role = dict(messages)
         duration = max(0, round((now - found.started_at).total_seconds() / 60))
         result = SessionEnd(
-            session=found,
+            id=session_id,
+            status=SessionStatus.COMPLETED,
+            ended_at=now,
             duration_minutes=duration,
-            participants=participants,
-            questions_asked=by_role.get("user", 0),
-            interactions=sum(by_role.values()),
+            summary=SessionSummary(
+                participants=participants,
+                questions_asked=by_role.get("user", 0),
+                interactions=sum(by_role.values()),
+            ),
         )
         event_id = new_id("evt")
         session.add(
@@ -324,5 +388,4 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
                 created_at=now,
             )
         )
-        found.status, found.ended_at = "completed", now
     return result

@@ -20,12 +20,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Health:
+    """Liveness of the backend process."""
+
     status: str
     message: str
 
 
 @dataclass(frozen=True)
 class SystemStatus:
+    """What the dashboard's system health page shows."""
+
     backend: str
     database_connected: bool
     last_data_refresh: datetime | None
@@ -34,6 +38,8 @@ class SystemStatus:
 
 @dataclass(frozen=True)
 class ModelHorizon:
+    """The served completion model's figures at one horizon, on held-out students."""
+
     horizon: str
     auc: float
     brier: float
@@ -43,6 +49,8 @@ class ModelHorizon:
 
 @dataclass(frozen=True)
 class AiHealth:
+    """Readiness of the AI service: the tutor and the completion model."""
+
     status: AiHealthStatus
     version: str
     response_time_ms: int

@@ -41,7 +41,7 @@ SCHEDULE_SCHEMA = {
 }
 
 
-@dataclass  # not frozen: the GraphQL type extends it with nested fields (schema/teachers.py)
+@dataclass(frozen=True)
 class TeacherClass:
     """A classroom the teacher teaches."""
 

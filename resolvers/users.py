@@ -5,6 +5,7 @@ regard to case; passwords must be strong. Role, school and activation changes ar
 audit-logged with the change, in the same transaction."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from anyio import to_thread
@@ -21,6 +22,7 @@ from resolvers.context import Context
 from resolvers.field_limits import EMAIL, PASSWORD, PERSON_NAME
 from resolvers.pagination import Page, paginate, search_pattern
 from resolvers.permissions import require_role
+from resolvers.results import result_of
 
 ADMINS = {Role.SUPER_ADMIN, Role.SCHOOL_ADMIN}
 # What a school admin may create or assign: never an administrator.
@@ -30,6 +32,34 @@ AUDITED = ("role", "school_id", "is_active")
 
 class EmailTaken(Conflict):
     code, default_message = "EMAIL_TAKEN", "A user with this email already exists"
+
+
+# Not frozen, nor the views built on it: Strawberry makes each registered class a dataclass
+# again, without `frozen`, which a frozen base class forbids.
+@dataclass
+class Account:
+    """Who a user is: the fields every view of a user starts with."""
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    role: Role
+    school_id: int | None
+
+
+@dataclass
+class AdminUser(Account):
+    """A user, as administrators manage them."""
+
+    grade: str | None
+    is_active: bool
+    created_at: datetime
+    last_login: datetime | None
+
+
+def admin_user_of(user: User) -> AdminUser:
+    return result_of(AdminUser, user)
 
 
 @dataclass(frozen=True)
@@ -72,7 +102,7 @@ async def list_users(
     school_id: int | None,
     search: str | None,
     is_active: bool | None,
-) -> Page[User]:
+) -> Page[AdminUser]:
     caller = await current_user(context)
     require_role(caller, ADMINS)
     statement = select(User).order_by(col(User.id))
@@ -93,7 +123,8 @@ async def list_users(
             )
         )
     async with context.state.sessions() as session:
-        return await paginate(session, statement, limit, offset)
+        page = await paginate(session, statement, limit, offset)
+    return page.map(admin_user_of)
 
 
 async def _check(
@@ -153,7 +184,7 @@ async def _email_free(session: Any, email: str, other_than: int | None = None) -
         raise EmailTaken(details={"email": ["A user with this email already exists."]})
 
 
-async def create_user(context: Context, fields: UserFields) -> User:
+async def create_user(context: Context, fields: UserFields) -> AdminUser:
     caller = await current_user(context)
     require_role(caller, ADMINS)
     values = await _check(context, caller, fields, creating=True, email_now="")
@@ -174,10 +205,10 @@ async def create_user(context: Context, fields: UserFields) -> User:
             school_id=user.school_id,
             details={"role": user.role, "email": user.email},
         )
-    return user
+    return admin_user_of(user)
 
 
-async def update_user(context: Context, user_id: int, fields: UserFields) -> User:
+async def update_user(context: Context, user_id: int, fields: UserFields) -> AdminUser:
     caller = await current_user(context)
     require_role(caller, ADMINS)
     async with transaction(context.state.sessions) as session:
@@ -214,4 +245,4 @@ async def update_user(context: Context, user_id: int, fields: UserFields) -> Use
                 school_id=user.school_id,
                 details=changes,
             )
-    return user
+    return admin_user_of(user)

@@ -2,6 +2,7 @@
 ETL block, so both run in a worker thread, off the event loop."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -9,7 +10,7 @@ import duckdb
 from anyio import to_thread
 
 from analytics.errors import AnalyticsError, BadSource, RefreshInProgress
-from analytics.etl import RefreshResult, refresh
+from analytics.etl import refresh
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from ground.errors import AppError, Conflict, InternalError, ValidationFailed
@@ -19,6 +20,15 @@ from resolvers.context import Context
 from resolvers.permissions import require_role
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DataRefresh:
+    """The outcome of a warehouse refresh (POST /api/refresh-data)."""
+
+    status: str
+    rows_added: int
+    last_updated: datetime
 
 
 class RefreshRefused(Conflict):
@@ -34,7 +44,7 @@ def api_error(error: AnalyticsError) -> AppError:
     return InternalError()
 
 
-async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
+async def refresh_data(context: Context, full: bool = False) -> DataRefresh:
     """Load what changed since the last refresh (everything when `full`) from the platform
     database; super admins only, one at a time (409 otherwise). When nothing had changed no
     snapshot is published: 0 rows added, and the time of the check."""
@@ -46,12 +56,13 @@ async def refresh_data(context: Context, full: bool = False) -> RefreshResult:
         )
     except AnalyticsError as error:
         raise api_error(error) from None
-    if not result.published:
-        return result  # nothing had changed: the current snapshot and model keep serving
-    context.state.warehouse.look_again()
-    await to_thread.run_sync(retrain_after_refresh, result, *model_settings(settings))
-    context.state.models.look_again()
-    return result
+    if result.published:  # else nothing had changed: the snapshot and model keep serving
+        context.state.warehouse.look_again()
+        await to_thread.run_sync(retrain_after_refresh, result, *model_settings(settings))
+        context.state.models.look_again()
+    return DataRefresh(
+        status="success", rows_added=result.rows_added, last_updated=result.refreshed_at
+    )
 
 
 async def last_refresh(context: Context) -> datetime | None:

@@ -23,10 +23,10 @@ from resolvers import (
 from resolvers.chat import chat as ask_tutor
 from resolvers.context import Context
 from schema.admin import AdminSchool, AdminUser, SchoolInput, SchoolPatch, SchoolRemoval, UserInput
-from schema.auth import AuthUser, LoginPayload, LogoutPayload, RefreshPayload
+from schema.auth import LoginPayload, Logout, TokenPair
 from schema.enums import Difficulty, QuestionType, SessionMode, TeachingStyle
 from schema.privacy import Erasure
-from schema.sessions import ClassSession, ModeSwitch, SessionEnd
+from schema.sessions import ModeSwitch, SessionEnd, SessionView
 from schema.students import RecordedProgress, Resumed
 from schema.system import DataRefresh
 from schema.teachers import AssignmentView
@@ -52,33 +52,19 @@ class Mutation:
     async def login(
         self, info: Info[Context, None], email: str, password: str, remember_me: bool = False
     ) -> LoginPayload:
-        result = await auth.login(
+        return await auth.login(
             info.context, email=email, password=password, remember_me=remember_me
-        )
-        tokens = result.tokens
-        return LoginPayload(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            user=AuthUser.of(result.user),
-            expires_in=tokens.expires_in,
         )
 
     @strawberry.mutation(
         description="Exchange a refresh token for new tokens; the old one is spent."
     )
-    async def refresh_token(self, info: Info[Context, None], refresh_token: str) -> RefreshPayload:
-        tokens = await auth.refresh(info.context, refresh_token=refresh_token)
-        return RefreshPayload(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            expires_in=tokens.expires_in,
-        )
+    async def refresh_token(self, info: Info[Context, None], refresh_token: str) -> TokenPair:
+        return await auth.refresh(info.context, refresh_token=refresh_token)
 
     @strawberry.mutation(description="Revoke the refresh token and every token rotated from it.")
-    async def logout(self, info: Info[Context, None], refresh_token: str) -> LogoutPayload:
-        return LogoutPayload(
-            logged_out=await auth.logout(info.context, refresh_token=refresh_token)
-        )
+    async def logout(self, info: Info[Context, None], refresh_token: str) -> Logout:
+        return await auth.logout(info.context, refresh_token=refresh_token)
 
     @strawberry.mutation(description="Start a session for a class; one active session per class.")
     async def start_session(
@@ -90,8 +76,8 @@ class Mutation:
         lesson_id: int | None = None,
         mode: SessionMode = SessionMode.TEACH,
         session_name: str | None = None,
-    ) -> ClassSession:
-        started = await sessions.start(
+    ) -> SessionView:
+        started: SessionView = await sessions.start(
             info.context,
             class_id=class_id,
             subject_id=subject_id,
@@ -100,37 +86,32 @@ class Mutation:
             mode=mode,
             session_name=session_name,
         )
-        return ClassSession.of(started)
+        return started
 
     @strawberry.mutation(description="Join an active session of one of your classes.")
-    async def join_session(self, info: Info[Context, None], session_id: str) -> ClassSession:
-        return ClassSession.of(await sessions.join(info.context, session_id=session_id))
+    async def join_session(self, info: Info[Context, None], session_id: str) -> SessionView:
+        return await sessions.join(info.context, session_id=session_id)
 
     @strawberry.mutation(description="Switch mode: teach, explore, practice or revision.")
     async def switch_session_mode(
         self, info: Info[Context, None], session_id: str, mode: SessionMode
     ) -> ModeSwitch:
-        return ModeSwitch.of(
-            await sessions.switch_mode(info.context, session_id=session_id, mode=mode)
-        )
+        return await sessions.switch_mode(info.context, session_id=session_id, mode=mode)
 
     @strawberry.mutation(description="End an active session; emits session.completed.")
     async def end_session(self, info: Info[Context, None], session_id: str) -> SessionEnd:
-        return SessionEnd.of(await sessions.end(info.context, session_id=session_id))
+        return await sessions.end(info.context, session_id=session_id)
 
     @strawberry.mutation(
         description="Load the platform data changed since the last refresh into the analytics "
         "warehouse (everything when `full`)."
     )
     async def refresh_data(self, info: Info[Context, None], full: bool = False) -> DataRefresh:
-        result = await warehouse.refresh_data(info.context, full=full)
-        return DataRefresh(
-            status="success", rows_added=result.rows_added, last_updated=result.refreshed_at
-        )
+        return await warehouse.refresh_data(info.context, full=full)
 
     @strawberry.mutation(description="Create a school (super admins).")
     async def create_school(self, info: Info[Context, None], input: SchoolInput) -> AdminSchool:
-        return AdminSchool.of(await schools.create_school(info.context, input.fields()))
+        return await schools.create_school(info.context, input.fields())
 
     @strawberry.mutation(
         description="Change a school (super admins; school admins their own, not its country). "
@@ -139,7 +120,7 @@ class Mutation:
     async def update_school(
         self, info: Info[Context, None], id: int, input: SchoolPatch
     ) -> AdminSchool:
-        return AdminSchool.of(await schools.update_school(info.context, id, input.fields()))
+        return await schools.update_school(info.context, id, input.fields())
 
     @strawberry.mutation(
         description="Remove a school (super admins). One that still has users or classrooms is "
@@ -148,8 +129,7 @@ class Mutation:
     async def delete_school(
         self, info: Info[Context, None], id: int, archive: bool = False
     ) -> SchoolRemoval:
-        removal = await schools.delete_school(info.context, id, archive)
-        return SchoolRemoval(id=removal.id, deleted=removal.deleted, archived=removal.archived)
+        return await schools.delete_school(info.context, id, archive)
 
     @strawberry.mutation(
         description="Create a user (super admins; school admins: teachers and students of "
@@ -157,13 +137,13 @@ class Mutation:
         "with letters and digits."
     )
     async def create_user(self, info: Info[Context, None], input: UserInput) -> AdminUser:
-        return AdminUser.of(await users.create_user(info.context, input.fields()))
+        return await users.create_user(info.context, input.fields())
 
     @strawberry.mutation(
         description="Change a user (school admins: their school's teachers and students)."
     )
     async def update_user(self, info: Info[Context, None], id: int, input: UserInput) -> AdminUser:
-        return AdminUser.of(await users.update_user(info.context, id, input.fields()))
+        return await users.update_user(info.context, id, input.fields())
 
     @strawberry.mutation(
         description="Resume the lesson left unfinished most recently (else the next one to "

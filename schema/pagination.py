@@ -1,31 +1,16 @@
 """The contract's `pagination` object and the page types built on it."""
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
 from resolvers.pagination import Page as PageResult
+from resolvers.pagination import Pagination
+from schema.results import graphql_type
 
 T = TypeVar("T")
 
-
-@strawberry.type(description="Offset pagination: where a page lies in the whole list.")
-class Pagination:
-    limit: int
-    offset: int
-    total: int
-    has_next: bool
-    has_previous: bool
-
-    @classmethod
-    def of(cls, page: PageResult[Any]) -> "Pagination":
-        return cls(
-            limit=page.limit,
-            offset=page.offset,
-            total=page.total,
-            has_next=page.has_next,
-            has_previous=page.has_previous,
-        )
+graphql_type(Pagination)
 
 
 @strawberry.type(
@@ -34,3 +19,7 @@ class Pagination:
 class Page(Generic[T]):
     items: list[T]
     pagination: Pagination
+
+    @classmethod
+    def of(cls, page: PageResult[T]) -> "Page[T]":
+        return cls(items=page.items, pagination=page.pagination)

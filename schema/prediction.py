@@ -3,13 +3,10 @@
 import strawberry
 
 from resolvers import at_risk, prediction
-from resolvers.context import Context
+from resolvers.prediction import CompletionPrediction
 from schema.results import graphql_type
 
-
-@strawberry.type(description="How likely a student is to complete a course, 0-1.")
-class CompletionPrediction:
-    completion_likelihood: float
+graphql_type(CompletionPrediction)
 
 
 @strawberry.input(description="What the model looks at, for one student in one course.")
@@ -20,18 +17,6 @@ class CompletionInput:
 
     def features(self) -> prediction.Features:
         return prediction.Features(self.hours_watched, self.average_score, self.activity_level)
-
-
-async def predict_one(context: Context, features: prediction.Features) -> CompletionPrediction:
-    (likelihood,) = await prediction.predict(context, [features])
-    return CompletionPrediction(completion_likelihood=likelihood)
-
-
-async def predict_many(
-    context: Context, inputs: list[CompletionInput]
-) -> list[CompletionPrediction]:
-    likelihoods = await prediction.predict(context, [i.features() for i in inputs], prefix="inputs")
-    return [CompletionPrediction(completion_likelihood=value) for value in likelihoods]
 
 
 graphql_type(

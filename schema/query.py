@@ -14,6 +14,7 @@ from resolvers import (
     auth,
     curriculum,
     figures,
+    prediction,
     privacy,
     safeguarding,
     schools,
@@ -38,22 +39,21 @@ from resolvers.figures import (
 )
 from resolvers.pagination import DEFAULT_LIMIT
 from resolvers.prediction import Features
-from schema import prediction as prediction_types
 from schema.admin import AdminSchool, AdminUser
 from schema.analytics import Analytics, CourseFilter, SchoolFilter
 from schema.auth import Me
 from schema.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from schema.enums import DeliveryStatus, FlagStatusFilter, Role
-from schema.pagination import Page, Pagination
+from schema.pagination import Page
 from schema.prediction import CompletionInput, CompletionPrediction
-from schema.sessions import ClassSession
+from schema.sessions import SessionView
 from schema.students import Dashboard, HistoryEntry, SubjectProgress
 from schema.system import AiHealth, Health, SystemStatus
 from schema.teachers import (
     AssignmentView,
     ClassPerformance,
     ClassStudent,
-    TeacherClassNode,
+    TeacherClass,
 )
 from schema.tutor import FlagView
 from schema.webhooks import AttemptView, DeliveryView, EndpointView
@@ -66,27 +66,19 @@ from schema.webhooks import AttemptView, DeliveryView, EndpointView
 class Query:
     @strawberry.field(description="Liveness of the backend; answers without touching the database.")
     def health(self) -> Health:
-        result = system.health()
-        return Health(status=result.status, message=result.message)
+        return system.health()
 
     @strawberry.field(description="Backend, database and warehouse status for the health page.")
     async def system_status(self, info: Info[Context, None]) -> SystemStatus:
-        result = await system.system_status(info.context)
-        return SystemStatus(
-            backend=result.backend,
-            database_connected=result.database_connected,
-            last_data_refresh=result.last_data_refresh,
-            model_version=result.model_version,
-        )
+        return await system.system_status(info.context)
 
     @strawberry.field(description="Readiness of the AI service; answers without a token.")
     async def ai_health(self, info: Info[Context, None]) -> AiHealth:
-        result = await system.ai_health(info.context, app_version())
-        return AiHealth(**vars(result))
+        return await system.ai_health(info.context, app_version())
 
     @strawberry.field(description="The signed-in user's profile and permissions.")
     async def me(self, info: Info[Context, None]) -> Me:
-        return Me.of(await auth.me(info.context))
+        return await auth.me(info.context)
 
     @strawberry.field(description="Curriculum frameworks, filtered by country (UG, ZM, KE).")
     async def curricula(
@@ -100,9 +92,7 @@ class Query:
         page = await curriculum.curricula(
             info.context, country=country, active_only=active_only, limit=limit, offset=offset
         )
-        return Page(
-            items=[Curriculum.of(row) for row in page.items], pagination=Pagination.of(page)
-        )
+        return Page.of(page)
 
     @strawberry.field(description="Classes (grade levels) of a curriculum.")
     async def classes(
@@ -116,9 +106,7 @@ class Query:
         page = await curriculum.classes(
             info.context, curriculum_id=curriculum_id, grade=grade, limit=limit, offset=offset
         )
-        return Page(
-            items=[GradeClass.of(row) for row in page.items], pagination=Pagination.of(page)
-        )
+        return Page.of(page)
 
     @strawberry.field(description="Subjects of a class.")
     async def subjects(
@@ -127,7 +115,7 @@ class Query:
         page = await curriculum.subjects(
             info.context, class_id=class_id, limit=limit, offset=offset
         )
-        return Page(items=[Subject.of(row) for row in page.items], pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(
         description="Topics of a class subject in one term (default: the current term)."
@@ -147,26 +135,26 @@ class Query:
             limit=limit,
             offset=offset,
         )
-        return Page(items=[Topic.of(row) for row in page.items], pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="Lessons of a topic.")
     async def lessons(
         self, info: Info[Context, None], topic_id: int, limit: int = DEFAULT_LIMIT, offset: int = 0
     ) -> Page[Lesson]:
         page = await curriculum.lessons(info.context, topic_id=topic_id, limit=limit, offset=offset)
-        return Page(items=[Lesson.of(row) for row in page.items], pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="One lesson with its content; a learner's visit is recorded.")
     async def lesson(self, info: Info[Context, None], id: int) -> Lesson:
-        return Lesson.of(await curriculum.lesson_content(info.context, lesson_id=id))
+        return await curriculum.lesson_content(info.context, lesson_id=id)
 
     @strawberry.field(name="session", description="A session the caller may see.")
-    async def class_session(self, info: Info[Context, None], id: str) -> ClassSession:
-        return ClassSession.of(await sessions.get(info.context, session_id=id))
+    async def class_session(self, info: Info[Context, None], id: str) -> SessionView:
+        return await sessions.get(info.context, session_id=id)
 
     @strawberry.field(description="The active session of a class (classroom), if any.")
-    async def active_session(self, info: Info[Context, None], class_id: int) -> ClassSession:
-        return ClassSession.of(await sessions.active(info.context, class_id=class_id))
+    async def active_session(self, info: Info[Context, None], class_id: int) -> SessionView:
+        return await sessions.active(info.context, class_id=class_id)
 
     @strawberry.field(description="Learning analytics for the caller's scope.")
     async def analytics(
@@ -262,15 +250,16 @@ class Query:
         average_score: float,
         activity_level: float,
     ) -> CompletionPrediction:
-        return await prediction_types.predict_one(
-            info.context, Features(hours_watched, average_score, activity_level)
-        )
+        features = Features(hours_watched, average_score, activity_level)
+        (found,) = await prediction.predict(info.context, [features])
+        return found
 
     @strawberry.field(description="predictCompletion for up to 1000 inputs in one call.")
     async def predict_completions(
         self, info: Info[Context, None], inputs: list[CompletionInput]
     ) -> list[CompletionPrediction]:
-        return await prediction_types.predict_many(info.context, inputs)
+        features = [one.features() for one in inputs]
+        return await prediction.predict(info.context, features, prefix="inputs")
 
     @strawberry.field(
         description="Unfinished enrollments least likely to complete, with reasons: a "
@@ -302,9 +291,7 @@ class Query:
             search=search,
             include_archived=include_archived,
         )
-        return Page(
-            items=[AdminSchool.of(row) for row in page.items], pagination=Pagination.of(page)
-        )
+        return Page.of(page)
 
     @strawberry.field(description="Users by id (super admins: all; school admins: their school).")
     async def admin_users(
@@ -326,11 +313,11 @@ class Query:
             search=search,
             is_active=is_active,
         )
-        return Page(items=[AdminUser.of(row) for row in page.items], pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="One school (super admins; school admins their own).")
     async def admin_school(self, info: Info[Context, None], id: int) -> AdminSchool:
-        return AdminSchool.of(await schools.get_school(info.context, id))
+        return await schools.get_school(info.context, id)
 
     @strawberry.field(description="One student's learning profile.")
     async def student_profile(self, info: Info[Context, None], student_id: int) -> StudentProfile:
@@ -357,15 +344,14 @@ class Query:
         self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
     ) -> Page[HistoryEntry]:
         page = await students.history(info.context, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="The classrooms the signed-in teacher teaches.")
     async def my_classes(
         self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
-    ) -> Page[TeacherClassNode]:
+    ) -> Page[TeacherClass]:
         page = await teachers.my_classes(info.context, limit, offset)
-        items = [TeacherClassNode.of(row) for row in page.items]
-        return Page(items=items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(
         description="A class's students with their subjects and attendance (its teachers, "
@@ -379,7 +365,7 @@ class Query:
         offset: int = 0,
     ) -> Page[ClassStudent]:
         page = await teachers.class_students(info.context, class_id, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(
         description="How a class is doing: averages, top performers (average score at least "
@@ -415,7 +401,7 @@ class Query:
     ) -> Page[ClassPerformance]:
         bars = teachers.thresholds(info.context, top_score, support_score, support_progress, size)
         page = await teachers.school_performance(info.context, school_id, bars, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(
         description="Assignments soonest due first: a teacher's classes, a student's "
@@ -429,7 +415,7 @@ class Query:
         offset: int = 0,
     ) -> Page[AssignmentView]:
         page = await assignments.list_assignments(info.context, class_id, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="One assignment of a class the caller sees.")
     async def assignment(self, info: Info[Context, None], id: str) -> AssignmentView:
@@ -448,7 +434,7 @@ class Query:
         offset: int = 0,
     ) -> Page[FlagView]:
         page = await safeguarding.list_flags(info.context, status, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(
         description="Webhook endpoints (super admins: all; school admins: their school's)."
@@ -457,7 +443,7 @@ class Query:
         self, info: Info[Context, None], limit: int = DEFAULT_LIMIT, offset: int = 0
     ) -> Page[EndpointView]:
         page = await webhooks.list_endpoints(info.context, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="One webhook endpoint.")
     async def webhook_endpoint(self, info: Info[Context, None], id: int) -> EndpointView:
@@ -476,7 +462,7 @@ class Query:
         offset: int = 0,
     ) -> Page[DeliveryView]:
         page = await webhooks.list_deliveries(info.context, status, endpoint_id, limit, offset)
-        return Page(items=page.items, pagination=Pagination.of(page))
+        return Page.of(page)
 
     @strawberry.field(description="Every attempt at one delivery, oldest first.")
     async def webhook_attempts(
