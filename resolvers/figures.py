@@ -233,6 +233,10 @@ async def courses(context: Context, filters: Filters) -> list[CourseFigures]:
     )
 
 
+async def course_list(context: Context, filters: Filters) -> CourseList:
+    return CourseList(courses=await courses(context, filters))
+
+
 async def ranked_courses(
     context: Context, filters: Filters, limit: int, hardest: bool
 ) -> CourseList:

@@ -5,7 +5,6 @@ import strawberry
 from resolvers import schools, users
 from resolvers.schools import AdminSchool, SchoolRemoval
 from resolvers.users import AdminUser
-from schema.enums import Role
 from schema.results import graphql_type
 
 graphql_type(AdminSchool)
@@ -41,19 +40,13 @@ class SchoolPatch:
         return schools.SchoolFields(self.name, self.country, self.region, self.curriculum_id)
 
 
-@strawberry.input(description="A user to create, or changes to one (left out: unchanged).")
-class UserInput:
-    email: str | None = None
-    password: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    role: Role | None = None
-    school_id: int | None = None
-    grade: str | None = None
-    is_active: bool | None = None
-
-    def fields(self) -> users.UserFields:
-        return users.UserFields(**vars(self))
+# The resolver's own class is the input: its fields are what a caller may set.
+strawberry.input(
+    users.UserFields,
+    name="UserInput",
+    description="A user to create, or changes to one (left out: unchanged).",
+)
+UserInput = users.UserFields
 
 
 __all__ = ["AdminSchool", "AdminUser", "SchoolRemoval"]

@@ -137,13 +137,13 @@ class Mutation:
         "with letters and digits."
     )
     async def create_user(self, info: Info[Context, None], input: UserInput) -> AdminUser:
-        return await users.create_user(info.context, input.fields())
+        return await users.create_user(info.context, input)
 
     @strawberry.mutation(
         description="Change a user (school admins: their school's teachers and students)."
     )
     async def update_user(self, info: Info[Context, None], id: int, input: UserInput) -> AdminUser:
-        return await users.update_user(info.context, id, input.fields())
+        return await users.update_user(info.context, id, input)
 
     @strawberry.mutation(
         description="Resume the lesson left unfinished most recently (else the next one to "

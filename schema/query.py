@@ -211,9 +211,7 @@ class Query:
         course_id: CourseFilter = None,
         school_id: SchoolFilter = None,
     ) -> CourseList:
-        return CourseList(
-            courses=await figures.courses(info.context, Filters(course_id, school_id))
-        )
+        return await figures.course_list(info.context, Filters(course_id, school_id))
 
     @strawberry.field(description="Courses by completion rate, best first (ties by course_id).")
     async def top_courses(

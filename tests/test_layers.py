@@ -64,3 +64,31 @@ def test_strawberrys_graphql_core_schema_is_read_in_one_place() -> None:
         if re.search(r"\bschema\)?\._schema\b", p.read_text())
     ]
     assert readers == ["schema/core_schema.py"]
+
+
+# The schema's own classes: the roots, the scope whose every figure is computed when asked
+# for, and the generic page (each `XPage` type is Strawberry's specialisation of it).
+SCHEMA_CLASSES = {"Query", "Mutation", "Subscription", "Analytics"}
+
+
+def test_every_object_type_is_a_resolvers_result() -> None:
+    """One way from a resolver's answer to a GraphQL type: the answer's own class, registered
+    in schema/. A class declared in schema/ beside a resolver's class with the same fields
+    (copied over in an `of(row)`) is what this stops."""
+    from graphql import GraphQLObjectType
+
+    from schema.core_schema import graphql_core_schema
+    from schema.root import default_schema
+
+    schema = default_schema()
+    elsewhere = {}
+    for name, graphql_type in graphql_core_schema(schema).type_map.items():
+        if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__"):
+            continue
+        definition = schema.get_type_by_name(name)
+        origin = definition.origin if definition is not None else None  # type: ignore[union-attr]
+        module = getattr(origin, "__module__", "")
+        is_page = name.endswith("Page") and getattr(origin, "__name__", "") == "Page"
+        if not module.startswith("resolvers.") and not is_page and name not in SCHEMA_CLASSES:
+            elsewhere[name] = module
+    assert elsewhere == {}
