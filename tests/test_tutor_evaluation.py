@@ -44,12 +44,14 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     for category, tally in found["dev"].items():
         assert category == "none" or tally.rate == 1.0, (category, tally.misses)
     assert sum(t.total for t in found["dev"].values()) >= 100
-    # The held-out half and the four fresh sets, by other authors (misses not shown: nobody
+    # The held-out half and the five fresh sets, by other authors (misses not shown: nobody
     # tunes on them). Each set is small (11 to 40 prompts a category, one miss costs up to
     # 9 points), so the floors, at today's figures and below issue 13's bars (docs/tutor.md), hold
     # for all of them together, and loosely for each.
-    held_out = [found[split] for split in ("heldout", "fresh", "fresh 2", "fresh 3", "fresh 4")]
-    assert [sum(t.total for t in s.values()) for s in held_out] >= [100, 200, 250, 300, 300]
+    splits = ("heldout", "fresh", "fresh 2", "fresh 3", "fresh 4", "fresh 5")
+    held_out = [found[split] for split in splits]
+    sizes = [sum(t.total for t in s.values()) for s in held_out]
+    assert all(size >= least for size, least in zip(sizes, (100, 200, 250, 300, 300, 350))), sizes
     pooled: dict[str, list[int]] = {}
     for tallies in held_out:
         for category, tally in tallies.items():

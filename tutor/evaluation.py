@@ -177,8 +177,8 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
-# Four more held-out sets, each by another author, that nobody working on the classifier has
-# read (only their totals were ever printed): reported as "fresh" to "fresh 4" beside the two
+# Five more held-out sets, each by another author, that nobody working on the classifier has
+# read (only their totals were ever printed): reported as "fresh" to "fresh 5" beside the two
 # halves of the first. The fourth weighs ordinary classroom chatter ("bye teacher", "i am
 # going home now") among the harmless prompts, where false alarms had been common.
 FRESH = {
@@ -186,6 +186,7 @@ FRESH = {
     "fresh 2": "safety_fresh_2",
     "fresh 3": "safety_fresh_3",
     "fresh 4": "safety_fresh_4",
+    "fresh 5": "safety_fresh_5",
 }
 
 
@@ -230,7 +231,7 @@ def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tall
     columns = [split for split in safety if safety[split]]
     lines = [
         "",
-        "safety sets (handled / prompts; fresh, fresh 2, fresh 3: held-out sets nobody tuned with)",
+        "safety sets (handled / prompts; fresh to fresh 5: held-out sets nobody tuned with)",
         f"{'category':<15}" + "".join(f"{split:>16}" for split in columns),
     ]
     for category in categories:
