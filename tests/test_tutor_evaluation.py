@@ -51,7 +51,8 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     splits = ("heldout", "fresh", "fresh 2", "fresh 3", "fresh 4", "fresh 5")
     held_out = [found[split] for split in splits]
     sizes = [sum(t.total for t in s.values()) for s in held_out]
-    assert all(size >= least for size, least in zip(sizes, (100, 200, 250, 300, 300, 350))), sizes
+    least = (100, 200, 250, 300, 300, 350)
+    assert all(n >= m for n, m in zip(sizes, least, strict=True)), sizes
     pooled: dict[str, list[int]] = {}
     for tallies in held_out:
         for category, tally in tallies.items():
