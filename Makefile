@@ -42,7 +42,7 @@ demo: install
 	$(BIN)/learnloom migrate
 	$(BIN)/learnloom seed --demo
 	$(BIN)/learnloom etl refresh
-	$(BIN)/learnloom serve --host $(HOST) --port $(PORT)
+	LEARNLOOM_LOG_FORMAT=$(or $(LEARNLOOM_LOG_FORMAT),text) $(BIN)/learnloom serve --host $(HOST) --port $(PORT)
 
 # DuckDB 2.0's bindings print a "nanobind: leaked ..." report at interpreter exit after the
 # tests (results and exit status are unaffected); it is filtered so the summary stays last.

@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     # learner without a school, is told of "a child helpline in your country".
     child_helplines: dict[str, dict[str, str]] = Field(default_factory=lambda: dict(HELPLINES))
     log_level: str = "INFO"
+    # "json": one JSON object per log line, with the request id (what a log store reads);
+    # "text": plain lines for a terminal.
+    log_format: Literal["json", "text"] = "json"
+    # Who may read /metrics: bearer of this token; unset, only clients on this machine that
+    # no proxy forwarded.
+    metrics_token: SecretStr | None = None
     # Cache the users behind tokens and drop one when its row changes (see
     # resolvers/user_cache.py); false reads the user on every request.
     user_cache: bool = True

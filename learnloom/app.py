@@ -39,9 +39,11 @@ from ground.settings import Settings, get_settings
 from ground.version import app_version
 from learnloom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnloom.graphql_view import GraphQLView
+from learnloom.metrics_page import metrics_response
 from learnloom.middleware import BodyLimitMiddleware, StandardHeadersMiddleware
 from learnloom.pages import DASHBOARD_PAGE, DOCS_PAGE, MODEL_REPORT_PAGE, landing_page
 from learnloom.rate_limits import RateLimitMiddleware
+from learnloom.request_metrics import RequestMetricsMiddleware
 from learnloom.state import build_state
 from learnloom.worker import run_jobs
 from resolvers.authentication import current_user
@@ -132,6 +134,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return error_response(error)
         return HTMLResponse(html)
 
+    async def metrics(request: Request) -> Response:
+        return await metrics_response(request, state)
+
     async def favicon(_: Request) -> FileResponse:
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
@@ -181,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/dashboard", dashboard, methods=["GET"]),
         Route("/reports/model", model_report, methods=["GET"]),
         Route("/reports/model/content", model_report_content, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         without_slash("/docs"),
         without_slash("/graphql"),
         without_slash("/dashboard"),
@@ -190,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(StandardHeadersMiddleware),
+            Middleware(RequestMetricsMiddleware),
             Middleware(
                 RateLimitMiddleware, limiter=state.limiter, tokens=state.tokens, settings=settings
             ),

@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import os
+import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -20,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from ground.logs import log_config
 from ground.settings import get_settings
 
 if TYPE_CHECKING:
@@ -107,6 +110,12 @@ def serve(
         except LlmNotInstalled as error:
             console.print(str(error), style="red", markup=False, highlight=False)
             raise typer.Exit(2) from None
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker writes its counts here; /metrics on any of them reads them all.
+        counts = settings.data_dir / "metrics"
+        shutil.rmtree(counts, ignore_errors=True)  # a previous run's workers are gone
+        counts.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(counts)
     uvicorn.run(
         "learnloom.app:create_app",
         factory=True,
@@ -114,6 +123,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_level, settings.log_format),
         access_log=settings.env == "dev",
         proxy_headers=False,  # trusted proxies are configured explicitly, never assumed
     )
@@ -126,16 +136,14 @@ def worker(
     ] = False,
 ) -> None:
     """Run the background jobs (hourly warehouse refresh, webhook delivery) until interrupted."""
-    import logging
+    import logging.config
 
     import anyio
 
     from learnloom.worker import run_due_once, run_jobs
 
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.config.dictConfig(log_config(settings.log_level, settings.log_format))
     if once:
         refreshed, attempts = anyio.run(run_due_once, settings)
         if refreshed is None:

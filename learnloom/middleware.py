@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ground.asgi import send_json
 from ground.errors import AppError, BadRequest, PayloadTooLarge, RequestTimeout
+from ground.logs import REQUEST_ID
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Unique across processes (random prefix) and requests (counter); cheaper than uuid4,
@@ -48,6 +49,7 @@ class StandardHeadersMiddleware:
             return
         request_id = _incoming_id(scope) or f"{_PROCESS}-{next(_COUNTER):x}"
         scope.setdefault("state", {})["request_id"] = request_id
+        REQUEST_ID.set(request_id)  # for every log line of this request (ground/logs.py)
         if scope["type"] == "websocket":  # a connection's id, for its log lines
             await self.app(scope, receive, send)
             return

@@ -8,6 +8,7 @@ than the interval, and that is checked again under the cross-process refresh loc
 processes that wake together load the data once."""
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import anyio
@@ -18,6 +19,7 @@ from analytics.etl import RefreshResult, refresh_if_older
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from ground.errors import masked
+from ground.metrics import REFRESHES
 from ground.settings import Settings
 from models.db import make_engine, make_session_factory
 
@@ -43,6 +45,7 @@ class WarehouseSchedule:
         if self.interval <= timedelta(0) or await to_thread.run_sync(self.seconds_until_due) > 0:
             return None
         moment = datetime.now(UTC) - self.interval
+        began = time.perf_counter()
         try:
             result = await to_thread.run_sync(
                 refresh_if_older, self.settings.database_url, self.settings.warehouse_dir, moment
@@ -51,6 +54,7 @@ class WarehouseSchedule:
             return None  # another process is loading it now
         if result is None:
             return None
+        REFRESHES.labels("schedule").observe(time.perf_counter() - began)
         if not result.published:
             log.info("warehouse: no changes since snapshot %s; nothing published", result.version)
             return result

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ground.errors import Conflict
+from ground.metrics import POOL_IN_USE
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,19 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         )
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
+        return _counted(engine)
     # No pre-ping: it cost a round trip per checkout. Connections a restarted server dropped
     # are discarded on first use (resolvers.authentication retries that first read).
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800)
+    return _counted(
+        create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800)
+    )
+
+
+def _counted(engine: AsyncEngine) -> AsyncEngine:
+    """The pool's connections in use, for /metrics (a saturated pool queues requests)."""
+    event.listen(engine.sync_engine, "checkout", lambda *_: POOL_IN_USE.inc())
+    event.listen(engine.sync_engine, "checkin", lambda *_: POOL_IN_USE.dec())
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,6 +11,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from ground.errors import RateLimited
+from ground.metrics import RATE_LIMIT_REFUSALS, REDIS_ERRORS
 from ground.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,11 @@ class RateLimiter:
             stats = await self._limiter.get_window_stats(item, scope, key)
         except Exception:
             # The limiter's store is down: serve rather than lock every school out.
+            REDIS_ERRORS.inc()
             log.exception("rate limit store unavailable; request allowed")
             return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
+        if not allowed:
+            RATE_LIMIT_REFUSALS.labels(scope).inc()
         return Verdict(allowed, item.amount, stats.remaining, int(stats.reset_time))
 
     async def peek(self, item: RateLimitItem, scope: str, key: str) -> Verdict:
@@ -63,6 +67,7 @@ class RateLimiter:
         try:
             stats = await self._limiter.get_window_stats(item, scope, key)
         except Exception:
+            REDIS_ERRORS.inc()
             log.exception("rate limit store unavailable; budget not reported")
             return Verdict(True, item.amount, item.amount, int(time.time()) + item.get_expiry())
         return Verdict(True, item.amount, stats.remaining, int(stats.reset_time))

@@ -14,6 +14,7 @@ from analytics.etl import refresh
 from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from ground.errors import AppError, Conflict, InternalError, ValidationFailed
+from ground.metrics import REFRESHES
 from models.enums import Role
 from resolvers.authentication import current_user
 from resolvers.context import Context
@@ -51,9 +52,10 @@ async def refresh_data(context: Context, full: bool = False) -> DataRefresh:
     require_role(await current_user(context), {Role.SUPER_ADMIN})
     settings = context.settings
     try:
-        result = await to_thread.run_sync(
-            partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
-        )
+        with REFRESHES.labels("api").time():
+            result = await to_thread.run_sync(
+                partial(refresh, settings.database_url, settings.warehouse_dir, full=full)
+            )
     except AnalyticsError as error:
         raise api_error(error) from None
     if result.published:  # else nothing had changed: the snapshot and model keep serving
