@@ -1,6 +1,11 @@
 """`make bench`: the REST facade against a bare Starlette endpoint and against Strawberry's
 own /graphql view, one server process, one run, printed as ratios against docs/budgets.md.
 
+Four real routes too (issue 18): a teacher's class list, a lesson's content tree, an
+analytics figure and a student's profile, each through the facade, through the /graphql
+view with the facade's own document, and through a hand-written Starlette endpoint doing
+the same statements (bench/hand_written.py), whose answer must equal the facade's.
+
 Also an authenticated one-row read (`/api/v1/auth/me/`: token, user, rate-limit
 bookkeeping) against /api/health in the same run (issue 18: at least 0.3 of its
 requests/s), the start-up to the first 200 on /api/health and the idle RSS. SQLite by
@@ -16,8 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,6 +44,26 @@ TARGETS = (
     ),
 )
 ACCOUNT = {"email": "teacher@demo.learnloom.test", "password": "learnloom-demo"}
+OPERATIONS = Path(__file__).resolve().parents[1] / "rest_compat" / "operations"
+
+
+@dataclass(frozen=True)
+class RealRoute:
+    name: str
+    facade: str  # the REST path
+    operation: str  # its document in rest_compat/operations
+    variables: dict[str, Any]
+    hand: str  # the hand-written endpoint's path
+
+    def targets(self, token: str) -> tuple[Target, Target, Target]:
+        auth = (("Authorization", f"Bearer {token}"),)
+        document = (OPERATIONS / f"{self.operation}.graphql").read_text()
+        body = json.dumps({"query": document, "variables": self.variables}).encode()
+        return (
+            Target(f"{self.name}: facade", "GET", self.facade, headers=auth),
+            Target(f"{self.name}: /graphql view", "POST", "/graphql", body, headers=auth),
+            Target(f"{self.name}: hand-written", "GET", self.hand, headers=auth),
+        )
 
 
 def free_port() -> int:
@@ -59,7 +86,7 @@ def start_server(
     }
     if database_url:
         env["LEARNLOOM_DATABASE_URL"] = database_url
-    for step in (["migrate"], ["seed", "--demo", "--students", "12"]):
+    for step in (["migrate"], ["seed", "--demo", "--students", "12"], ["etl", "refresh"]):
         subprocess.run(
             [sys.executable, "-m", "learnloom", *step], env=env, check=True, capture_output=True
         )
@@ -98,11 +125,95 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def signed_in_target(port: int) -> Target:
+def sign_in(port: int) -> str:
     answer = httpx.post(f"http://{HOST}:{port}/api/v1/auth/login/", json=ACCOUNT, timeout=10)
     answer.raise_for_status()
-    token = answer.json()["data"]["access_token"]
+    return str(answer.json()["data"]["access_token"])
+
+
+def signed_in_target(token: str) -> Target:
     return Target(ME, "GET", "/api/v1/auth/me/", headers=(("Authorization", f"Bearer {token}"),))
+
+
+def real_routes(port: int, token: str) -> list[RealRoute]:
+    """The four routes on ids of the demo teacher's own world."""
+    base, auth = f"http://{HOST}:{port}", {"Authorization": f"Bearer {token}"}
+    classes = httpx.get(f"{base}/api/v1/teachers/me/classes/", headers=auth, timeout=10).json()
+    class_id = classes["data"][0]["id"]
+    students = httpx.get(
+        f"{base}/api/v1/teachers/me/classes/{class_id}/students/", headers=auth, timeout=10
+    ).json()
+    student_id = students["data"][0]["id"]
+    lesson_id = 1
+    return [
+        RealRoute(
+            "class list",
+            "/api/v1/teachers/me/classes/",
+            "teacher_classes",
+            {},
+            "/bench/hand/classes",
+        ),
+        RealRoute(
+            "lesson tree",
+            f"/api/v1/lessons/{lesson_id}/content/",
+            "lesson_content",
+            {"id": lesson_id},
+            f"/bench/hand/lessons/{lesson_id}",
+        ),
+        RealRoute(
+            "analytics figure",
+            "/api/average-score",
+            "average_score",
+            {},
+            "/bench/hand/average-score",
+        ),
+        RealRoute(
+            "student profile",
+            f"/api/student/{student_id}/profile",
+            "student_profile",
+            {"studentId": student_id},
+            f"/bench/hand/profile/{student_id}",
+        ),
+    ]
+
+
+def _difference(a: Any, b: Any, at: str = "") -> str:
+    """Where two JSON values first differ, and how."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return next((_difference(a[k], b[k], f"{at}.{k}") for k in a if a[k] != b[k]), "")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return next(
+            (
+                _difference(x, y, f"{at}[{i}]")
+                for i, (x, y) in enumerate(zip(a, b, strict=True))
+                if x != y
+            ),
+            "",
+        )
+    return f"{at or 'the top'}: {str(a)[:120]!r} != {str(b)[:120]!r}"
+
+
+def same_answers(port: int, token: str, routes: list[RealRoute]) -> list[str]:
+    """Where the three paths do not do the same work: the hand-written answer must equal
+    the facade's, and the /graphql view must answer without errors."""
+    base, auth = f"http://{HOST}:{port}", {"Authorization": f"Bearer {token}"}
+    problems = []
+    for route in routes:
+        facade = httpx.get(base + route.facade, headers=auth, timeout=10)
+        hand = httpx.get(base + route.hand, headers=auth, timeout=10)
+        document = (OPERATIONS / f"{route.operation}.graphql").read_text()
+        view = httpx.post(
+            f"{base}/graphql",
+            json={"query": document, "variables": route.variables},
+            headers=auth,
+            timeout=10,
+        )
+        if facade.status_code != 200 or facade.json() != hand.json():
+            differ = _difference(facade.json(), hand.json())
+            problems.append(f"{route.name}: facade {facade.status_code}, differs at {differ}")
+        if view.status_code != 200 or view.json().get("errors"):
+            problems.append(f"{route.name}: /graphql view {view.text[:300]}")
+    return problems
 
 
 def measure(
@@ -153,7 +264,14 @@ def main() -> int:
         try:
             time.sleep(0.5)
             idle_rss = rss_mb(server.pid)
-            targets = (*TARGETS, signed_in_target(port))
+            token = sign_in(port)
+            routes = real_routes(port, token)
+            problems = same_answers(port, token, routes)
+            if problems:
+                print("the paths of a real route do not answer alike:", *problems, sep="\n")
+                return 1
+            real = tuple(target for route in routes for target in route.targets(token))
+            targets = (*TARGETS, signed_in_target(token), *real)
             results = measure(targets, port, args.concurrency, args.seconds, args.rounds, use_wrk)
         finally:
             server.terminate()
@@ -186,6 +304,10 @@ def main() -> int:
         ("start to first 200 on /api/health (s)", startup, "<=", 2.0),
         ("idle server RSS (MB)", idle_rss, "<=", 250.0),
     ]
+    for route in routes:
+        facade, view, hand = (rps[target.name] for target in route.targets(""))
+        checks.append((f"{route.name}: facade / /graphql view", facade / view, ">=", 1.5))
+        checks.append((f"{route.name}: facade / hand-written", facade / hand, ">=", 0.8))
     print(f"\n{'budget (docs/budgets.md)':44} {'measured':>9} {'budget':>10}  verdict")
     failed = any(r.errors for rounds in results.values() for r in rounds)
     if failed:
