@@ -301,8 +301,8 @@ def main() -> int:
         ("REST facade / bare Starlette endpoint", facade / bare, ">=", 0.6),
         ("REST facade / Strawberry /graphql view", facade / graphql, ">=", 1.5),
         ("authenticated read / /api/health", rps[ME] / facade, ">=", 0.3),
-        ("start to first 200 on /api/health (s)", startup, "<=", 2.0),
-        ("idle server RSS (MB)", idle_rss, "<=", 250.0),
+        ("start to first 200 on /api/health (s)", startup, "<=", 1.0),
+        ("idle server RSS (MB)", idle_rss, "<=", 150.0),
     ]
     for route in routes:
         facade, view, hand = (rps[target.name] for target in route.targets(""))

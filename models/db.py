@@ -2,11 +2,11 @@
 the factory; no session is ever shared between concurrent tasks."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Table, event, make_url, update
+from sqlalchemy import Executable, Row, Table, event, make_url, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -57,6 +57,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+async def read_rows(engine: AsyncEngine, statement: Executable) -> Sequence[Row[Any]]:
+    """The rows of one read, outside any transaction: on PostgreSQL one round trip, where a
+    session adds a BEGIN and a ROLLBACK around it, and no ORM session to build. What the
+    per-request loaders read with (resolvers/loaders/)."""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":  # SQLite's reads never BEGIN
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        return (await connection.execute(statement)).all()
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

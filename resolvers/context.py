@@ -56,10 +56,10 @@ class Loaders:
     """Per-request DataLoaders, created on first use so a request pays only for its own."""
 
     def __init__(self, state: AppState) -> None:
-        self._sessions = state.sessions
+        self._engine = state.engine  # loaders read outside transactions (models.db.read_rows)
 
     def _by_id(self, model: type[Row]) -> ByIdLoader[Row]:
-        return ByIdLoader(self._sessions, model)
+        return ByIdLoader(self._engine, model)
 
     @cached_property
     def school(self) -> ByIdLoader[School]:
@@ -72,7 +72,7 @@ class Loaders:
     @cached_property
     def participants_of_session(self) -> ChildrenLoader[SessionParticipant]:
         return ChildrenLoader(
-            self._sessions,
+            self._engine,
             SessionParticipant,
             SessionParticipant.session_id,
             [SessionParticipant.joined_at, SessionParticipant.id],
@@ -101,36 +101,36 @@ class Loaders:
     @cached_property
     def classes_of_curriculum(self) -> ChildrenLoader[GradeClass]:
         return ChildrenLoader(
-            self._sessions, GradeClass, GradeClass.curriculum_id, [GradeClass.order, GradeClass.id]
+            self._engine, GradeClass, GradeClass.curriculum_id, [GradeClass.order, GradeClass.id]
         )
 
     @cached_property
     def subjects_of_class(self) -> ChildrenLoader[Subject]:
-        return ChildrenLoader(self._sessions, Subject, Subject.class_id, [Subject.id])
+        return ChildrenLoader(self._engine, Subject, Subject.class_id, [Subject.id])
 
     @cached_property
     def topics_of_subject(self) -> ChildrenLoader[Topic]:
         return ChildrenLoader(
-            self._sessions, Topic, Topic.subject_id, [Topic.term_number, Topic.order, Topic.id]
+            self._engine, Topic, Topic.subject_id, [Topic.term_number, Topic.order, Topic.id]
         )
 
     @cached_property
     def lessons_of_topic(self) -> ChildrenLoader[Lesson]:
-        return ChildrenLoader(self._sessions, Lesson, Lesson.topic_id, [Lesson.order, Lesson.id])
+        return ChildrenLoader(self._engine, Lesson, Lesson.topic_id, [Lesson.order, Lesson.id])
 
     @cached_property
     def blocks_of_lesson(self) -> ChildrenLoader[ContentBlock]:
         return ChildrenLoader(
-            self._sessions, ContentBlock, ContentBlock.lesson_id, [ContentBlock.position]
+            self._engine, ContentBlock, ContentBlock.lesson_id, [ContentBlock.position]
         )
 
     @cached_property
     def question_count_of_quiz(self) -> CountLoader:
-        return CountLoader(self._sessions, QuizQuestion.quiz_id)
+        return CountLoader(self._engine, QuizQuestion.quiz_id)
 
     @cached_property
     def lesson_count_of_topic(self) -> CountLoader:
-        return CountLoader(self._sessions, Lesson.topic_id)
+        return CountLoader(self._engine, Lesson.topic_id)
 
 
 @dataclass
