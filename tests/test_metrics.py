@@ -25,6 +25,7 @@ from tests.conftest import client_for, make_settings
 from tests.helpers import assert_error, bearer, headers_of, login, rows
 from tests.servers import free_port, wait_until_healthy
 from tests.tutor_helpers import ask, start_lesson
+from tests.webhook_helpers import end_a_session
 
 pytestmark = pytest.mark.anyio
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -122,22 +123,8 @@ async def test_flags_are_counted_by_category_without_the_message(
 async def test_outbox_and_webhook_figures_come_from_the_database(
     writable_client: httpx.AsyncClient, database_url: str
 ) -> None:
-    teacher = await headers_of(writable_client, "TEACHER")
     before = await scrape(writable_client)
-    [(class_id,)] = await rows(
-        database_url,
-        "SELECT classroom_id FROM classroom_teachers WHERE teacher_id = "
-        "(SELECT id FROM users WHERE email = :e) ORDER BY classroom_id LIMIT 1",
-        e=DEMO_ACCOUNTS["TEACHER"],
-    )
-    started = await writable_client.post(
-        "/api/v1/sessions/start/", json={"class_id": class_id}, headers=teacher
-    )
-    assert started.status_code == 201, started.text
-    ended = await writable_client.post(
-        f"/api/v1/sessions/{started.json()['data']['id']}/end/", headers=teacher
-    )
-    assert ended.status_code == 200, ended.text  # writes session.completed to the outbox
+    await end_a_session(writable_client, database_url)  # session.completed enters the outbox
     after = await scrape(writable_client)
     [(waiting,)] = await rows(
         database_url, "SELECT count(*) FROM outbox_events WHERE fanned_out_at IS NULL"

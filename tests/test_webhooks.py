@@ -27,7 +27,7 @@ from models.events import OutboxEvent, WebhookEndpoint
 from tests.conftest import client_for, make_settings
 from tests.helpers import assert_error, headers_of, rows
 from tests.waiting import eventually
-from tests.webhook_helpers import FAST, HOOKS, Receiver, dispatch_until
+from tests.webhook_helpers import FAST, HOOKS, Receiver, dispatch_until, end_a_session
 
 pytestmark = [pytest.mark.anyio, pytest.mark.settings(**FAST)]
 
@@ -42,25 +42,6 @@ async def register(
     )
     assert response.status_code == 201, response.text
     return response.json()["data"]
-
-
-async def end_a_session(writable_client: httpx.AsyncClient, database_url: str) -> str:
-    """A teacher runs and ends a session: session.completed enters the outbox."""
-    teacher = await headers_of(writable_client, "TEACHER")
-    [(class_id,)] = await rows(
-        database_url,
-        "SELECT min(classroom_id) FROM classroom_teachers WHERE teacher_id = "
-        "(SELECT id FROM users WHERE email = :e)",
-        e=DEMO_ACCOUNTS["TEACHER"],
-    )
-    started = await writable_client.post(
-        "/api/v1/sessions/start/", json={"class_id": class_id}, headers=teacher
-    )
-    assert started.status_code == 201, started.text
-    session_id = started.json()["data"]["id"]
-    ended = await writable_client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
-    assert ended.status_code == 200, ended.text
-    return session_id
 
 
 async def add_events(database_url: str, count: int, school_id: int | None = 1) -> list[str]:

@@ -11,8 +11,10 @@ import httpx
 from standardwebhooks.webhooks import Webhook
 
 from ground.settings import Settings
+from learnloom.demo import DEMO_ACCOUNTS
 from learnloom.webhooks.dispatcher import Dispatcher
 from models.db import make_engine, make_session_factory
+from tests.helpers import headers_of, rows
 from tests.openai_stub import QuietServer
 
 HOOKS = "/api/v1/admin/webhooks/"
@@ -93,3 +95,22 @@ async def dispatch_until(
                         await anyio.sleep(0.05)
     finally:
         await engine.dispose()
+
+
+async def end_a_session(writable_client: httpx.AsyncClient, database_url: str) -> str:
+    """A teacher runs and ends a session: session.completed enters the outbox."""
+    teacher = await headers_of(writable_client, "TEACHER")
+    [(class_id,)] = await rows(
+        database_url,
+        "SELECT min(classroom_id) FROM classroom_teachers WHERE teacher_id = "
+        "(SELECT id FROM users WHERE email = :e)",
+        e=DEMO_ACCOUNTS["TEACHER"],
+    )
+    started = await writable_client.post(
+        "/api/v1/sessions/start/", json={"class_id": class_id}, headers=teacher
+    )
+    assert started.status_code == 201, started.text
+    session_id = started.json()["data"]["id"]
+    ended = await writable_client.post(f"/api/v1/sessions/{session_id}/end/", headers=teacher)
+    assert ended.status_code == 200, ended.text
+    return session_id
