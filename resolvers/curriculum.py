@@ -9,7 +9,7 @@ from ground.errors import NotFound, ValidationFailed
 from ground.ids import new_id
 from models.curriculum import Curriculum, GradeClass, Lesson, Subject, Topic
 from models.db import transaction, upsert
-from models.enums import Role
+from models.enums import ProgressStatus, Role
 from models.learning import LearningEvent, LessonProgress
 from resolvers import catalogue
 from resolvers.authentication import current_user
@@ -136,7 +136,7 @@ async def _record_visit(context: Context, student_id: int, lesson_id: int) -> No
             .values(
                 student_id=student_id,
                 lesson_id=lesson_id,
-                status="in_progress",
+                status=ProgressStatus.IN_PROGRESS,
                 block_index=0,
                 minutes_spent=0,
                 started_at=now,

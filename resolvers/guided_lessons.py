@@ -211,7 +211,7 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
                 "The requested lesson delivery does not exist",
                 details={"lesson_delivery_id": [f"Lesson delivery {delivery_id[:40]} not found"]},
             )
-        if delivery.phase == "completed":
+        if delivery.phase == LessonPhase.COMPLETED:
             raise LessonCompleted()
         place = await tutor_context.active_session(session, user, delivery.session_id)
         state = dict(delivery.state)
@@ -240,8 +240,8 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
         delivery.updated_at = datetime.now(UTC)
         session.add(delivery)
         lesson_id, block = delivery.lesson_id, _block_reached(lesson.steps, delivery.step)
-    if step.phase in ("content", "completed") and user.role != Role.TEACHER:
-        finished = step.phase == "completed"
+    if step.phase in (LessonPhase.CONTENT, LessonPhase.COMPLETED) and user.role != Role.TEACHER:
+        finished = step.phase == LessonPhase.COMPLETED
         await progress.record(
             context,
             progress.Step(
@@ -373,7 +373,7 @@ def _summary(lesson: Lessonlike) -> str:
 
 
 def _finish(delivery: LessonDelivery, lesson: Lessonlike) -> LessonStep:
-    delivery.phase = "completed"
+    delivery.phase = LessonPhase.COMPLETED
     lesson.save()
     if lesson.mastered:
         return LessonStep(

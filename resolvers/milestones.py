@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ground.ids import new_id
 from models.curriculum import Lesson, Topic
 from models.db import upsert
+from models.enums import ProgressStatus
 from models.events import OutboxEvent
 from models.learning import LearningEvent, LessonProgress, Milestone, MilestoneUnlock
 
@@ -47,7 +48,7 @@ async def _completed(session: AsyncSession, student_id: int, *where: object) -> 
         .join(Topic, col(Topic.id) == col(Lesson.topic_id))
         .where(
             col(LessonProgress.student_id) == student_id,
-            col(LessonProgress.status) == "completed",
+            col(LessonProgress.status) == ProgressStatus.COMPLETED,
             *where,  # type: ignore[arg-type]
         )
     )

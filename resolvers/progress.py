@@ -14,7 +14,7 @@ from ground.ids import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import ContentBlock, Lesson, Subject, Topic
 from models.db import transaction, upsert
-from models.enums import ProgressStatus, Role
+from models.enums import EnrollmentStatus, ProgressStatus, Role
 from models.identity import User
 from models.learning import LearningEvent, LessonProgress
 from resolvers.authentication import current_user
@@ -72,7 +72,7 @@ async def enrollment_for(
             )
         )
     ).first()
-    taking = enrollment is not None and enrollment.status != "withdrawn"
+    taking = enrollment is not None and enrollment.status != EnrollmentStatus.WITHDRAWN
     if not taking and user.role != Role.INDEPENDENT_LEARNER:
         raise ValidationFailed(
             details={"lesson_id": ["This lesson is not in one of your subjects."]}
@@ -110,7 +110,7 @@ async def record(context: Context, step: Step) -> RecordedProgress:
         ).one()
         _check(step, int(blocks))
         enrollment = await enrollment_for(session, user, subject.id)
-        if enrollment is None or enrollment.status == "withdrawn":
+        if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
             # Independent learners choose what to study: studying a subject takes it up.
             enrollment = enrollment or SubjectEnrollment(student_id=user.id, subject_id=subject.id)
             enrollment.status, enrollment.status_changed_at = "active", now
@@ -120,7 +120,7 @@ async def record(context: Context, step: Step) -> RecordedProgress:
         await _save_history(session, user.id, step, progress, now)
         newly_completed = step.completed and progress.completed_at == now
         if newly_completed and await subject_finished(session, user.id, subject.id):
-            enrollment.status, enrollment.status_changed_at = "completed", now
+            enrollment.status, enrollment.status_changed_at = EnrollmentStatus.COMPLETED, now
         unlocked = await unlock_due(
             session, Progressed(user.id, user.school_id, topic, subject.name), now
         )
@@ -143,7 +143,7 @@ async def _save_progress(
         .values(
             student_id=student_id,
             lesson_id=step.lesson_id,
-            status="in_progress",
+            status=ProgressStatus.IN_PROGRESS,
             block_index=0,
             minutes_spent=0,
             started_at=now,
@@ -165,8 +165,8 @@ async def _save_progress(
     progress.minutes_spent = round((progress.minutes_spent or 0) + step.minutes_spent, 1)
     if step.score is not None:
         progress.score = max(progress.score or 0, step.score)  # the best attempt counts
-    if step.completed and progress.status != "completed":
-        progress.status, progress.completed_at = "completed", now
+    if step.completed and progress.status != ProgressStatus.COMPLETED:
+        progress.status, progress.completed_at = ProgressStatus.COMPLETED, now
     progress.updated_at = now
     session.add(progress)
     await session.flush()
@@ -184,7 +184,7 @@ async def _save_history(
             .where(
                 col(LearningEvent.student_id) == student_id,
                 col(LearningEvent.lesson_id) == step.lesson_id,
-                col(LearningEvent.status) != "completed",
+                col(LearningEvent.status) != ProgressStatus.COMPLETED,
             )
             .order_by(col(LearningEvent.accessed_at).desc())
             .limit(1)
@@ -194,7 +194,7 @@ async def _save_history(
     )
     visit.duration_minutes = round((visit.duration_minutes or 0) + step.minutes_spent, 1)
     if step.completed:
-        visit.status = "completed"
+        visit.status = ProgressStatus.COMPLETED
     if step.score is not None:
         visit.score = step.score
     visit.updated_at = now  # the warehouse's watermark

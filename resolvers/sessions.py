@@ -14,7 +14,7 @@ from ground.ids import new_id
 from models.classrooms import Classroom, ClassroomStudent, ClassroomSubject, ClassroomTeacher
 from models.curriculum import Lesson, Topic
 from models.db import transaction
-from models.enums import Role, SessionMode, SessionStatus
+from models.enums import ProgressStatus, Role, SessionMode, SessionStatus
 from models.events import OutboxEvent
 from models.identity import User
 from models.learning import LearningEvent
@@ -350,7 +350,7 @@ async def end(context: Context, *, session_id: str) -> SessionEnd:
             await session.exec(
                 select(func.count(func.distinct(LearningEvent.lesson_id))).where(
                     col(LearningEvent.session_id) == session_id,
-                    col(LearningEvent.status) == "completed",
+                    col(LearningEvent.status) == ProgressStatus.COMPLETED,
                 )
             )
         ).one()

@@ -15,7 +15,7 @@ from ground.ids import new_id
 from models.classrooms import SubjectEnrollment
 from models.curriculum import GradeClass, Lesson, Subject, Topic
 from models.db import transaction
-from models.enums import ProgressStatus
+from models.enums import EnrollmentStatus, ProgressStatus
 from models.identity import School, User
 from models.learning import LearningEvent, LessonProgress
 from models.sessions import ClassSession, SessionParticipant
@@ -157,7 +157,7 @@ async def dashboard(context: Context) -> Dashboard:
                 .join(SubjectEnrollment, col(SubjectEnrollment.subject_id) == col(Subject.id))
                 .where(
                     col(SubjectEnrollment.student_id) == user.id,
-                    col(SubjectEnrollment.status) != "withdrawn",
+                    col(SubjectEnrollment.status) != EnrollmentStatus.WITHDRAWN,
                 )
             )
         ).all()
@@ -171,7 +171,7 @@ async def dashboard(context: Context) -> Dashboard:
                 )
             ).all()
         )
-        done = func.sum(case((col(LessonProgress.status) == "completed", 1), else_=0))
+        done = func.sum(case((col(LessonProgress.status) == ProgressStatus.COMPLETED, 1), else_=0))
         studied: dict[int, tuple[int, datetime | None]] = {
             subject_id: (int(completed or 0), last)
             for subject_id, completed, last in await session.exec(
@@ -224,7 +224,7 @@ async def _next_lesson(
             .join(Subject, col(Subject.id) == col(Topic.subject_id))
             .where(
                 col(LessonProgress.student_id) == user.id,
-                col(LessonProgress.status) != "completed",
+                col(LessonProgress.status) != ProgressStatus.COMPLETED,
             )
             .order_by(col(LessonProgress.updated_at).desc(), col(LessonProgress.id).desc())
             .limit(1)
@@ -321,7 +321,7 @@ async def subject_progress(context: Context, subject_id: int) -> SubjectProgress
             {topic_id: topic.name for topic_id, (topic, _) in topics.items()},
             subject.name,
         )
-    done = sum(1 for row in progress.values() if row.status == "completed")
+    done = sum(1 for row in progress.values() if row.status == ProgressStatus.COMPLETED)
     return SubjectProgress(
         subject_id=subject_id,
         subject_name=subject.name,
@@ -330,7 +330,9 @@ async def subject_progress(context: Context, subject_id: int) -> SubjectProgress
             TopicProgress(
                 topic_id,
                 topic.name,
-                percent(sum(1 for s in states if s.status == "completed"), len(states)),
+                percent(
+                    sum(1 for s in states if s.status == ProgressStatus.COMPLETED), len(states)
+                ),
                 states,
             )
             for topic_id, (topic, states) in topics.items()

@@ -21,7 +21,7 @@ from models.classrooms import (
     SubjectEnrollment,
 )
 from models.curriculum import GradeClass, Lesson, Topic
-from models.enums import Role
+from models.enums import EnrollmentStatus, ProgressStatus, Role, SessionStatus
 from models.identity import School, User
 from models.learning import LessonProgress
 from models.sessions import ClassSession, SessionParticipant
@@ -297,7 +297,7 @@ async def _students_pages(
         .where(
             col(ClassroomSubject.classroom_id).in_(class_ids),
             col(SubjectEnrollment.student_id).in_(ids),
-            col(SubjectEnrollment.status) != "withdrawn",
+            col(SubjectEnrollment.status) != EnrollmentStatus.WITHDRAWN,
         )
         .order_by(col(SubjectEnrollment.subject_id))
     ):
@@ -330,7 +330,7 @@ async def _attendance(
     many of those they took part in. One query for every class and student."""
     held = and_(
         col(ClassSession.classroom_id) == col(ClassroomStudent.classroom_id),
-        col(ClassSession.status) == "completed",
+        col(ClassSession.status) == SessionStatus.COMPLETED,
         col(ClassSession.started_at) >= col(ClassroomStudent.enrolled_at),
     )
     joined = and_(
@@ -444,7 +444,7 @@ async def _performances(
         .where(col(ClassroomStudent.classroom_id).in_(ids))
     ):
         members[classroom_id].append(student)
-    done = func.sum(case((col(LessonProgress.status) == "completed", 1), else_=0))
+    done = func.sum(case((col(LessonProgress.status) == ProgressStatus.COMPLETED, 1), else_=0))
     figures = {
         (classroom_id, student_id): (score, int(completed or 0))
         for classroom_id, student_id, score, completed in await session.exec(
