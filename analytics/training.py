@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analytics.completion import PUBLIC, RISK, NotEnoughData, Trained, load_dataset, train
 from analytics.etl import RefreshResult
+from analytics.locations import report_path, risk_dir
 from analytics.model_report import write_report
 from analytics.model_store import ModelInfo, current_version, publish
 from analytics.warehouse import open_current
@@ -28,15 +29,6 @@ class Outcome:
     min_auc: float
     risk: Trained | None = None  # the at-risk list's model, with more features
     risk_published: ModelInfo | None = None
-
-
-def risk_dir(models_dir: Path) -> Path:
-    return models_dir / "risk"
-
-
-def report_path(models_dir: Path) -> Path:
-    """The evaluation report of the serving model, which /reports/model shows."""
-    return models_dir / "report.html"
 
 
 def train_and_publish(

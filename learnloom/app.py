@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry import Schema
 
-from analytics.training import report_path
+from analytics.locations import report_path
 from ground.errors import (
     GRAPHQL_PATH,
     AppError,

@@ -2,9 +2,9 @@
 database engine, token service, rate limiter, warehouse reader, models, user cache and
 tutor. Built here, at the top, and handed down to the resolvers in their context."""
 
+from analytics.locations import risk_dir
 from analytics.model_store import ModelStore
 from analytics.reader import WarehouseReader
-from analytics.training import risk_dir
 from ground.settings import Settings
 from models.db import make_engine, make_session_factory
 from resolvers.context import AppState

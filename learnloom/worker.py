@@ -10,18 +10,20 @@ processes that wake together load the data once."""
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import anyio
 from anyio import to_thread
 
 from analytics.errors import RefreshInProgress
-from analytics.etl import RefreshResult, refresh_if_older
-from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from ground.errors import masked
 from ground.metrics import REFRESHES
 from ground.settings import Settings
 from models.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:  # the refresh and training are imported when first run, not at start-up
+    from analytics.etl import RefreshResult
 
 log = logging.getLogger("learnloom.worker")
 TICK = 30.0  # seconds between looks at the schedule
@@ -39,11 +41,14 @@ class WarehouseSchedule:
             return 0.0
         return (loaded + self.interval - datetime.now(UTC)).total_seconds()
 
-    async def run_if_due(self) -> RefreshResult | None:
+    async def run_if_due(self) -> "RefreshResult | None":
         """Refresh when due: what this process's refresh did (a snapshot published, or none
         as nothing had changed), or None when no refresh was due here."""
         if self.interval <= timedelta(0) or await to_thread.run_sync(self.seconds_until_due) > 0:
             return None
+        from analytics.etl import refresh_if_older
+        from analytics.training import model_settings, retrain_after_refresh
+
         moment = datetime.now(UTC) - self.interval
         began = time.perf_counter()
         try:
@@ -78,7 +83,7 @@ async def run_jobs(settings: Settings, stop: anyio.Event, tick: float = TICK) ->
         await _refresh_on_schedule(settings, stop, tick)
 
 
-async def run_due_once(settings: Settings) -> tuple[RefreshResult | None, int]:
+async def run_due_once(settings: Settings) -> tuple["RefreshResult | None", int]:
     """What is due now, once (`learnloom worker --once`, for cron): the warehouse refresh's
     result (None when none was due), and how many webhook attempts were made."""
     import httpx

@@ -10,8 +10,6 @@ import duckdb
 from anyio import to_thread
 
 from analytics.errors import AnalyticsError, BadSource, RefreshInProgress
-from analytics.etl import refresh
-from analytics.training import model_settings, retrain_after_refresh
 from analytics.warehouse import last_refreshed
 from ground.errors import AppError, Conflict, InternalError, ValidationFailed
 from ground.metrics import REFRESHES
@@ -50,6 +48,11 @@ async def refresh_data(context: Context, full: bool = False) -> DataRefresh:
     database; super admins only, one at a time (409 otherwise). When nothing had changed no
     snapshot is published: 0 rows added, and the time of the check."""
     require_role(await current_user(context), {Role.SUPER_ADMIN})
+    # Imported here: the refresh and training (pyarrow among them) are not needed to serve,
+    # and importing them at start-up cost every web process a good part of a second.
+    from analytics.etl import refresh
+    from analytics.training import model_settings, retrain_after_refresh
+
     settings = context.settings
     try:
         with REFRESHES.labels("api").time():
