@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import models.tables  # noqa: F401  # every table known before a flush resolves foreign keys
 from ground.errors import Conflict
 from ground.metrics import POOL_IN_USE
 
