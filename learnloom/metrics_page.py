@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import anyio
 from anyio import to_thread
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -79,6 +80,28 @@ class _Figures(Collector):
 
 
 async def _read_figures(state: AppState) -> list[Metric]:
+    found = await _database_figures(state)
+    up = GaugeMetricFamily(
+        "learnloom_database_up",
+        "1 when this scrape's reads of the database answered in time, else 0.",
+        value=1 if found else 0,
+    )
+    return [up, *(found or []), *await to_thread.run_sync(_warehouse_and_models, state)]
+
+
+async def _database_figures(state: AppState) -> list[Metric] | None:
+    """The figures kept in the database; None when it does not answer within the database
+    check's timeout (the scrape still answers, with what it has: an operator most needs the
+    metrics when something is down)."""
+    try:
+        with anyio.fail_after(state.settings.database_check_timeout):
+            return await _count_in_database(state)
+    except Exception as exc:  # down, refused, timed out: reported as learnloom_database_up 0
+        log.warning("metrics: the database did not answer: %s", exc)
+        return None
+
+
+async def _count_in_database(state: AppState) -> list[Metric]:
     async with state.sessions() as session:
         deliveries = (
             await session.exec(
@@ -124,7 +147,6 @@ async def _read_figures(state: AppState) -> list[Metric]:
             value=waiting,
         ),
         flag_counts,
-        *await to_thread.run_sync(_warehouse_and_models, state),
     ]
 
 

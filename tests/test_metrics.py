@@ -244,3 +244,16 @@ def test_two_worker_processes_are_counted_together(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+async def test_a_down_database_is_reported_not_a_failed_scrape(tmp_path: Path) -> None:
+    # Nothing listens on port 1: the connection is refused at once.
+    settings = make_settings("postgresql+psycopg://postgres@127.0.0.1:1/none", tmp_path)
+    async for client in client_for(settings):
+        series = await scrape(client)  # 200, not a 500
+        assert value(series, "learnloom_database_up") == 0
+        assert not [key for key in series if key[0] == "learnloom_tutor_flags"]
+
+
+async def test_the_database_is_up_when_it_answers(writable_client: httpx.AsyncClient) -> None:
+    assert value(await scrape(writable_client), "learnloom_database_up") == 1
