@@ -60,14 +60,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-async def read_rows(engine: AsyncEngine, statement: Executable) -> Sequence[Row[Any]]:
+async def read_rows(
+    engine: AsyncEngine, statement: Executable, parameters: dict[str, Any] | None = None
+) -> Sequence[Row[Any]]:
     """The rows of one read, outside any transaction: on PostgreSQL one round trip, where a
     session adds a BEGIN and a ROLLBACK around it, and no ORM session to build. What the
-    per-request loaders read with (resolvers/loaders/)."""
+    sign-in's user lookup and the per-request loaders (resolvers/loaders/) read with."""
     async with engine.connect() as connection:
         if connection.dialect.name == "postgresql":  # SQLite's reads never BEGIN
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return (await connection.execute(statement)).all()
+        return (await connection.execute(statement, parameters)).all()
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

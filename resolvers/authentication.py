@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 
 from ground.errors import InvalidToken
+from models.db import read_rows
 from models.identity import User
 from resolvers.context import Context
 from resolvers.tokens import TokenType
@@ -46,11 +47,8 @@ async def _load(context: Context, user_id: int) -> User | None:
     a read, is simply tried again."""
     for attempt in (1, 2):
         try:
-            async with context.state.engine.connect() as connection:
-                if connection.dialect.name == "postgresql":  # SQLite's reads never BEGIN
-                    connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                row = (await connection.execute(BY_ID, {"id": user_id})).first()
-            return User(**row._mapping, password_hash="") if row is not None else None
+            rows = await read_rows(context.state.engine, BY_ID, {"id": user_id})
+            return User(**rows[0]._mapping, password_hash="") if rows else None
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise

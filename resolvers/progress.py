@@ -113,7 +113,7 @@ async def record(context: Context, step: Step) -> RecordedProgress:
         if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
             # Independent learners choose what to study: studying a subject takes it up.
             enrollment = enrollment or SubjectEnrollment(student_id=user.id, subject_id=subject.id)
-            enrollment.status, enrollment.status_changed_at = "active", now
+            enrollment.status, enrollment.status_changed_at = EnrollmentStatus.ACTIVE, now
         enrollment.updated_at = now
         session.add(enrollment)
         progress = await _save_progress(session, user.id, step, now)

@@ -77,7 +77,7 @@ class Mutation:
         mode: SessionMode = SessionMode.TEACH,
         session_name: str | None = None,
     ) -> SessionView:
-        started: SessionView = await sessions.start(
+        return await sessions.start(
             info.context,
             class_id=class_id,
             subject_id=subject_id,
@@ -86,7 +86,6 @@ class Mutation:
             mode=mode,
             session_name=session_name,
         )
-        return started
 
     @strawberry.mutation(description="Join an active session of one of your classes.")
     async def join_session(self, info: Info[Context, None], session_id: str) -> SessionView:

@@ -111,6 +111,7 @@ async def test_subjects_topics_and_lessons(
         await get(client, teacher, "/api/v1/subjects/", class_id=class_id),
         {"id", "class_id", "name", "code", "description"},
     )
+    assert {s["class_id"] for s in subjects} == {class_id}  # the class asked for, named as such
     assert {s["name"] for s in subjects} >= {
         "English Language",
         "Mathematics",
@@ -126,6 +127,7 @@ async def test_subjects_topics_and_lessons(
         ("Introduction to Grammar", 1, 3),
         ("Reading Comprehension", 1, 3),
     ]
+    assert {t["class_subject_id"] for t in topics} == {english}  # the subject, not the topic
     lessons = assert_page(
         await get(client, teacher, "/api/v1/lessons/", topic_id=topics[0]["id"]),
         {"id", "topic_id", "title", "order", "duration_minutes", "has_quiz", "has_video"},
