@@ -9,6 +9,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+import httpx
 from anyio import to_thread
 
 
@@ -35,6 +36,12 @@ def check_url(url: str) -> tuple[str, int]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise AddressRefused("Has an invalid port.") from None
+    # What the HTTP client itself cannot send to ("999.1.1.1", the A-label "xn--zz", which
+    # only decoding the host finds out) is refused here, not found out at every delivery.
+    try:
+        httpx.URL(url).host  # noqa: B018 (decoded for its errors)
+    except (httpx.InvalidURL, UnicodeError):
+        raise AddressRefused("Has an invalid host name or address.") from None
     return parts.hostname, port
 
 

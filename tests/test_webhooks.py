@@ -393,6 +393,47 @@ async def test_an_endpoint_that_has_come_to_point_inside_is_not_called(
     assert status == "retrying" and "public addresses only" in error
 
 
+@pytest.mark.parametrize("url", ["http://999.1.1.1/hook", "http://xn--zz.example/hook"])
+async def test_a_host_the_http_client_cannot_reach_is_refused_and_fails_its_attempt_alone(
+    writable_client: httpx.AsyncClient, settings: Settings, database_url: str, url: str
+) -> None:
+    """An address no HTTP client can send to (an IPv4 part over 255, an invalid IDNA label)
+    is refused at registration; one stored before that check (written straight into the
+    table) fails its own attempts, recorded, while the other endpoint gets the event."""
+    admin = await headers_of(writable_client, "SUPER_ADMIN")
+    refused = assert_error(
+        await writable_client.post(
+            HOOKS, json={"url": url, "events": ["session.completed"]}, headers=admin
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert "invalid host" in refused["details"]["url"][0]
+    with Receiver().running() as receiver:
+        await register(writable_client, admin, receiver.url)
+        engine = make_engine(database_url)
+        try:
+            async with transaction(make_session_factory(engine)) as session:
+                session.add(
+                    WebhookEndpoint(url=url, secret=new_secret(), events=["session.completed"])
+                )
+        finally:
+            await engine.dispose()
+        await add_events(database_url, 1)
+        await dispatch_until(settings, lambda: len(receiver.requests) == 1)
+    states = await rows(
+        database_url,
+        "SELECT e.url, d.status, d.last_error FROM webhook_deliveries d "
+        "JOIN webhook_endpoints e ON e.id = d.endpoint_id ORDER BY e.url",
+    )
+    assert {(u, status) for u, status, _ in states} == {
+        (receiver.url, "delivered"),
+        (url, "retrying"),
+    }
+    [error] = [error for u, _, error in states if u == url]
+    assert "invalid host" in error
+
+
 async def test_settled_deliveries_and_their_events_are_pruned_after_the_retention(
     writable_client: httpx.AsyncClient,
     database_url: str,
