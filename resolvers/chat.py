@@ -124,7 +124,7 @@ async def _prepare(context: Context, question: Question) -> _Prepared:
             withheld_answers=withheld,
             helpline=await safeguarding.helpline_for(session, context, user),
         )
-    screening = safety.screen(text)
+    screening = await safety.screen_in_thread(text)
     if screening.category is None:  # the provider's moderation too, where it has one
         moderated = await context.state.tutor.moderate(text)
         if moderated is not None:

@@ -215,7 +215,7 @@ async def advance(context: Context, delivery_id: str, student_response: str | No
             raise LessonCompleted()
         place = await tutor_context.active_session(session, user, delivery.session_id)
         state = dict(delivery.state)
-        screening = safety.screen(student_response or "")
+        screening = await safety.screen_in_thread(student_response or "")
         if student_response and user.role != Role.TEACHER and screening.flagged:
             helpline = await safeguarding.helpline_for(session, context, user)
             await safeguarding.raise_flag(

@@ -318,7 +318,7 @@ async def validate(
             raise ValidationFailed(
                 details={"session_id": ["The question was asked in another session."]}
             )
-        screening = safety.screen(student_answer)
+        screening = await safety.screen_in_thread(student_answer)
         if screening.flagged and not teacher:
             # Not an answer: a child who needs an adult. Nothing is scored; the question stays
             # open for later.

@@ -7,8 +7,9 @@ answered). Two parts decide, both explainable. The lexicon (tutor/lexicon.py) ad
 weights of the cues the message's words match, takes away those of harmless contexts, and
 picks the category with the most, if it reaches the threshold. Where no cue decided, a
 logistic regression over words and their character grams (tutor/safety_regression.py), then
-a naive Bayes model over words and word pairs (tutor/safety_model.py), decide when sure. Each
-decision names its cues, or the words that weighed most. Their limits: they know the words
+a naive Bayes model over words and word pairs (tutor/safety_model.py), then a regression over
+what the message means, as a sentence encoder puts it (tutor/safety_meaning.py), decide when
+sure. Each decision names its cues, or the words that weighed most. Their limits: they know the words
 and phrasings they were written and trained for, in English and some Swahili and
 neighbouring languages; a disclosure in words unlike any of them is answered as a question.
 
@@ -24,13 +25,22 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tutor import safety_model, safety_regression
+from tutor import safety_meaning, safety_model, safety_regression
 from tutor.lexicon import CUES, HARMLESS, REAL_WORDS, THRESHOLD, VOCABULARY, Category
 
 if TYPE_CHECKING:
     from tutor.types import TutorReply, TutorRequest
 
-__all__ = ["Category", "Helpline", "Outcome", "Screening", "guard", "reply_for", "screen"]
+__all__ = [
+    "Category",
+    "Helpline",
+    "Outcome",
+    "Screening",
+    "guard",
+    "reply_for",
+    "screen",
+    "screen_in_thread",
+]
 
 
 class Outcome(Enum):
@@ -167,8 +177,9 @@ def screen(text: str) -> Screening:
     provider and the offline tutor each ask it of the same message. The lexicon's cues
     decide first: when several categories reach the threshold, the one a child most needs an
     adult for wins a close call. Without a cue, the trained models decide when sure: the
-    regression (tutor/safety_regression.py), then naive Bayes (tutor/safety_model.py); their
-    reasons are the words that weighed most."""
+    regression (tutor/safety_regression.py), then naive Bayes (tutor/safety_model.py), whose
+    reasons are the words that weighed most, then the sentence vectors' regression
+    (tutor/safety_meaning.py)."""
     found = scores(text)
     best: Screening = ANSWER
     for category in CUES:  # in order of urgency
@@ -188,9 +199,20 @@ def screen(text: str) -> Screening:
     if predicted is not None:
         return Screening(predicted, round(probability, 2), tuple(f"regression: {w}" for w in words))
     predicted, probability, words = safety_model.predict(said)
-    if predicted is None:
+    if predicted is not None:
+        return Screening(predicted, round(probability, 2), tuple(f"model: {w}" for w in words))
+    meant, probability = safety_meaning.predict(said)
+    if meant is None:
         return best
-    return Screening(predicted, round(probability, 2), tuple(f"model: {w}" for w in words))
+    return Screening(meant, round(probability, 2), (f"meaning: close to {meant.value} examples",))
+
+
+async def screen_in_thread(text: str) -> Screening:
+    """`screen` in a worker thread, for the request handlers: the sentence encoder's few
+    milliseconds of arithmetic would otherwise hold up every other request of the process."""
+    from anyio import to_thread
+
+    return await to_thread.run_sync(screen, text)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tutor import softmax
 from tutor.lexicon import Category
 
 if TYPE_CHECKING:
@@ -89,9 +90,8 @@ class Regression:
     bias: np.ndarray
 
     def probabilities(self, normalised: str) -> np.ndarray:
-        scores = _matrix([normalised]) @ self.weights + self.bias
-        scores = np.exp(scores - scores.max())
-        return np.asarray(scores / scores.sum()).ravel()
+        scores = np.asarray(_matrix([normalised]) @ self.weights) + self.bias
+        return softmax.probabilities(scores).ravel()
 
     def reasons(self, normalised: str, label: str, count: int = 3) -> tuple[str, ...]:
         """The words that pushed the message most toward `label` and away from harmless."""
@@ -107,34 +107,11 @@ class Regression:
 
 def fit(examples: list[tuple[str, str]]) -> Regression:
     """`examples`: (label, normalised text) pairs."""
-    from scipy.optimize import minimize
-
     labels = tuple(sorted({label for label, _ in examples}))
     x = _matrix([text for _, text in examples])
     y = np.array([labels.index(label) for label, _ in examples])
-    n, width, k = x.shape[0], x.shape[1], len(labels)
-    truth = np.zeros((n, k))
-    truth[np.arange(n), y] = 1
-
-    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
-        weights, bias = flat[: width * k].reshape(width, k), flat[width * k :]
-        scores = x @ weights + bias
-        scores -= scores.max(axis=1, keepdims=True)
-        p = np.exp(scores)
-        p /= p.sum(axis=1, keepdims=True)
-        value = -np.log(p[np.arange(n), y] + 1e-12).sum() / n + PENALTY * np.sum(weights**2) / 2
-        error = (p - truth) / n
-        gradient = np.concatenate([(x.T @ error + PENALTY * weights).ravel(), error.sum(axis=0)])
-        return float(value), gradient
-
-    found = minimize(
-        loss,
-        np.zeros(width * k + k),
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": ITERATIONS},
-    )
-    return Regression(labels, found.x[: width * k].reshape(width, k), found.x[width * k :])
+    weights, bias = softmax.fit(x, y, len(labels), PENALTY, ITERATIONS)
+    return Regression(labels, weights, bias)
 
 
 @cache
@@ -142,6 +119,12 @@ def model() -> Regression:
     from tutor.safety_model import training_examples
 
     return fit(training_examples())
+
+
+def probability(normalised: str, label: str) -> float:
+    """How likely the regression finds `label` for the message, sure or not."""
+    trained = model()
+    return float(trained.probabilities(normalised)[trained.labels.index(label)])
 
 
 def predict(normalised: str) -> tuple[Category | None, float, tuple[str, ...]]:
