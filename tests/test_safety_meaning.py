@@ -108,6 +108,7 @@ def test_a_likely_meaning_the_word_regression_does_not_second_is_answered(
     safeguarding category: answered, because the word regression sees nothing of it."""
     head, model = safety_meaning.head(), encoder()
     assert head is not None and model is not None
-    probabilities = dict(zip(head.labels, head.probabilities(model.encode([normalise(said)]))[0]))
+    found = head.probabilities(model.encode([normalise(said)]))[0]
+    probabilities = dict(zip(head.labels, found, strict=True))
     assert safety_meaning.AGREEING <= probabilities[meant] < safety_meaning.ALONE
     assert screen(said).category is None
