@@ -19,7 +19,7 @@ PORT ?= 8000
 # LEARNLOOM_JWT_SECRET.
 export LEARNLOOM_ENV ?= dev
 
-.PHONY: install demo serve test lint fuzz lint-openapi bench bench-facade bench-analytics eval-tutor clean
+.PHONY: install demo serve test lint fuzz lint-openapi bench bench-facade bench-analytics eval-tutor cluster-test clean
 
 install: $(INSTALLED) $(if $(LLM_MODEL),$(LLM_INSTALLED))
 
@@ -65,6 +65,11 @@ lint: install
 # against a throwaway demo server; a fixed seed and a bounded number of cases (scripts/fuzz.py)
 fuzz: $(VENV)/.fuzz-installed
 	$(BIN)/python scripts/fuzz.py
+
+# Two web hosts and a worker in network namespaces, PostgreSQL and Redis shared, a load run
+# with one host killed halfway (scripts/cluster_test.py; needs root for ip netns).
+cluster-test: $(INSTALLED)
+	$(BIN)/python scripts/cluster_test.py
 
 $(VENV)/.fuzz-installed: $(INSTALLED)
 	$(VENV_INSTALL) -e '.[dev,fuzz]'

@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -110,23 +111,27 @@ def serve(
         except LlmNotInstalled as error:
             console.print(str(error), style="red", markup=False, highlight=False)
             raise typer.Exit(2) from None
+    counts = None
     if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
-        # Each worker writes its counts here; /metrics on any of them reads them all.
-        counts = settings.data_dir / "metrics"
-        shutil.rmtree(counts, ignore_errors=True)  # a previous run's workers are gone
-        counts.mkdir(parents=True)
+        # Each worker writes its counts here; /metrics on any of them reads them all. A new
+        # local folder for this run, not one in the data folder, which hosts may share.
+        counts = Path(tempfile.mkdtemp(prefix="learnloom-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(counts)
-    uvicorn.run(
-        "learnloom.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        log_config=log_config(settings.log_level, settings.log_format),
-        access_log=settings.env == "dev",
-        proxy_headers=False,  # trusted proxies are configured explicitly, never assumed
-    )
+    try:
+        uvicorn.run(
+            "learnloom.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+            log_config=log_config(settings.log_level, settings.log_format),
+            access_log=settings.env == "dev",
+            proxy_headers=False,  # trusted proxies are configured explicitly, never assumed
+        )
+    finally:
+        if counts is not None:
+            shutil.rmtree(counts, ignore_errors=True)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -220,15 +221,20 @@ def test_two_worker_processes_are_counted_together(tmp_path: Path) -> None:
         "LEARNLOOM_LOG_LEVEL": "WARNING",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    before = set(Path(tempfile.gettempdir()).glob("learnloom-metrics-*"))
     learnloom = [sys.executable, "-m", "learnloom"]
     subprocess.run([*learnloom, "migrate"], env=env, check=True, capture_output=True)
     port = free_port()
     serve = [*learnloom, "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base, folder = f"http://127.0.0.1:{port}", tmp_path / "metrics"
+    base = f"http://127.0.0.1:{port}"
     labels = {"route": "/api/health", "method": "GET", "status": "200"}
     try:
         wait_until_healthy(base)
+        # The workers' counts are in a new local folder of this run (never the data folder,
+        # which several hosts may share), removed when the server stops.
+        [folder] = set(Path(tempfile.gettempdir()).glob("learnloom-metrics-*")) - before
+        assert not (tmp_path / "metrics").exists()
         sent = 1  # wait_until_healthy's
         while sent < 400:  # new connections, which the two workers take in turn or not
             for _ in range(20):
@@ -251,6 +257,7 @@ def test_two_worker_processes_are_counted_together(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    assert not folder.exists()
 
 
 async def test_a_down_database_is_reported_not_a_failed_scrape(tmp_path: Path) -> None:
