@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from serving import wait_for
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,17 +188,6 @@ def request(url: str, token: str | None = None, body: Any = None, method: str = 
         return status, json.loads(raw)
     except ValueError:
         return status, raw
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
 def metrics(base: str, token: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

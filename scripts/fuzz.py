@@ -18,10 +18,11 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 import urllib.request
 from pathlib import Path
+
+from serving import wait_for
 
 ROLES = {
     "teacher": "teacher@demo.learnloom.test",
@@ -44,17 +45,6 @@ def _free_port() -> int:
 
 def _learnloom(env: dict[str, str], *arguments: str) -> None:
     subprocess.run([str(BIN / "learnloom"), *arguments], env=env, check=True)
-
-
-def _wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
 def _config(folder: Path) -> Path:
@@ -188,7 +178,7 @@ def main() -> int:
     config = _config(folder)
     failed = []
     try:
-        _wait_for(f"{base}/api/health")
+        wait_for(f"{base}/api/health")
         for role, email in ROLES.items():
             print(f"\n=== schemathesis as the {role} ===", flush=True)
             command = [
