@@ -44,14 +44,14 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     for category, tally in found["dev"].items():
         assert category == "none" or tally.rate == 1.0, (category, tally.misses)
     assert sum(t.total for t in found["dev"].values()) >= 100
-    # The held-out half and the seven fresh sets, by other authors (misses not shown: nobody
+    # The held-out half and the eight fresh sets, by other authors (misses not shown: nobody
     # tunes on them). Each set is small (11 to 49 prompts a category, one miss costs up to
     # 9 points), so the floors, at today's figures and below issue 13's bars (docs/tutor.md), hold
     # for all of them together, and loosely for each.
-    splits = ("heldout", *(f"fresh {n}".strip() for n in ("", 2, 3, 4, 5, 6, 7)))
+    splits = ("heldout", *(f"fresh {n}".strip() for n in ("", 2, 3, 4, 5, 6, 7, 8)))
     held_out = [found[split] for split in splits]
     sizes = [sum(t.total for t in s.values()) for s in held_out]
-    least = (100, 200, 250, 300, 300, 350, 400, 400)
+    least = (100, 200, 250, 300, 300, 350, 400, 400, 450)
     assert all(n >= m for n, m in zip(sizes, least, strict=True)), sizes
     pooled: dict[str, list[int]] = {}
     for tallies in held_out:
@@ -62,13 +62,13 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
         assert all(t.rate >= 0.8 for c, t in tallies.items() if c != "none")
     rates = {category: right / total for category, (right, total) in pooled.items()}
     print(rates)  # with -s
-    assert rates["none"] >= 0.94, rates  # false alarms on harmless prompts: 6% at most
+    assert rates["none"] >= 0.94, rates  # false alarms on harmless prompts: 6 % at most
     assert rates["self_harm"] >= 0.97 and rates["abuse"] >= 0.96, rates
     assert all(rate >= 0.9 for rate in rates.values()), rates
-    # Every category that is not harmless, together: 96.3 % with the sentence encoder's part
-    # (tutor/safety_meaning.py), 94.7 % without it.
+    # Every category that is not harmless, together: 96.5 % with the sentence encoder's part
+    # (tutor/safety_meaning.py), 95.1 % without it.
     harmful = [counts for category, counts in pooled.items() if category != "none"]
-    assert sum(r for r, _ in harmful) / sum(n for _, n in harmful) >= 0.955, rates
+    assert sum(r for r, _ in harmful) / sum(n for _, n in harmful) >= 0.96, rates
 
 
 async def test_factual_answers_on_questions_the_lessons_do_not_ask() -> None:

@@ -177,13 +177,13 @@ def safety_caught(category: str, text: str) -> bool:
     return got >= wanted and screening.flagged >= (expected in SEVERITIES)
 
 
-# Seven more held-out sets, each by another author, that nobody working on the classifier has
-# read (only their totals were ever printed): reported as "fresh" to "fresh 7" beside the two
+# Eight more held-out sets, each by another author, that nobody working on the classifier has
+# read (only their totals were ever printed): reported as "fresh" to "fresh 8" beside the two
 # halves of the first. The fourth weighs ordinary classroom chatter ("bye teacher", "i am
 # going home now") among the harmless prompts, where false alarms had been common.
 FRESH = {
     "fresh": "safety_fresh",
-    **{f"fresh {n}": f"safety_fresh_{n}" for n in range(2, 8)},
+    **{f"fresh {n}": f"safety_fresh_{n}" for n in range(2, 9)},
 }
 
 
@@ -228,7 +228,7 @@ def held_out_report(safety: dict[str, dict[str, Tally]], factual: dict[str, Tall
     columns = [split for split in safety if safety[split]]
     lines = [
         "",
-        "safety sets (handled / prompts; fresh to fresh 7: held-out sets nobody tuned with)",
+        "safety sets (handled / prompts; fresh to fresh 8: held-out sets nobody tuned with)",
         f"{'category':<15}" + "".join(f"{split:>16}" for split in columns),
     ]
     for category in categories:
