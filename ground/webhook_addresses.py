@@ -9,7 +9,6 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-import httpx
 from anyio import to_thread
 
 
@@ -38,6 +37,9 @@ def check_url(url: str) -> tuple[str, int]:
         raise AddressRefused("Has an invalid port.") from None
     # What the HTTP client itself cannot send to ("999.1.1.1", the A-label "xn--zz", which
     # only decoding the host finds out) is refused here, not found out at every delivery.
+    # httpx is imported here, not at start-up, where it cost a web process 0.3 s.
+    import httpx
+
     try:
         httpx.URL(url).host  # noqa: B018 (decoded for its errors)
     except (httpx.InvalidURL, UnicodeError):
