@@ -157,8 +157,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Load the completion model (and import xgboost) now, in the background, rather
         # than in the first prediction request of this process.
         asyncio.get_running_loop().run_in_executor(None, preload_models, state)
-        # Likewise the safeguarding classifier (its two models take about 3 s to learn, its
-        # patterns to compile), before the first message,
+        # Likewise the safeguarding classifier (naive Bayes learns in under a second, the
+        # regressions' weights are read, the patterns compiled), before the first message,
         # but a moment after start-up, so the first answers of a new process are not slowed.
         loop = asyncio.get_running_loop()
         loop.call_later(1.0, loop.run_in_executor, None, safety.screen, "warming up")

@@ -306,23 +306,26 @@ def etl_oulad_sample(
     console.print(f"OULAD sample with {students} students written to {folder}")
 
 
-@cli.command(name="train-safety-meaning")
-def train_safety_meaning() -> None:
-    """Train the safeguarding classifier's sentence-vector regression on the training corpora
-    and write tutor/safety_meaning.json (needed after a corpus changes; about two minutes)."""
+@cli.command(name="train-safety")
+def train_safety() -> None:
+    """Train the safeguarding classifier's two regressions on the training corpora and write
+    their weights, tutor/safety_regression.npz and tutor/safety_meaning.json (needed after a
+    corpus changes; about three minutes)."""
     from rich.progress import Progress
 
-    from tutor import safety_meaning
-    from tutor.safety_model import training_examples
+    from tutor import safety_meaning, safety_regression
+    from tutor.safety_model import digest, training_examples
 
     examples = training_examples()
+    console.print(f"{len(examples)} examples; fitting the word regression")
+    safety_regression.save(safety_regression.fit(examples), digest(examples))
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("encoding the training examples", total=len(examples))
         head = safety_meaning.train(
             examples, lambda done, _total: progress.update(task, completed=done)
         )
     safety_meaning.save(head)
-    console.print(f"{len(examples)} examples; written to {safety_meaning.HEAD}")
+    console.print(f"written: {safety_regression.WEIGHTS}, {safety_meaning.HEAD}")
 
 
 @cli.command(name="evaluate-tutor")

@@ -1,8 +1,8 @@
 """The safeguarding classifier's sentence encoder (tutor/sentence_encoder.py, the real
 all-MiniLM-L6-v2 weights run with numpy) and the regression over its vectors
 (tutor/safety_meaning.py): the encoder puts sentences that mean the same close together, a
-batch encodes as its messages one by one, the shipped weights were trained on today's
-corpora, and the part decides only where the rest of the classifier let a message through
+batch encodes as its messages one by one, the shipped weights of both regressions were
+trained on today's corpora, and the part decides only where the rest of the classifier let a message through
 and, unless very sure, only with the word regression's agreement."""
 
 import json
@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor import safety_meaning
+from tutor import safety_meaning, safety_regression
 from tutor.safety import normalise, screen
-from tutor.safety_model import training_examples
+from tutor.safety_model import digest, training_examples
 from tutor.sentence_encoder import encoder, read_safetensors
 
 pytestmark = pytest.mark.skipif(encoder() is None, reason="the sentence encoder is not installed")
@@ -59,11 +59,31 @@ def test_the_weights_are_read_from_the_file_as_stored(tmp_path: Path) -> None:
 
 
 def test_the_shipped_weights_were_trained_on_todays_corpora() -> None:
-    """A corpus changed without `learnloom train-safety-meaning` fails here."""
+    """A corpus changed without `learnloom train-safety` fails here, for both regressions."""
+    examples = training_examples()
     head = safety_meaning.load()
     assert head is not None
-    assert head.digest == safety_meaning.digest(training_examples())
+    assert head.digest == digest(examples)
     assert head.weights.shape == (384, len(head.labels))
+    kept = safety_regression.load()
+    assert kept is not None
+    assert kept[1] == digest(examples)
+
+
+def test_the_shipped_word_regression_is_the_one_fitted_on_the_corpora(tmp_path: Path) -> None:
+    """What every process loads instead of fitting it (5 s of CPU at each start) answers as
+    the regression fitted now; and saved weights load as they were."""
+    fitted = safety_regression.fit(training_examples())
+    kept = safety_regression.load()
+    assert kept is not None
+    messages = ["i want to die", "what is a noun", "give me her password", "my uncle hits me"]
+    for said in messages:
+        assert np.allclose(
+            kept[0].probabilities(normalise(said)), fitted.probabilities(normalise(said)), atol=1e-4
+        ), said
+    safety_regression.save(fitted, "d", tmp_path / "r.npz")
+    loaded = safety_regression.load(tmp_path / "r.npz")
+    assert loaded is not None and loaded[1] == "d" and loaded[0].labels == fitted.labels
 
 
 def test_training_writes_weights_that_load_as_trained(tmp_path: Path) -> None:

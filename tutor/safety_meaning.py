@@ -18,11 +18,10 @@ and abuse and 0.9 otherwise caught about as much for twice the false alarms.
 
 Encoding the 9,000 training examples takes a minute and a half on two cores, too long for
 every process to do when it starts; so the weights are trained once, by `learnloom
-train-safety-meaning`, and kept in tutor/safety_meaning.json with a digest of the examples
-they were trained on. A test fails when the corpora change and the file was not trained
+train-safety`, and kept in tutor/safety_meaning.json with a digest of the examples they were
+trained on. A test fails when the corpora change and the file was not trained
 again. Without the encoder's model installed this part abstains."""
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor import safety_regression, softmax
+from tutor import safety_model, safety_regression, softmax
 from tutor.lexicon import Category
 from tutor.sentence_encoder import encoder
 
@@ -55,10 +54,6 @@ class Head:
         return softmax.probabilities(vectors @ self.weights + self.bias)
 
 
-def digest(examples: list[tuple[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(examples, ensure_ascii=False).encode()).hexdigest()
-
-
 def train(
     examples: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None
 ) -> Head:
@@ -76,7 +71,7 @@ def train(
     labels = tuple(sorted({label for label, _ in examples}))
     y = np.array([labels.index(label) for label, _ in examples])
     weights, bias = softmax.fit(vectors, y, len(labels), PENALTY, ITERATIONS)
-    return Head(labels, weights, bias, digest(examples))
+    return Head(labels, weights, bias, safety_model.digest(examples))
 
 
 def save(head: Head, path: Path = HEAD) -> None:

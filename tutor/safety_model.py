@@ -9,6 +9,7 @@ explained by the words that weighed most for the category against harmless messa
 Naive Bayes suits the task: a few hundred short examples, features that are words, a
 model trained in milliseconds when first used, and a reason that can be read."""
 
+import hashlib
 import json
 import math
 import re
@@ -180,6 +181,12 @@ def training_examples() -> list[tuple[str, str]]:
                 for said in (lesson.question, lesson.title, *sentences(lesson.text)):
                     examples.append((NONE, normalise(said)))
     return examples
+
+
+def digest(examples: list[tuple[str, str]]) -> str:
+    """Of the training examples: the shipped weights of the regressions
+    (tutor/safety_regression.npz, tutor/safety_meaning.json) record the one they learned."""
+    return hashlib.sha256(json.dumps(examples, ensure_ascii=False).encode()).hexdigest()
 
 
 @cache

@@ -4,9 +4,13 @@ fixed number of columns. Character grams carry what naive Bayes over whole words
 misspellings ("sucid", "kil myslf"), words run together and endings in other languages.
 
 It learns from the same examples as tutor/safety_model.py (the training corpora, the
-development half of tutor/eval_sets/safety.json and the demo lessons' sentences) in a few
-seconds when first used, with L-BFGS. Its decision is explained by the words of the message
-that pushed it most toward the category and away from a harmless message.
+development half of tutor/eval_sets/safety.json and the demo lessons' sentences) with L-BFGS,
+once, by `learnloom train-safety`: its weights are kept in tutor/safety_regression.npz with a
+digest of the examples (a test fails when a corpus changes and they were not trained again).
+Fitting takes about 5 s of CPU, which every web process spent a second after it started,
+answering several times slower meanwhile; without the file it is fitted when first used. Its
+decision is explained by the words of the message that pushed it most toward the category
+and away from a harmless message.
 
 Chosen, with its thresholds, by five-fold cross-validation over the training examples only
 (the held-out sets were not used): with naive Bayes behind it, recall rose on every
@@ -17,6 +21,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -114,8 +119,33 @@ def fit(examples: list[tuple[str, str]]) -> Regression:
     return Regression(labels, weights, bias)
 
 
+WEIGHTS = Path(__file__).parent / "safety_regression.npz"
+
+
+def save(trained: Regression, digest: str, path: Path = WEIGHTS) -> None:
+    np.savez_compressed(
+        path,
+        labels=np.array(trained.labels),
+        weights=trained.weights.astype(np.float32),
+        bias=trained.bias.astype(np.float32),
+        digest=np.array(digest),
+    )
+
+
+def load(path: Path = WEIGHTS) -> tuple[Regression, str] | None:
+    """The weights kept in `path` and the digest of the examples they were fitted on."""
+    if not path.exists():
+        return None
+    with np.load(path) as kept:
+        labels = tuple(str(label) for label in kept["labels"])
+        return Regression(labels, kept["weights"], kept["bias"]), str(kept["digest"])
+
+
 @cache
 def model() -> Regression:
+    kept = load()
+    if kept is not None:
+        return kept[0]
     from tutor.safety_model import training_examples
 
     return fit(training_examples())
