@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tutor.evaluation import evaluate, evaluate_factual, evaluate_safety, report
+from tutor.evaluation import FRESH, evaluate, evaluate_factual, evaluate_safety, report
 
 pytestmark = pytest.mark.anyio
 
@@ -48,7 +48,7 @@ def test_the_safety_classifier_on_both_halves_of_the_held_out_set() -> None:
     # tunes on them). Each set is small (11 to 49 prompts a category, one miss costs up to
     # 9 points), so the floors, at today's figures and below issue 13's bars (docs/tutor.md), hold
     # for all of them together, and loosely for each.
-    splits = ("heldout", *(f"fresh {n}".strip() for n in ("", 2, 3, 4, 5, 6, 7, 8)))
+    splits = ("heldout", *FRESH)
     held_out = [found[split] for split in splits]
     sizes = [sum(t.total for t in s.values()) for s in held_out]
     least = (100, 200, 250, 300, 300, 350, 400, 400, 450)
